@@ -1,0 +1,154 @@
+"""The ``portal`` command."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import Annotated
+
+import typer
+from alembic import command
+from alembic.config import Config
+
+from app.config import PROJECT_ROOT, ConfigError, Settings, load_settings
+from app.db import make_engine, make_session_factory, transaction
+
+cli = typer.Typer(help="The children's social work partnership portal.", no_args_is_help=True)
+db_cli = typer.Typer(help="Database migrations.", no_args_is_help=True)
+search_cli = typer.Typer(help="The Meilisearch index.", no_args_is_help=True)
+admin_cli = typer.Typer(help="Administration from the command line.", no_args_is_help=True)
+cli.add_typer(db_cli, name="db")
+cli.add_typer(search_cli, name="search")
+cli.add_typer(admin_cli, name="admin")
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except ConfigError as error:
+        typer.echo(f"portal: {error}", err=True)
+        raise typer.Exit(code=2) from None
+
+
+def alembic_config(database_url: str) -> Config:
+    config = Config(str(PROJECT_ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
+    config.attributes["database_url"] = database_url
+    return config
+
+
+def _ensure_data_dir(settings: Settings) -> None:
+    if settings.resolved_database_url.startswith("sqlite"):
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+
+
+@cli.command()
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    reload: bool = False,
+    workers: int = 1,
+) -> None:
+    """Run the portal with uvicorn."""
+    import uvicorn
+
+    _settings()
+    uvicorn.run(
+        "app.main:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        reload=reload,
+        workers=workers,
+        proxy_headers=True,
+    )
+
+
+@db_cli.command("upgrade")
+def db_upgrade(revision: str = "head") -> None:
+    """Apply migrations up to REVISION (default: head)."""
+    settings = _settings()
+    _ensure_data_dir(settings)
+    command.upgrade(alembic_config(settings.resolved_database_url), revision)
+
+
+@db_cli.command("downgrade")
+def db_downgrade(revision: str) -> None:
+    """Revert migrations down to REVISION ("base" removes everything)."""
+    settings = _settings()
+    command.downgrade(alembic_config(settings.resolved_database_url), revision)
+
+
+@cli.command()
+def seed(
+    demo: Annotated[bool, typer.Option(help="Also create demo members and content.")] = False,
+) -> None:
+    """Create the partner organisations and, with --demo, demo data. Safe to run twice."""
+    from app.demo import seed_demo
+    from app.members.reference_data import ensure_partner_organisations
+
+    settings = _settings()
+    factory = make_session_factory(make_engine(settings.resolved_database_url))
+    with transaction(factory) as db:
+        created = ensure_partner_organisations(db)
+        typer.echo(f"partner organisations: {created} created")
+        if demo:
+            people = seed_demo(db, settings=settings)
+            typer.echo("demo members (sign in through the development provider as):")
+            for person in people:
+                extra = " (admin)" if person.is_admin else ""
+                extra += " (moderator)" if person.is_moderator else ""
+                typer.echo(f"  {person.subject:<16} {person.name}, {person.organisation}{extra}")
+
+
+@search_cli.command("reindex")
+def search_reindex() -> None:
+    """Create the search indexes and apply their settings from search/."""
+    from app.search.engine import SearchEngine
+
+    engine = SearchEngine.from_settings(_settings())
+    problem = engine.health_problem()
+    if problem:
+        typer.echo(f"portal: Meilisearch at {engine.url} is {problem}", err=True)
+        raise typer.Exit(code=1)
+    for uid in engine.apply_index_definitions():
+        typer.echo(f"index {uid}: settings applied")
+
+
+@cli.command()
+def worker(
+    once: Annotated[bool, typer.Option(help="Drain one batch and stop.")] = False,
+    poll_seconds: float = 1.0,
+) -> None:
+    """Drain the outbox: search indexing and e-mail."""
+    from app.outbox.worker import run_worker
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s worker %(message)s")
+    settings = _settings()
+    factory = make_session_factory(make_engine(settings.resolved_database_url))
+    run_worker(factory, poll_seconds=poll_seconds, once=once)
+
+
+@admin_cli.command("grant")
+def admin_grant(email: str) -> None:
+    """Make the member with EMAIL an admin."""
+    from app.members.service import grant_admin
+
+    settings = _settings()
+    factory = make_session_factory(make_engine(settings.resolved_database_url))
+    try:
+        with transaction(factory) as db:
+            member = grant_admin(db, email=email)
+            name = member.display_name
+    except LookupError as error:
+        typer.echo(f"portal: {error}", err=True)
+        raise typer.Exit(code=1) from None
+    typer.echo(f"{name} <{email}> is now an admin")
+
+
+def main() -> None:
+    cli(prog_name="portal")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,178 @@
+"""Settings: one pydantic-settings class, environment prefix ``PORTAL_``, ``.env`` supported.
+
+The defaults give the embedded development setup: a SQLite file under ``var/``, a local
+Meilisearch and the development OpenID provider. ``PORTAL_ENV=production`` refuses to
+start with any of the development conveniences still in place.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
+
+DEFAULT_SECRET_KEY = "dev-insecure-secret-change-me"
+DEFAULT_MEILI_MASTER_KEY = "dev-meili-master-key-change-me"
+DEV_PROVIDER_NAME = "dev"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigError(Exception):
+    """The configuration cannot run; the message names the setting at fault."""
+
+
+class OidcProviderConfig(BaseModel):
+    """One identity provider, e.g. a council's Entra ID tenant or a university IdP."""
+
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")
+    label: str = Field(min_length=1, max_length=80)
+    issuer: str = Field(pattern=r"^https?://[^\s]+$")
+    client_id: str = Field(min_length=1)
+    client_secret: SecretStr
+    scopes: list[str] = Field(default_factory=lambda: ["openid", "email", "profile"])
+    organisation: str | None = None
+    email_domains: list[str] = Field(default_factory=list)
+
+    @field_validator("scopes")
+    @classmethod
+    def _scopes_include_openid(cls, scopes: list[str]) -> list[str]:
+        if "openid" not in scopes:
+            raise ValueError("must include 'openid'")
+        return scopes
+
+    @field_validator("email_domains")
+    @classmethod
+    def _lowercase_domains(cls, domains: list[str]) -> list[str]:
+        return [domain.strip().lower().lstrip("@") for domain in domains if domain.strip()]
+
+    @property
+    def discovery_url(self) -> str:
+        return self.issuer.rstrip("/") + "/.well-known/openid-configuration"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="PORTAL_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    env: Literal["development", "test", "production"] = "development"
+    secret_key: SecretStr = SecretStr(DEFAULT_SECRET_KEY)
+    base_url: str = "http://127.0.0.1:8000"
+    data_dir: Path = PROJECT_ROOT / "var"
+    database_url: str = ""
+
+    meili_url: str = "http://127.0.0.1:7700"
+    meili_master_key: SecretStr = SecretStr(DEFAULT_MEILI_MASTER_KEY)
+    meili_bin: Path | None = None
+    meili_index_prefix: str = "portal"
+
+    oidc_providers: list[OidcProviderConfig] = Field(default_factory=list)
+    dev_oidc_issuer: str = "http://127.0.0.1:9400"
+    oidc_http_timeout_seconds: float = 10.0
+
+    session_idle_minutes: int = Field(default=120, ge=5)
+    session_absolute_hours: int = Field(default=12, ge=1)
+    max_request_bytes: int = Field(default=30 * 1024 * 1024, ge=1024)
+
+    @field_validator("base_url")
+    @classmethod
+    def _strip_trailing_slash(cls, url: str) -> str:
+        if not re.match(r"^https?://", url):
+            raise ValueError("must start with http:// or https://")
+        return url.rstrip("/")
+
+    @model_validator(mode="after")
+    def _unique_provider_names(self) -> Settings:
+        names = [provider.name for provider in self.oidc_providers]
+        duplicates = sorted({name for name in names if names.count(name) > 1})
+        if duplicates:
+            raise ValueError(f"oidc_providers: duplicate name {', '.join(duplicates)}")
+        return self
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'portal.db'}"
+
+    @property
+    def uses_https(self) -> bool:
+        return self.base_url.startswith("https://")
+
+    @property
+    def identity_providers(self) -> list[OidcProviderConfig]:
+        """The configured providers, or the development provider when none are configured."""
+        if self.oidc_providers:
+            return self.oidc_providers
+        return [
+            OidcProviderConfig(
+                name=DEV_PROVIDER_NAME,
+                label="Development sign-in (test accounts)",
+                issuer=self.dev_oidc_issuer,
+                client_id="portal-dev",
+                client_secret=SecretStr("portal-dev-secret"),
+            )
+        ]
+
+    def production_problems(self) -> list[str]:
+        """What stops this configuration from running in production, one line each."""
+        problems: list[str] = []
+        if not self.oidc_providers or any(
+            p.issuer.rstrip("/") == self.dev_oidc_issuer.rstrip("/") for p in self.oidc_providers
+        ):
+            problems.append(
+                "PORTAL_OIDC_PROVIDERS: the development OpenID provider is in use; "
+                "configure the real identity providers"
+            )
+        if (
+            self.secret_key.get_secret_value() == DEFAULT_SECRET_KEY
+            or len(self.secret_key.get_secret_value()) < 32
+        ):
+            problems.append(
+                "PORTAL_SECRET_KEY: the default or a short secret is in use; "
+                "set a random value of at least 32 characters"
+            )
+        if not self.uses_https:
+            problems.append(
+                "PORTAL_BASE_URL: cookies would travel over plain http; serve the portal over https"
+            )
+        if self.meili_master_key.get_secret_value() == DEFAULT_MEILI_MASTER_KEY:
+            problems.append("PORTAL_MEILI_MASTER_KEY: the default development key is in use")
+        return problems
+
+
+def _describe_validation_error(error: ValidationError) -> str:
+    lines = []
+    for detail in error.errors():
+        location = detail["loc"]
+        field = f"PORTAL_{str(location[0]).upper()}" if location else "settings"
+        for part in location[1:]:
+            field += f"[{part}]" if isinstance(part, int) else f".{part}"
+        lines.append(f"{field}: {detail['msg']}")
+    return "invalid configuration: " + "; ".join(lines)
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read and check the settings, raising ConfigError with a message that names the field."""
+    try:
+        settings = Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as error:
+        raise ConfigError(_describe_validation_error(error)) from None
+    except SettingsError as error:
+        cause = error.__cause__
+        detail = f" ({cause})" if cause else ""
+        match = re.search(r'field "(\w+)"', str(error))
+        field = f"PORTAL_{match.group(1).upper()}" if match else "settings"
+        raise ConfigError(f"invalid configuration: {field}: not valid JSON{detail}") from None
+    if settings.env == "production":
+        problems = settings.production_problems()
+        if problems:
+            raise ConfigError("refusing to start in production: " + "; ".join(problems))
+    return settings
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load_settings()

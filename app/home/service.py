@@ -1,0 +1,43 @@
+"""What the home page shows a signed-in member."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.members.models import Member, MemberIdentity, MemberStatus, Organisation
+
+
+@dataclass(frozen=True)
+class HomeSummary:
+    organisation_name: str | None
+    signed_in_with: list[str]
+    partner_organisations: list[str]
+    active_member_count: int
+
+
+def home_summary(db: Session, *, member: Member) -> HomeSummary:
+    organisation_name = (
+        db.execute(
+            select(Organisation.name).where(Organisation.id == member.organisation_id)
+        ).scalar_one_or_none()
+        if member.organisation_id
+        else None
+    )
+    providers = db.execute(
+        select(MemberIdentity.provider_name).where(MemberIdentity.member_id == member.id)
+    ).scalars()
+    partners = db.execute(
+        select(Organisation.name).where(Organisation.is_partner).order_by(Organisation.name)
+    ).scalars()
+    active_count = db.execute(
+        select(func.count()).select_from(Member).where(Member.status == MemberStatus.ACTIVE)
+    ).scalar_one()
+    return HomeSummary(
+        organisation_name=organisation_name,
+        signed_in_with=sorted(set(providers)),
+        partner_organisations=list(partners),
+        active_member_count=active_count,
+    )

@@ -1,0 +1,76 @@
+"""create_app(): routers, middleware, templates and the shared state of one portal process."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.staticfiles import StaticFiles
+
+from app.auth.providers import IdentityProviders
+from app.auth.views import router as auth_router
+from app.config import PROJECT_ROOT, Settings, get_settings
+from app.db import make_engine, make_session_factory
+from app.health.views import router as health_router
+from app.home.views import router as home_router
+from app.members.api import router as members_api_router
+from app.search.engine import SearchEngine
+from app.security.body_limit import BodySizeLimitMiddleware
+from app.security.csrf import CsrfMiddleware
+from app.security.headers import SecurityHeadersMiddleware
+from app.web.deps import authenticate
+from app.web.errors import install_error_handlers
+from app.web.templating import NavItem, create_templates
+
+STATIC_DIR = PROJECT_ROOT / "app" / "static"
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    engine = make_engine(settings.resolved_database_url)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        title="Children's Social Work Partnership portal",
+        version="1",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        lifespan=lifespan,
+        dependencies=[Depends(authenticate)],
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.session_factory = make_session_factory(engine)
+    app.state.templates = create_templates()
+    app.state.identity_providers = IdentityProviders(
+        settings.identity_providers, timeout_seconds=settings.oidc_http_timeout_seconds
+    )
+    app.state.search_engine = SearchEngine.from_settings(settings)
+    app.state.nav = [NavItem("Home", "/")]
+
+    install_error_handlers(app)
+    app.include_router(health_router)
+    app.include_router(auth_router)
+    app.include_router(home_router)
+    app.include_router(members_api_router)
+
+    @app.get("/api/v1/openapi.json", include_in_schema=False)
+    def openapi_document(request: Request) -> dict[str, Any]:
+        return request.app.openapi()
+
+    app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")
+
+    # Added innermost first: the body limit runs before CSRF reads any form body.
+    app.add_middleware(CsrfMiddleware, settings=settings)
+    app.add_middleware(
+        SecurityHeadersMiddleware, form_action_origins=app.state.identity_providers.origins
+    )
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_request_bytes)
+    return app

@@ -1,0 +1,72 @@
+"""Request dependencies: the unit of work, the settings and the signed-in member.
+
+The request's database session is the one owner of its transaction: it commits when the
+route returns and rolls back when it raises. Services only flush.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from app.config import Settings
+from app.members.models import Member
+from app.security.sessions import ActiveSession, resolve_session, session_cookie_name
+
+
+class NotSignedIn(Exception):
+    """Raised for an anonymous request to a members-only route."""
+
+
+PUBLIC_PATH_PREFIXES = ("/auth/", "/healthz", "/readyz", "/static/")
+
+
+def get_db(request: Request) -> Iterator[Session]:
+    session: Session = request.app.state.session_factory()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+DbSession = Annotated[Session, Depends(get_db, scope="function")]
+
+
+def get_settings_dep(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+
+
+def is_public_path(path: str) -> bool:
+    return path.startswith(PUBLIC_PATH_PREFIXES)
+
+
+def authenticate(request: Request, db: DbSession, settings: SettingsDep) -> ActiveSession | None:
+    """Applied to every route: resolves the session and turns anonymous visitors away from
+    anything that is not public."""
+    token = request.cookies.get(session_cookie_name(settings))
+    active = resolve_session(db, token, settings=settings) if token else None
+    request.state.member = active.member if active else None
+    request.state.web_session = active.session if active else None
+    if active is None and not is_public_path(request.url.path):
+        raise NotSignedIn
+    return active
+
+
+def get_current_member(request: Request) -> Member:
+    member = getattr(request.state, "member", None)
+    if member is None:
+        raise NotSignedIn
+    return member
+
+
+CurrentMember = Annotated[Member, Depends(get_current_member)]

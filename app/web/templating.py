@@ -1,0 +1,70 @@
+"""Jinja2 templates and the one render() every HTML view uses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from app.config import PROJECT_ROOT
+from app.web.flash import FLASH_COOKIE, pop_flash
+
+LONDON = ZoneInfo("Europe/London")
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    href: str
+    admin_only: bool = False
+
+
+def _london_time(value: Any, pattern: str = "%-d %B %Y, %H:%M") -> str:
+    if value is None:
+        return ""
+    return value.astimezone(LONDON).strftime(pattern)
+
+
+def create_templates() -> Jinja2Templates:
+    templates = Jinja2Templates(directory=str(PROJECT_ROOT / "templates"))
+    templates.env.filters["london_time"] = _london_time
+    templates.env.globals["site_name"] = "Children's Social Work Partnership"
+    return templates
+
+
+def _csrf_token_getter(request: Request) -> Any:
+    getter = request.scope.get("csrftoken")
+    return getter if callable(getter) else (lambda: "")
+
+
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any] | None = None,
+    *,
+    status_code: int = 200,
+) -> HTMLResponse:
+    templates: Jinja2Templates = request.app.state.templates
+    member = getattr(request.state, "member", None)
+    nav: list[NavItem] = request.app.state.nav
+    flash_message = pop_flash(request)
+    response = templates.TemplateResponse(
+        request,
+        template,
+        {
+            "member": member,
+            "nav": [item for item in nav if not item.admin_only or (member and member.is_admin)],
+            "csrf_token": _csrf_token_getter(request),
+            "csp_nonce": getattr(request.state, "csp_nonce", ""),
+            "flash": flash_message,
+            **(context or {}),
+        },
+        status_code=status_code,
+    )
+    if flash_message is not None or FLASH_COOKIE in request.cookies:
+        response.delete_cookie(FLASH_COOKIE)
+    return response

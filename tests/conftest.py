@@ -1,0 +1,145 @@
+"""Real services for the whole suite: a Meilisearch process, two development OpenID
+providers (oidc-provider-mock) and a misbehaving one, and a database built by migrations
+(SQLite, or PostgreSQL when PORTAL_TEST_DATABASE_URL is set). Each test starts from
+empty tables."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from pydantic import SecretStr
+
+from app.config import OidcProviderConfig, Settings
+from app.devstack import RunningService, free_port, start_meilisearch, start_oidc_provider
+from app.main import create_app
+from tests.support.database import delete_all_rows, fresh_database, upgrade_to_head
+from tests.support.hostile_idp import HostileIdentityProvider
+
+MEILI_TEST_KEY = "test-master-key-0123456789"
+
+
+@pytest.fixture(scope="session")
+def tmp_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("portal")
+
+
+@pytest.fixture(scope="session")
+def meilisearch(tmp_root: Path) -> Iterator[RunningService]:
+    service = start_meilisearch(
+        port=free_port(), data_dir=tmp_root / "meilisearch", master_key=MEILI_TEST_KEY
+    )
+    yield service
+    service.stop()
+
+
+@pytest.fixture(scope="session")
+def oidc_primary(tmp_root: Path) -> Iterator[RunningService]:
+    service = start_oidc_provider(port=free_port(), log_dir=tmp_root)
+    yield service
+    service.stop()
+
+
+@pytest.fixture(scope="session")
+def oidc_secondary(tmp_root: Path) -> Iterator[RunningService]:
+    service = start_oidc_provider(port=free_port(), log_dir=tmp_root)
+    yield service
+    service.stop()
+
+
+@pytest.fixture(scope="session")
+def hostile_idp() -> Iterator[HostileIdentityProvider]:
+    provider = HostileIdentityProvider(free_port())
+    provider.start()
+    yield provider
+    provider.stop()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_root: Path) -> Iterator[str]:
+    with fresh_database(tmp_root) as url:
+        upgrade_to_head(url)
+        yield url
+
+
+def provider_configs(
+    primary: RunningService, secondary: RunningService, hostile: HostileIdentityProvider
+) -> list[OidcProviderConfig]:
+    return [
+        OidcProviderConfig(
+            name="leeds",
+            label="Leeds City Council",
+            issuer=primary.url,
+            client_id="portal-leeds",
+            client_secret=SecretStr("leeds-secret"),
+            organisation="Leeds City Council",
+        ),
+        OidcProviderConfig(
+            name="york-uni",
+            label="University of York",
+            issuer=secondary.url,
+            client_id="portal-york",
+            client_secret=SecretStr("york-secret"),
+        ),
+        OidcProviderConfig(
+            name="hostile",
+            label="Hostile test provider",
+            issuer=hostile.issuer,
+            client_id="portal-hostile",
+            client_secret=SecretStr("hostile-secret"),
+        ),
+    ]
+
+
+@pytest.fixture(scope="session")
+def settings(
+    tmp_root: Path,
+    database_url: str,
+    meilisearch: RunningService,
+    oidc_primary: RunningService,
+    oidc_secondary: RunningService,
+    hostile_idp: HostileIdentityProvider,
+) -> Settings:
+    return Settings(
+        env="test",
+        secret_key=SecretStr("test-secret-key-that-is-long-enough-0123"),
+        base_url="http://testserver",
+        data_dir=tmp_root,
+        database_url=database_url,
+        meili_url=meilisearch.url,
+        meili_master_key=SecretStr(MEILI_TEST_KEY),
+        meili_index_prefix=f"test{uuid.uuid4().hex[:6]}",
+        oidc_providers=provider_configs(oidc_primary, oidc_secondary, hostile_idp),
+        _env_file=None,  # type: ignore[call-arg]
+    )
+
+
+@pytest.fixture(scope="session")
+def app(settings: Settings) -> FastAPI:
+    return create_app(settings)
+
+
+@pytest.fixture(autouse=True)
+def _empty_tables(request: pytest.FixtureRequest) -> Iterator[None]:
+    yield
+    if "app" in request.fixturenames:
+        delete_all_rows(request.getfixturevalue("app").state.engine)
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app, base_url="http://testserver", follow_redirects=False) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def db(app: FastAPI):  # type: ignore[no-untyped-def]
+    """A session for arranging and inspecting data outside requests; committed by the test."""
+    session = app.state.session_factory()
+    yield session
+    session.rollback()
+    session.close()
