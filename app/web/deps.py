@@ -21,7 +21,8 @@ class NotSignedIn(Exception):
     """Raised for an anonymous request to a members-only route."""
 
 
-PUBLIC_PATH_PREFIXES = ("/auth/", "/healthz", "/readyz", "/static/")
+PUBLIC_PATHS = frozenset({"/healthz", "/readyz"})
+PUBLIC_PATH_PREFIXES = ("/auth/", "/static/")
 
 
 def get_db(request: Request) -> Iterator[Session]:
@@ -29,10 +30,9 @@ def get_db(request: Request) -> Iterator[Session]:
     try:
         yield session
         session.commit()
-    except BaseException:
-        session.rollback()
-        raise
     finally:
+        # On error, close() rolls the transaction back without expiring loaded objects,
+        # so the error page can still show the signed-in member's name.
         session.close()
 
 
@@ -47,7 +47,7 @@ SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 
 
 def is_public_path(path: str) -> bool:
-    return path.startswith(PUBLIC_PATH_PREFIXES)
+    return path in PUBLIC_PATHS or path.startswith(PUBLIC_PATH_PREFIXES)
 
 
 def authenticate(request: Request, db: DbSession, settings: SettingsDep) -> ActiveSession | None:

@@ -1,0 +1,205 @@
+"""CSRF refusals, security headers, the body size limit, session timeouts and error pages."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from app.config import Settings
+from app.db import utcnow
+from app.devstack import RunningService
+from app.main import create_app
+from app.members.models import Member, MemberStatus
+from app.security.models import WebSession
+from app.security.sessions import SESSION_COOKIE
+from tests.support.flows import csrf_token, sign_in
+
+
+@pytest.fixture
+def member_client(client: TestClient, oidc_primary: RunningService) -> TestClient:
+    sign_in(client, provider_url=oidc_primary.url, subject="csrf-tester")
+    return client
+
+
+def session_still_works(client: TestClient) -> bool:
+    return client.get("/api/v1/me").status_code == 200
+
+
+class TestCsrf:
+    def test_post_without_token_is_refused(self, member_client: TestClient) -> None:
+        csrf_token(member_client)
+        response = member_client.post("/auth/sign-out", data={})
+        assert response.status_code == 403
+        assert "CSRF check failed" in response.text
+        assert session_still_works(member_client)
+
+    def test_post_with_wrong_token_is_refused(self, member_client: TestClient) -> None:
+        csrf_token(member_client)
+        response = member_client.post("/auth/sign-out", data={"csrftoken": "forged"})
+        assert response.status_code == 403
+        assert session_still_works(member_client)
+
+    def test_token_from_another_browser_is_refused(
+        self, member_client: TestClient, app: FastAPI, oidc_primary: RunningService
+    ) -> None:
+        csrf_token(member_client)
+        other_browser = TestClient(app, base_url="http://testserver", follow_redirects=False)
+        sign_in(other_browser, provider_url=oidc_primary.url, subject="someone-else")
+        response = member_client.post(
+            "/auth/sign-out", data={"csrftoken": csrf_token(other_browser)}
+        )
+        assert response.status_code == 403
+        assert session_still_works(member_client)
+
+    def test_tampered_cookie_is_refused(self, member_client: TestClient) -> None:
+        token = csrf_token(member_client)
+        member_client.cookies.set("csrftoken", "tampered")
+        response = member_client.post("/auth/sign-out", data={"csrftoken": token})
+        assert response.status_code == 403
+        assert session_still_works(member_client)
+
+    def test_json_post_without_header_is_refused_with_problem(
+        self, member_client: TestClient
+    ) -> None:
+        csrf_token(member_client)
+        response = member_client.post("/api/v1/me", json={})
+        assert response.status_code == 403
+        assert response.headers["content-type"] == "application/problem+json"
+
+    def test_header_token_is_accepted(self, member_client: TestClient) -> None:
+        token = csrf_token(member_client)
+        response = member_client.post("/auth/sign-out", headers={"X-CSRFToken": token})
+        assert response.status_code == 303
+        assert not session_still_works(member_client)
+
+    def test_form_token_is_accepted(self, member_client: TestClient) -> None:
+        home = member_client.get("/")
+        token = re.search(r'name="csrftoken" value="([^"]+)"', home.text)
+        assert token is not None
+        response = member_client.post("/auth/sign-out", data={"csrftoken": token.group(1)})
+        assert response.status_code == 303
+
+
+class TestHeaders:
+    def test_csp_nonce_matches_the_page_scripts_and_changes(
+        self, member_client: TestClient
+    ) -> None:
+        first, second = member_client.get("/"), member_client.get("/")
+        nonce = re.search(r"'nonce-([^']+)'", first.headers["content-security-policy"])
+        assert nonce is not None
+        scripts = re.findall(r"<script[^>]*>", first.text)
+        assert scripts and all(f'nonce="{nonce.group(1)}"' in tag for tag in scripts)
+        assert nonce.group(1) not in second.headers["content-security-policy"]
+
+    def test_policy_and_baseline_headers(
+        self, client: TestClient, oidc_primary: RunningService
+    ) -> None:
+        headers = client.get("/auth/sign-in").headers
+        csp = headers["content-security-policy"]
+        assert "frame-ancestors 'none'" in csp
+        assert "default-src 'self'" in csp and "object-src 'none'" in csp
+        form_action = re.search(r"form-action ([^;]+)", csp)
+        assert form_action is not None and oidc_primary.url in form_action.group(1)
+        assert headers["x-content-type-options"] == "nosniff"
+        assert headers["referrer-policy"] == "same-origin"
+        assert headers["cache-control"] == "no-store"
+        assert "strict-transport-security" not in headers
+
+    def test_hsts_when_served_over_https(self, app: FastAPI) -> None:
+        secure = TestClient(app, base_url="https://testserver")
+        assert "max-age=" in secure.get("/healthz").headers["strict-transport-security"]
+
+
+def test_body_over_the_limit_is_refused(settings: Settings) -> None:
+    small = create_app(settings.model_copy(update={"max_request_bytes": 2048}))
+    client = TestClient(small, base_url="http://testserver", follow_redirects=False)
+    response = client.post("/auth/sign-out", content=b"x" * 4096)
+    assert response.status_code == 413
+    assert response.json()["detail"].startswith("The request body is larger")
+
+    def chunks():  # type: ignore[no-untyped-def]
+        for _ in range(4):
+            yield b"y" * 1024
+
+    client.cookies.set("csrftoken", "any")  # makes the CSRF layer read the form body
+    streamed = client.post(
+        "/auth/sign-out",
+        content=chunks(),
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
+    assert streamed.status_code == 413
+
+
+class TestSessionLifetime:
+    def test_idle_session_expires(self, member_client: TestClient, db: Session) -> None:
+        db.execute(update(WebSession).values(last_seen_at=utcnow() - timedelta(hours=3)))
+        db.commit()
+        assert member_client.get("/").status_code == 303
+
+    def test_absolute_lifetime_ends_session(self, member_client: TestClient, db: Session) -> None:
+        db.execute(update(WebSession).values(expires_at=utcnow() - timedelta(seconds=1)))
+        db.commit()
+        assert member_client.get("/api/v1/me").status_code == 401
+
+    def test_recent_activity_keeps_session(self, member_client: TestClient, db: Session) -> None:
+        db.execute(update(WebSession).values(last_seen_at=utcnow() - timedelta(minutes=90)))
+        db.commit()
+        assert member_client.get("/").status_code == 200
+        db.rollback()
+        last_seen = db.execute(select(WebSession.last_seen_at)).scalar_one()
+        assert utcnow() - last_seen < timedelta(minutes=1)
+
+    def test_session_of_a_suspended_member_stops_working(
+        self, member_client: TestClient, db: Session
+    ) -> None:
+        db.execute(update(Member).values(status=MemberStatus.SUSPENDED))
+        db.commit()
+        assert member_client.get("/").status_code == 303
+
+    def test_cookie_carries_nothing_but_the_session_id(
+        self, member_client: TestClient, db: Session
+    ) -> None:
+        token = member_client.cookies[SESSION_COOKIE]
+        stored = db.execute(select(WebSession.token_hash)).scalar_one()
+        assert token != stored and len(token) >= 40
+        assert "csrf-tester" not in token
+
+
+def test_server_error_page_is_friendly(settings: Settings, oidc_primary: RunningService) -> None:
+    app = create_app(settings)
+
+    @app.get("/explode")
+    def explode() -> None:
+        raise RuntimeError("secret database password in a stack trace")
+
+    @app.get("/api/v1/explode")
+    def explode_api() -> None:
+        raise RuntimeError("secret database password in a stack trace")
+
+    client = TestClient(
+        app, base_url="http://testserver", raise_server_exceptions=False, follow_redirects=False
+    )
+    sign_in(client, provider_url=oidc_primary.url, subject="exploder")
+    page = client.get("/explode")
+    assert page.status_code == 500
+    assert "Something went wrong on our side" in page.text
+    assert "secret" not in page.text and "Traceback" not in page.text
+    api = client.get("/api/v1/explode")
+    assert api.status_code == 500
+    assert api.headers["content-type"] == "application/problem+json"
+    assert "secret" not in api.text
+
+
+def test_not_found_page_for_members(member_client: TestClient) -> None:
+    response = member_client.get("/no-such-page")
+    assert response.status_code == 404
+    assert "does not exist, or you may not see it" in response.text
+    api = member_client.get("/api/v1/no-such-thing")
+    assert api.status_code == 404
+    assert api.json()["status"] == 404
