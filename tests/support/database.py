@@ -10,8 +10,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, func, select, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 
 from app.cli import alembic_config
 from app.db import Base
@@ -50,15 +51,19 @@ def upgrade_to_head(database_url: str) -> None:
     command.upgrade(config, "head")
 
 
-def delete_all_rows(engine) -> None:  # type: ignore[no-untyped-def]
+def delete_all_rows(engine: Engine) -> None:
     with engine.begin() as connection:
         for table in reversed(Base.metadata.sorted_tables):
             connection.execute(table.delete())
 
 
-def count_rows(session, model) -> int:  # type: ignore[no-untyped-def]
-    """Count rows as committed now (a new transaction, not the session's old snapshot)."""
-    from sqlalchemy import func, select
-
+def see_committed(session: Session) -> None:
+    """Make a test's session see what requests committed since: a new transaction, and no
+    stale objects (the factory does not expire them on commit)."""
     session.rollback()
+    session.expire_all()
+
+
+def count_rows(session: Session, model: type[Base]) -> int:
+    see_committed(session)
     return session.execute(select(func.count()).select_from(model)).scalar_one()

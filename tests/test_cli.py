@@ -1,0 +1,102 @@
+"""The ``portal`` command, run as a real process against a fresh database."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from app.db import make_engine, make_session_factory
+from app.devstack import RunningService
+from app.members.models import Member, Organisation
+from app.members.reference_data import PARTNER_LOCAL_AUTHORITIES
+from app.outbox.models import OutboxMessage
+from app.search.engine import SearchEngine
+from tests.conftest import MEILI_TEST_KEY
+from tests.support.database import fresh_database
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def cli_env(tmp_path: Path, meilisearch: RunningService) -> Iterator[dict[str, str]]:
+    with fresh_database(tmp_path) as url:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PORTAL_")}
+        env.update(
+            PORTAL_DATABASE_URL=url,
+            PORTAL_MEILI_URL=meilisearch.url,
+            PORTAL_MEILI_MASTER_KEY=MEILI_TEST_KEY,
+            PORTAL_MEILI_INDEX_PREFIX="clitest",
+            PORTAL_DATA_DIR=str(tmp_path),
+        )
+        yield env
+
+
+def portal(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "app.cli", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_upgrade_seed_grant_and_worker(cli_env: dict[str, str]) -> None:
+    assert portal(cli_env, "db", "upgrade").returncode == 0
+    seeded = portal(cli_env, "seed", "--demo")
+    assert seeded.returncode == 0, seeded.stderr
+    assert "amara.okafor" in seeded.stdout
+    again = portal(cli_env, "seed", "--demo")
+    assert "partner organisations: 0 created" in again.stdout
+
+    granted = portal(cli_env, "admin", "grant", "Tom.Hargreaves@sheffield.gov.uk")
+    assert granted.returncode == 0, granted.stderr
+    unknown = portal(cli_env, "admin", "grant", "nobody@example.org")
+    assert unknown.returncode == 1
+    assert "no member has the e-mail nobody@example.org" in unknown.stderr
+
+    engine = make_engine(cli_env["PORTAL_DATABASE_URL"])
+    with make_session_factory(engine)() as db:
+        names = set(db.execute(select(Organisation.name)).scalars())
+        assert set(PARTNER_LOCAL_AUTHORITIES) <= names
+        tom = db.execute(select(Member).where(Member.display_name == "Tom Hargreaves")).scalar_one()
+        assert tom.is_admin
+        db.add(OutboxMessage(topic="nobody.handles.this", payload={}))
+        db.commit()
+
+    worked = portal(cli_env, "worker", "--once")
+    assert worked.returncode == 0, worked.stderr
+    with make_session_factory(engine)() as db:
+        message = db.execute(select(OutboxMessage)).scalar_one()
+        assert message.attempts == 1 and "no handler" in (message.last_error or "")
+    engine.dispose()
+
+
+def test_search_reindex_applies_index_settings(cli_env: dict[str, str]) -> None:
+    result = portal(cli_env, "search", "reindex")
+    assert result.returncode == 0, result.stderr
+    assert "index clitest_members: settings applied" in result.stdout
+    client = SearchEngine(
+        url=cli_env["PORTAL_MEILI_URL"], master_key=MEILI_TEST_KEY, index_prefix="clitest"
+    ).client()
+    settings = client.index("clitest_members").get_settings()
+    assert settings["searchableAttributes"][0] == "display_name"
+
+
+def test_search_reindex_reports_meilisearch_down(cli_env: dict[str, str]) -> None:
+    result = portal({**cli_env, "PORTAL_MEILI_URL": "http://127.0.0.1:1"}, "search", "reindex")
+    assert result.returncode == 1
+    assert "Meilisearch at http://127.0.0.1:1 is unreachable" in result.stderr
+
+
+def test_production_refusal_from_the_command(cli_env: dict[str, str]) -> None:
+    result = portal({**cli_env, "PORTAL_ENV": "production"}, "db", "upgrade")
+    assert result.returncode == 2
+    assert "refusing to start in production" in result.stderr
