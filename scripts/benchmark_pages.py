@@ -1,0 +1,131 @@
+"""Time the portal's pages against a bare page served by the same stack.
+
+Starts its own Meilisearch and development OpenID provider, a fresh SQLite database
+(or PORTAL_BENCH_DATABASE_URL), signs a member in, then requests each page N times
+in-process and prints median and 95th percentile latency, and the SQL statements each
+page runs, side by side with the floor: /healthz (a bare route through every middleware)
+and a bare Starlette page with no middleware at all.
+
+    .venv/bin/python scripts/benchmark_pages.py [--requests 300]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import httpx  # noqa: E402
+from fastapi.testclient import TestClient  # noqa: E402
+from pydantic import SecretStr  # noqa: E402
+from sqlalchemy import event  # noqa: E402
+from starlette.applications import Starlette  # noqa: E402
+from starlette.responses import HTMLResponse  # noqa: E402
+from starlette.routing import Route  # noqa: E402
+
+from app.config import OidcProviderConfig, Settings  # noqa: E402
+from app.db import transaction  # noqa: E402
+from app.demo import seed_demo  # noqa: E402
+from app.devstack import free_port, start_meilisearch, start_oidc_provider  # noqa: E402
+from app.main import create_app  # noqa: E402
+from tests.support.database import upgrade_to_head  # noqa: E402
+
+
+def measure(client: TestClient, path: str, requests: int) -> tuple[float, float]:
+    for _ in range(10):
+        client.get(path)
+    timings = []
+    for _ in range(requests):
+        started = time.perf_counter()
+        response = client.get(path)
+        timings.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, (path, response.status_code)
+    timings.sort()
+    return statistics.median(timings), timings[int(len(timings) * 0.95) - 1]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--requests", type=int, default=300)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp_dir = Path(tmp)
+        meili = start_meilisearch(
+            port=free_port(), data_dir=tmp_dir / "meili", master_key="bench-key-0123456789"
+        )
+        oidc = start_oidc_provider(port=free_port(), log_dir=tmp_dir)
+        try:
+            database_url = f"sqlite:///{tmp_dir / 'bench.db'}"
+            upgrade_to_head(database_url)
+            settings = Settings(
+                env="test",
+                base_url="http://testserver",
+                database_url=database_url,
+                data_dir=tmp_dir,
+                meili_url=meili.url,
+                meili_master_key=SecretStr("bench-key-0123456789"),
+                dev_oidc_issuer=oidc.url,
+                oidc_providers=[
+                    OidcProviderConfig(
+                        name="dev",
+                        label="Bench",
+                        issuer=oidc.url,
+                        client_id="bench",
+                        client_secret=SecretStr("bench"),
+                    )
+                ],
+                _env_file=None,  # type: ignore[call-arg]
+            )
+            app = create_app(settings)
+            with transaction(app.state.session_factory) as db:
+                seed_demo(db, settings=settings)
+
+            statements = 0
+
+            @event.listens_for(app.state.engine, "before_cursor_execute")
+            def _count(*_args: object) -> None:
+                nonlocal statements
+                statements += 1
+
+            client = TestClient(app, base_url="http://testserver", follow_redirects=False)
+            login = client.get("/auth/dev/login").headers["location"]
+            callback = httpx.post(login, data={"sub": "amara.okafor"}).headers["location"]
+            parts = urlsplit(callback)
+            assert client.get(f"{parts.path}?{parts.query}").status_code == 303
+
+            bare = TestClient(
+                Starlette(routes=[Route("/", lambda _r: HTMLResponse("<p>bare</p>"))])
+            )
+            rows = [("bare Starlette page (floor)", *measure(bare, "/", args.requests), 0.0)]
+            for label, path in [
+                ("/healthz through all middleware", "/healthz"),
+                ("sign-in page (anonymous)", "/auth/sign-in"),
+                ("home page (signed in)", "/"),
+                ("API /api/v1/me (signed in)", "/api/v1/me"),
+            ]:
+                page_client = client if "signed in" in label else TestClient(app)
+                statements = 0
+                median, p95 = measure(page_client, path, args.requests)
+                per_request = statements / (args.requests + 10)
+                rows.append((label, median, p95, per_request))
+
+            print(f"{args.requests} requests each, in-process (no network), SQLite")
+            print(f"{'page':<34} {'median ms':>10} {'p95 ms':>8} {'SQL/request':>12}")
+            for label, median, p95, sql in rows:
+                print(f"{label:<34} {median:>10.2f} {p95:>8.2f} {sql:>12.1f}")
+        finally:
+            meili.stop()
+            oidc.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
