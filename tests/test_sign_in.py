@@ -7,10 +7,13 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import SecretStr
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.devstack import RunningService
+from app.config import OidcProviderConfig, Settings
+from app.devstack import RunningService, free_port
+from app.main import create_app
 from app.members.models import Member, MemberIdentity, Organisation
 from app.members.reference_data import ensure_partner_organisations
 from app.security.models import WebSession
@@ -278,3 +281,30 @@ def test_sign_in_issues_a_new_session_id(
     assert first != second
     revoked = db.execute(select(WebSession).where(WebSession.revoked_at.is_not(None))).scalars()
     assert len(list(revoked)) == 1
+
+
+def test_unreachable_provider_does_not_stop_the_portal(
+    settings: Settings, oidc_primary: RunningService
+) -> None:
+    unreachable = OidcProviderConfig(
+        name="offline",
+        label="Offline Council",
+        issuer=f"http://127.0.0.1:{free_port()}",
+        client_id="x",
+        client_secret=SecretStr("y"),
+    )
+    app = create_app(
+        settings.model_copy(update={"oidc_providers": [*settings.oidc_providers, unreachable]})
+    )
+    client = TestClient(app, base_url="http://testserver", follow_redirects=False)
+    page = client.get("/auth/sign-in")
+    assert page.status_code == 200
+    assert "Sign in with Offline Council" in page.text
+    assert "Offline Council cannot be reached" in page.text
+    assert page.text.count("Not available") == 1
+
+    refused = client.get("/auth/offline/login")
+    assert refused.status_code == 503
+    assert "Offline Council cannot be reached" in refused.text
+
+    assert sign_in(client, provider_url=oidc_primary.url, subject="still-works").status_code == 303

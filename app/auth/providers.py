@@ -113,18 +113,21 @@ class IdentityProviders:
                     ) from None
             return entry.keys
 
-    async def check_all(self) -> dict[str, str | None]:
-        """Try every provider's discovery at once; map name to an error or None."""
+    async def check_all(self, *, max_wait_seconds: float = 2.0) -> dict[str, str | None]:
+        """Try every provider's discovery at once; map name to an error, or None when it
+        answered or is still being asked after ``max_wait_seconds`` (the check carries on
+        in the background and fills the cache, so a slow provider cannot hold the page)."""
 
-        async def check(name: str) -> tuple[str, str | None]:
+        async def check(name: str) -> str | None:
             try:
                 await self.metadata(name)
             except ProviderUnavailable as error:
-                return name, str(error)
-            return name, None
+                return str(error)
+            return None
 
-        results = await asyncio.gather(*(check(name) for name in self._configs))
-        return dict(results)
+        tasks = {name: asyncio.ensure_future(check(name)) for name in self._configs}
+        await asyncio.wait(tasks.values(), timeout=max_wait_seconds)
+        return {name: task.result() if task.done() else None for name, task in tasks.items()}
 
     async def _get_json(self, url: str) -> dict[str, Any]:
         try:
