@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 
 from app.devstack import RunningService
+from app.security.sessions import SESSION_COOKIE
 from tests.browser.conftest import sign_in_as
 
 pytestmark = pytest.mark.browser
@@ -32,6 +33,7 @@ def test_sign_out_ends_the_session_here_and_at_the_provider(
 ) -> None:
     sign_in_as(page, portal_url=live_portal, provider_url=oidc_primary.url)
     cookies_while_signed_in = page.context.cookies()
+    assert SESSION_COOKIE in {cookie["name"] for cookie in cookies_while_signed_in}
 
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url(f"{oidc_primary.url}/oauth2/end_session?**")
@@ -67,17 +69,23 @@ def test_sign_in_and_out_work_without_javascript(
         context.close()
 
 
-def test_home_page_raises_no_content_security_policy_errors(
-    page: Page, live_portal: str, oidc_primary: RunningService
-) -> None:
-    csp_messages: list[str] = []
-    script_errors: list[str] = []
+def collect_csp_messages(page: Page) -> list[str]:
+    """Console messages in which Chromium reports something the CSP refused."""
+    messages: list[str] = []
 
     def on_console(message: ConsoleMessage) -> None:
         if "Content Security Policy" in message.text:
-            csp_messages.append(message.text)
+            messages.append(message.text)
 
     page.on("console", on_console)
+    return messages
+
+
+def test_home_page_raises_no_content_security_policy_errors(
+    page: Page, live_portal: str, oidc_primary: RunningService
+) -> None:
+    csp_messages = collect_csp_messages(page)
+    script_errors: list[str] = []
     page.on("pageerror", lambda error: script_errors.append(str(error)))
 
     sign_in_as(page, portal_url=live_portal, provider_url=oidc_primary.url)
@@ -89,3 +97,19 @@ def test_home_page_raises_no_content_security_policy_errors(
     expect(page.locator("body")).to_have_class(
         "govuk-template__body js-enabled govuk-frontend-supported"
     )
+
+
+def test_csp_listener_notices_a_refused_script(page: Page, live_portal: str) -> None:
+    """Guards the test above: a script without the nonce must be refused and reported."""
+    csp_messages = collect_csp_messages(page)
+    page.goto("/auth/sign-in")
+
+    with page.expect_console_message(lambda message: "Content Security Policy" in message.text):
+        page.evaluate(
+            "const script = document.createElement('script');"
+            "script.textContent = 'window.plantedScriptRan = true';"
+            "document.body.append(script);"
+        )
+
+    assert page.evaluate("window.plantedScriptRan") is None
+    assert len(csp_messages) == 1
