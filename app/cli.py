@@ -86,12 +86,14 @@ def seed(
     """Create the partner organisations and, with --demo, demo data. Safe to run twice."""
     from app.demo import seed_demo
     from app.members.reference_data import ensure_partner_organisations
+    from app.topics.reference_data import ensure_topics
 
     settings = _settings()
     factory = make_session_factory(make_engine(settings.resolved_database_url))
     with transaction(factory) as db:
         created = ensure_partner_organisations(db)
         typer.echo(f"partner organisations: {created} created")
+        typer.echo(f"topics: {ensure_topics(db)} created")
         if demo:
             people = seed_demo(db, settings=settings)
             typer.echo("demo members (sign in through the development provider as):")
@@ -131,19 +133,19 @@ def worker(
 
 @admin_cli.command("grant")
 def admin_grant(email: str) -> None:
-    """Make the member with EMAIL an admin."""
+    """Make the member with EMAIL an admin; before their first sign-in, invite them."""
+    from app.errors import InvalidAction, InvalidInput
     from app.members.service import grant_admin
 
     settings = _settings()
     factory = make_session_factory(make_engine(settings.resolved_database_url))
     try:
         with transaction(factory) as db:
-            member = grant_admin(db, email=email)
-            name = member.display_name
-    except LookupError as error:
+            outcome = grant_admin(db, email=email)
+    except (InvalidAction, InvalidInput) as error:
         typer.echo(f"portal: {error}", err=True)
         raise typer.Exit(code=1) from None
-    typer.echo(f"{name} <{email}> is now an admin")
+    typer.echo(outcome)
 
 
 def main() -> None:

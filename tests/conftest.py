@@ -15,8 +15,12 @@ from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
 from app.config import OidcProviderConfig, Settings
+from app.db import transaction
 from app.devstack import RunningService, free_port, start_meilisearch, start_oidc_provider
 from app.main import create_app
+from app.members.models import Organisation, OrganisationKind
+from app.members.reference_data import ensure_partner_organisations
+from app.topics.reference_data import ensure_topics
 from tests.support.database import delete_all_rows, fresh_database, upgrade_to_head
 from tests.support.hostile_idp import HostileIdentityProvider
 
@@ -84,6 +88,7 @@ def provider_configs(
             issuer=secondary.url,
             client_id="portal-york",
             client_secret=SecretStr("york-secret"),
+            organisation="University of York",
         ),
         OidcProviderConfig(
             name="hostile",
@@ -91,6 +96,7 @@ def provider_configs(
             issuer=hostile.issuer,
             client_id="portal-hostile",
             client_secret=SecretStr("hostile-secret"),
+            organisation="Leeds City Council",
         ),
     ]
 
@@ -126,12 +132,30 @@ def app(settings: Settings) -> FastAPI:
 @pytest.fixture(autouse=True)
 def _empty_tables(request: pytest.FixtureRequest) -> Iterator[None]:
     yield
-    if "app" in request.fixturenames:
+    if {"app", "settings", "database_url"} & set(request.fixturenames):
         delete_all_rows(request.getfixturevalue("app").state.engine)
+
+
+def seed_reference_data(app: FastAPI) -> None:
+    """What every installation has (partner authorities, topics), plus a partner
+    university for the second provider."""
+    with transaction(app.state.session_factory) as session:
+        ensure_partner_organisations(session)
+        ensure_topics(session)
+        session.add(
+            Organisation(
+                name="University of York",
+                slug="university-of-york",
+                kind=OrganisationKind.UNIVERSITY,
+                is_partner=True,
+                email_domains=["york.ac.uk"],
+            )
+        )
 
 
 @pytest.fixture
 def client(app: FastAPI) -> Iterator[TestClient]:
+    seed_reference_data(app)
     with TestClient(app, base_url="http://testserver", follow_redirects=False) as test_client:
         yield test_client
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from app.db import make_engine, make_session_factory
 from app.devstack import RunningService
-from app.members.models import Member, Organisation
+from app.members.models import AdminInvitation, Member, Organisation
 from app.members.reference_data import PARTNER_LOCAL_AUTHORITIES
 from app.outbox.models import OutboxMessage
 from app.search.engine import SearchEngine
@@ -58,9 +58,12 @@ def test_upgrade_seed_grant_and_worker(cli_env: dict[str, str]) -> None:
 
     granted = portal(cli_env, "admin", "grant", "Tom.Hargreaves@sheffield.gov.uk")
     assert granted.returncode == 0, granted.stderr
-    unknown = portal(cli_env, "admin", "grant", "nobody@example.org")
-    assert unknown.returncode == 1
-    assert "no member has the e-mail nobody@example.org" in unknown.stderr
+    invited = portal(cli_env, "admin", "grant", "Newcomer@Example.org")
+    assert invited.returncode == 0, invited.stderr
+    assert "newcomer@example.org will be an admin from their first sign-in" in invited.stdout
+    nonsense = portal(cli_env, "admin", "grant", "not-an-address")
+    assert nonsense.returncode == 1
+    assert "is not an e-mail address" in nonsense.stderr
 
     engine = make_engine(cli_env["PORTAL_DATABASE_URL"])
     with make_session_factory(engine)() as db:
@@ -68,6 +71,7 @@ def test_upgrade_seed_grant_and_worker(cli_env: dict[str, str]) -> None:
         assert set(PARTNER_LOCAL_AUTHORITIES) <= names
         tom = db.execute(select(Member).where(Member.display_name == "Tom Hargreaves")).scalar_one()
         assert tom.is_admin
+        assert db.get(AdminInvitation, "newcomer@example.org") is not None
         db.add(OutboxMessage(topic="nobody.handles.this", payload={}))
         db.commit()
 

@@ -18,6 +18,7 @@ from app.main import create_app
 from app.members.models import Member, MemberStatus
 from app.security.models import WebSession
 from app.security.sessions import SESSION_COOKIE
+from tests.conftest import seed_reference_data
 from tests.support.flows import csrf_token, sign_in
 
 
@@ -185,6 +186,7 @@ def test_server_error_page_is_friendly(settings: Settings, oidc_primary: Running
     client = TestClient(
         app, base_url="http://testserver", raise_server_exceptions=False, follow_redirects=False
     )
+    seed_reference_data(app)
     sign_in(client, provider_url=oidc_primary.url, subject="exploder")
     page = client.get("/explode")
     assert page.status_code == 500

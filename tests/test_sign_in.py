@@ -15,9 +15,9 @@ from app.config import OidcProviderConfig, Settings
 from app.devstack import RunningService, free_port
 from app.main import create_app
 from app.members.models import Member, MemberIdentity, Organisation
-from app.members.reference_data import ensure_partner_organisations
 from app.security.models import WebSession
 from app.security.sessions import SESSION_COOKIE
+from tests.conftest import seed_reference_data
 from tests.support.database import count_rows
 from tests.support.flows import (
     authorize_at_provider,
@@ -55,8 +55,6 @@ def test_authorization_request_uses_pkce_state_and_nonce(client: TestClient) -> 
 def test_sign_in_creates_member_and_reaches_home(
     client: TestClient, db: Session, oidc_primary: RunningService
 ) -> None:
-    ensure_partner_organisations(db)
-    db.commit()
     response = sign_in(
         client,
         provider_url=oidc_primary.url,
@@ -88,14 +86,18 @@ def test_returning_member_is_matched_by_issuer_and_subject_not_email(
     assert count_rows(db, Member) == 1
 
     other = TestClient(client.app, base_url="http://testserver", follow_redirects=False)
-    sign_in(
+    waiting = sign_in(
         other,
         provider="york-uni",
         provider_url=oidc_secondary.url,
         subject="kim",
         claims={"email": "kim@x.org"},
+        expect_status=403,
     )
+    assert "Another member already uses your e-mail address" in waiting.text
     assert count_rows(db, Member) == 2
+    first, second = db.execute(select(Member).order_by(Member.joined_at)).scalars()
+    assert second.status == "pending" and second.duplicate_of_id == first.id
 
 
 def test_two_providers_at_once_both_sign_in(
@@ -296,6 +298,7 @@ def test_unreachable_provider_does_not_stop_the_portal(
     app = create_app(
         settings.model_copy(update={"oidc_providers": [*settings.oidc_providers, unreachable]})
     )
+    seed_reference_data(app)
     client = TestClient(app, base_url="http://testserver", follow_redirects=False)
     page = client.get("/auth/sign-in")
     assert page.status_code == 200

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from app.auth.oidc import AuthorizationRequest, SignInRefused, VerifiedIdentity
 from app.config import OidcProviderConfig, Settings
 from app.db import utcnow
-from app.members.service import MemberCannotSignIn, member_for_identity
+from app.members.service import admit_identity
 from app.security.models import SignInAttempt
 from app.security.sessions import hash_token, revoke_session, start_session
 
@@ -90,6 +90,14 @@ class SignedIn:
     member_name: str
 
 
+@dataclass(frozen=True)
+class NotAdmitted:
+    """The identity is known (and recorded) but its member may not come in yet or any more."""
+
+    headline: str
+    message: str
+
+
 def finish_sign_in(
     db: Session,
     *,
@@ -98,19 +106,19 @@ def finish_sign_in(
     identity: VerifiedIdentity,
     return_to: str,
     previous_session_token: str | None,
-) -> SignedIn:
+) -> SignedIn | NotAdmitted:
     if previous_session_token:
         revoke_session(db, previous_session_token)
-    try:
-        member = member_for_identity(
-            db,
-            provider=provider,
-            issuer=identity.issuer,
-            subject=identity.subject,
-            claims=identity.claims,
-        )
-    except MemberCannotSignIn as error:
-        raise SignInRefused(str(error)) from None
+    admission = admit_identity(
+        db,
+        provider=provider,
+        issuer=identity.issuer,
+        subject=identity.subject,
+        claims=identity.claims,
+    )
+    if not admission.admitted:
+        return NotAdmitted(headline=admission.headline, message=admission.message)
+    member = admission.member
     token = start_session(
         db,
         member=member,

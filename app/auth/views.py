@@ -160,7 +160,7 @@ async def callback(
 
     previous_token = request.cookies.get(session_cookie_name(settings))
 
-    def finish() -> service.SignedIn:
+    def finish() -> service.SignedIn | service.NotAdmitted:
         with transaction(factory) as db:
             return service.finish_sign_in(
                 db,
@@ -171,10 +171,16 @@ async def callback(
                 previous_session_token=previous_token,
             )
 
-    try:
-        signed_in = await run_in_threadpool(finish)
-    except SignInRefused as refusal:
-        return await _sign_in_page(request, error=str(refusal), status_code=403)
+    signed_in = await run_in_threadpool(finish)
+    if isinstance(signed_in, service.NotAdmitted):
+        response = render(
+            request,
+            "auth/not_admitted.html",
+            {"headline": signed_in.headline, "message": signed_in.message},
+            status_code=403,
+        )
+        response.delete_cookie(session_cookie_name(settings), path="/")
+        return response
 
     response = RedirectResponse(signed_in.return_to, status_code=303)
     response.set_cookie(

@@ -6,10 +6,11 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Enum, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base, UTCDateTime, new_id, utcnow
+from app.topics.models import Topic, member_topic
 
 
 class OrganisationKind(enum.StrEnum):
@@ -21,8 +22,27 @@ class OrganisationKind(enum.StrEnum):
 class MemberStatus(enum.StrEnum):
     PENDING = "pending"
     ACTIVE = "active"
+    REJECTED = "rejected"
     SUSPENDED = "suspended"
     LEFT = "left"
+
+
+class Visibility(enum.StrEnum):
+    """Who may see one profile field."""
+
+    MEMBERS = "members"
+    ORGANISATION = "organisation"
+    ONLY_ME = "only_me"
+
+
+PROFILE_FIELDS_WITH_VISIBILITY = ("email", "job_title", "team", "areas_of_practice", "bio")
+DEFAULT_VISIBILITY: dict[str, Visibility] = {
+    "email": Visibility.ORGANISATION,
+    "job_title": Visibility.MEMBERS,
+    "team": Visibility.MEMBERS,
+    "areas_of_practice": Visibility.MEMBERS,
+    "bio": Visibility.MEMBERS,
+}
 
 
 class MemberRole(enum.StrEnum):
@@ -52,6 +72,7 @@ class Organisation(Base):
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     kind: Mapped[OrganisationKind] = mapped_column(_enum(OrganisationKind, "organisation_kind"))
     is_partner: Mapped[bool] = mapped_column(Boolean, default=False)
+    email_domains: Mapped[list[str]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
@@ -71,13 +92,36 @@ class Member(Base):
     organisation_id: Mapped[str | None] = mapped_column(
         ForeignKey("organisation.id", ondelete="SET NULL"), index=True
     )
+    job_title: Mapped[str | None] = mapped_column(String(120))
+    team: Mapped[str | None] = mapped_column(String(120))
+    bio: Mapped[str | None] = mapped_column(Text)
+    profile_visibility: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     is_moderator: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_champion: Mapped[bool] = mapped_column(Boolean, default=False)
+    status_reason: Mapped[str | None] = mapped_column(Text)
+    suspended_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    duplicate_of_id: Mapped[str | None] = mapped_column(
+        ForeignKey("member.id", ondelete="SET NULL")
+    )
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     organisation: Mapped[Organisation | None] = relationship(lazy="raise")
     identities: Mapped[list[MemberIdentity]] = relationship(back_populates="member", lazy="raise")
+    areas_of_practice: Mapped[list[Topic]] = relationship(
+        secondary=member_topic, lazy="raise", order_by=Topic.name
+    )
+
+    @property
+    def is_staff(self) -> bool:
+        return self.is_admin or self.is_moderator
+
+    def visibility_of(self, field: str) -> Visibility:
+        stored = (self.profile_visibility or {}).get(field)
+        if stored in {visibility.value for visibility in Visibility}:
+            return Visibility(stored)
+        return DEFAULT_VISIBILITY[field]
 
 
 class MemberIdentity(Base):
@@ -96,3 +140,28 @@ class MemberIdentity(Base):
     last_sign_in_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     member: Mapped[Member] = relationship(back_populates="identities", lazy="raise")
+
+
+class ApiToken(Base):
+    """A personal API token. Only its SHA-256 is stored; the member sees the token once."""
+
+    __tablename__ = "api_token"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    member_id: Mapped[str] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(12))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class AdminInvitation(Base):
+    """``portal admin grant`` for someone who has not signed in yet: applied at their first
+    sign-in with a trusted e-mail address."""
+
+    __tablename__ = "admin_invitation"
+
+    email: Mapped[str] = mapped_column(String(320), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

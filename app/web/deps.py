@@ -14,11 +14,17 @@ from sqlalchemy.orm import Session
 
 from app.config import Settings
 from app.members.models import Member
-from app.security.sessions import ActiveSession, resolve_session, session_cookie_name
+from app.members.tokens import member_for_bearer
+from app.security.sessions import resolve_session, session_cookie_name
+from app.web.problems import is_api_path
 
 
 class NotSignedIn(Exception):
     """Raised for an anonymous request to a members-only route."""
+
+    def __init__(self, detail: str = "Sign in to use the API.") -> None:
+        super().__init__(detail)
+        self.detail = detail
 
 
 PUBLIC_PATHS = frozenset({"/healthz", "/readyz"})
@@ -50,16 +56,27 @@ def is_public_path(path: str) -> bool:
     return path in PUBLIC_PATHS or path.startswith(PUBLIC_PATH_PREFIXES)
 
 
-def authenticate(request: Request, db: DbSession, settings: SettingsDep) -> ActiveSession | None:
-    """Applied to every route: resolves the session and turns anonymous visitors away from
-    anything that is not public."""
+def authenticate(request: Request, db: DbSession, settings: SettingsDep) -> None:
+    """Applied to every route: resolves the session (or, on the API, a bearer token) and
+    turns anonymous visitors away from anything that is not public."""
+    request.state.member = None
+    request.state.web_session = None
+    authorization = request.headers.get("authorization", "")
+    if is_api_path(request.url.path) and authorization[:7].lower() == "bearer ":
+        member = member_for_bearer(db, authorization[7:].strip())
+        if member is None:
+            raise NotSignedIn(
+                "The API token is not valid, was revoked, or its member is not active."
+            )
+        request.state.member = member
+        return
     token = request.cookies.get(session_cookie_name(settings))
     active = resolve_session(db, token, settings=settings) if token else None
-    request.state.member = active.member if active else None
-    request.state.web_session = active.session if active else None
-    if active is None and not is_public_path(request.url.path):
+    if active is not None:
+        request.state.member = active.member
+        request.state.web_session = active.session
+    elif not is_public_path(request.url.path):
         raise NotSignedIn
-    return active
 
 
 def get_current_member(request: Request) -> Member:

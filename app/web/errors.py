@@ -11,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.errors import Forbidden, InvalidAction, InvalidInput, NotFound
 from app.web.deps import NotSignedIn
 from app.web.problems import is_api_path, problem
 from app.web.templating import render
@@ -22,7 +23,9 @@ PAGE_MESSAGES = {
     403: "You do not have permission to do that.",
     404: "The page you asked for does not exist, or you may not see it.",
     405: "That page cannot be used that way.",
+    409: "That cannot be done now; nothing was changed.",
     413: "What you sent is too large.",
+    422: "Some of what you sent is not valid; nothing was changed.",
     500: "Something went wrong on our side. It has been logged; please try again later.",
 }
 
@@ -42,11 +45,10 @@ def error_page(request: Request, status: int, message: str | None = None) -> Res
     )
 
 
-async def _not_signed_in(request: Request, _exc: Exception) -> Response:
+async def _not_signed_in(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, NotSignedIn)
     if is_api_path(request.url.path):
-        return problem(
-            401, "Sign in to use the API.", headers={"WWW-Authenticate": 'Bearer realm="portal"'}
-        )
+        return problem(401, exc.detail, headers={"WWW-Authenticate": 'Bearer realm="portal"'})
     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     return RedirectResponse(f"/auth/sign-in?next={quote(target, safe='')}", status_code=303)
 
@@ -78,8 +80,22 @@ async def _unexpected_error(request: Request, exc: Exception) -> Response:
     return error_page(request, 500)
 
 
+async def _domain_error(request: Request, exc: Exception) -> Response:
+    if isinstance(exc, NotFound):
+        return error_page(request, 404, str(exc) if str(exc) != "Not found." else None)
+    if isinstance(exc, Forbidden):
+        return error_page(request, 403, str(exc))
+    if isinstance(exc, InvalidInput):
+        if is_api_path(request.url.path):
+            return problem(422, "The request is not valid.", errors=exc.errors)
+        return error_page(request, 422, str(exc))
+    return error_page(request, 409, str(exc))
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(NotSignedIn, _not_signed_in)
+    for error_class in (NotFound, Forbidden, InvalidAction, InvalidInput):
+        app.add_exception_handler(error_class, _domain_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(Exception, _unexpected_error)

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from app.config import PROJECT_ROOT
+from app.db import LONDON
 from app.web.flash import FLASH_COOKIE, pop_flash
-
-LONDON = ZoneInfo("Europe/London")
 
 
 @dataclass(frozen=True)

@@ -23,11 +23,9 @@ from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_
 from pydantic import SecretStr
 
 from app.config import PROJECT_ROOT, Settings
-from app.db import transaction
 from app.devstack import RunningService, free_port
 from app.main import create_app
-from app.members.reference_data import ensure_partner_organisations
-from tests.conftest import MEILI_TEST_KEY, provider_configs
+from tests.conftest import MEILI_TEST_KEY, provider_configs, seed_reference_data
 from tests.support.database import delete_all_rows
 from tests.support.flows import set_provider_claims
 from tests.support.hostile_idp import HostileIdentityProvider
@@ -98,8 +96,7 @@ def _empty_live_tables(request: pytest.FixtureRequest) -> Iterator[None]:
 
 @pytest.fixture
 def partner_organisations(live_app: FastAPI) -> None:
-    with transaction(live_app.state.session_factory) as db:
-        ensure_partner_organisations(db)
+    seed_reference_data(live_app)
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,7 @@ from app.devstack import RunningService
 from app.security.sessions import SESSION_COOKIE
 from tests.browser.conftest import sign_in_as
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("partner_organisations")]
 
 
 def test_anonymous_visitor_is_sent_to_sign_in(page: Page, live_portal: str) -> None:

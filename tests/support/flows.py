@@ -42,6 +42,7 @@ def sign_in(
     provider_url: str,
     subject: str = "alice",
     claims: dict[str, object] | None = None,
+    expect_status: int = 303,
 ) -> httpx.Response:
     set_provider_claims(
         provider_url,
@@ -50,7 +51,7 @@ def sign_in(
     )
     callback = authorize_at_provider(start_login(client, provider), subject)
     response = follow_callback(client, callback)
-    assert response.status_code == 303, response.text
+    assert response.status_code == expect_status, response.text
     return response
 
 

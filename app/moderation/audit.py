@@ -1,0 +1,125 @@
+"""Write and read the audit trail."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from app.db import LONDON
+from app.members.models import Member
+from app.moderation.models import AuditEntry
+
+
+def record(
+    db: Session,
+    *,
+    actor: Member | None,
+    action: str,
+    subject: Member | None,
+    reason: str | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditEntry:
+    entry = AuditEntry(
+        actor_id=actor.id if actor else None,
+        actor_name=actor.display_name if actor else "the portal",
+        action=action,
+        subject_member_id=subject.id if subject else None,
+        subject_name=subject.display_name if subject else "",
+        reason=reason,
+        before=before or {},
+        after=after or {},
+    )
+    db.add(entry)
+    db.flush()
+    return entry
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    action: str | None = None
+    actor_id: str | None = None
+    subject_member_id: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+def _filtered(query: Select[Any], audit_filter: AuditFilter) -> Select[Any]:
+    if audit_filter.action:
+        query = query.where(AuditEntry.action == audit_filter.action)
+    if audit_filter.actor_id:
+        query = query.where(AuditEntry.actor_id == audit_filter.actor_id)
+    if audit_filter.subject_member_id:
+        query = query.where(AuditEntry.subject_member_id == audit_filter.subject_member_id)
+    if audit_filter.since:
+        query = query.where(AuditEntry.created_at >= audit_filter.since)
+    if audit_filter.until:
+        query = query.where(AuditEntry.created_at < audit_filter.until)
+    return query
+
+
+def list_entries(
+    db: Session, *, audit_filter: AuditFilter, offset: int, limit: int
+) -> tuple[list[AuditEntry], int]:
+    query = _filtered(select(AuditEntry), audit_filter)
+    total = db.execute(
+        _filtered(select(func.count()).select_from(AuditEntry), audit_filter)
+    ).scalar_one()
+    rows = db.execute(
+        query.order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
+        .offset(offset)
+        .limit(limit)
+    ).scalars()
+    return list(rows), total
+
+
+def actions_in_use(db: Session) -> list[str]:
+    return list(
+        db.execute(select(AuditEntry.action).distinct().order_by(AuditEntry.action)).scalars()
+    )
+
+
+CSV_COLUMNS = ("time (Europe/London)", "actor", "action", "subject", "reason", "before", "after")
+
+
+def _describe(values: dict[str, Any]) -> str:
+    return "; ".join(f"{key}: {value}" for key, value in sorted(values.items()))
+
+
+def export_csv(entries: Iterable[AuditEntry]) -> str:
+    """UTF-8 CSV with a byte-order mark, so spreadsheets read names like Siobhán correctly."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for entry in entries:
+        writer.writerow(
+            [
+                entry.created_at.astimezone(LONDON).strftime("%Y-%m-%d %H:%M:%S"),
+                _csv_safe(entry.actor_name),
+                entry.action,
+                _csv_safe(entry.subject_name),
+                _csv_safe(entry.reason or ""),
+                _csv_safe(_describe(entry.before)),
+                _csv_safe(_describe(entry.after)),
+            ]
+        )
+    return "\ufeff" + buffer.getvalue()
+
+
+def _csv_safe(value: str) -> str:
+    """Keep a spreadsheet from running a cell that starts like a formula."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def all_entries(db: Session, *, audit_filter: AuditFilter) -> list[AuditEntry]:
+    query = _filtered(select(AuditEntry), audit_filter).order_by(
+        AuditEntry.created_at, AuditEntry.id
+    )
+    return list(db.execute(query).scalars())

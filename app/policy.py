@@ -1,0 +1,80 @@
+"""Who may see and do what. Every page, list, API route and (later) search filter asks here.
+
+Rules are functions named ``check_<verb>_<object>_permission`` that raise NotFound when the
+member may not even know the object exists (404 before 403), and Forbidden when they may
+see it but not act. Beside each rule for a list sits the SQL filter that applies it.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, and_, false, func, or_, true
+
+from app.errors import Forbidden, NotFound
+from app.members.models import DEFAULT_VISIBILITY, Member, MemberStatus, Visibility
+
+ADMIN_ONLY_ACTIONS = frozenset(
+    {"grant_admin", "remove_admin", "grant_moderator", "remove_moderator"}
+)
+
+
+def check_use_admin_area_permission(actor: Member) -> None:
+    """Admins and moderators; everyone else is told the admin area does not exist."""
+    if not actor.is_staff:
+        raise NotFound()
+
+
+def check_admin_only_permission(actor: Member) -> None:
+    if not actor.is_admin:
+        raise NotFound()
+
+
+def check_moderate_member_permission(actor: Member, subject: Member, action: str) -> None:
+    check_use_admin_area_permission(actor)
+    if action in ADMIN_ONLY_ACTIONS and not actor.is_admin:
+        raise Forbidden("Only admins can grant or remove the moderator and admin roles.")
+    if actor.id == subject.id:
+        raise Forbidden("You cannot do that to your own account; ask another admin.")
+    if not actor.is_admin and subject.is_staff:
+        raise Forbidden("Moderators cannot act on admins or other moderators.")
+
+
+def listed_in_directory() -> ColumnElement[bool]:
+    """The directory's SQL filter: only active members are listed, to everyone."""
+    return Member.status == MemberStatus.ACTIVE
+
+
+def check_view_profile_permission(viewer: Member, subject: Member) -> None:
+    if subject.status != MemberStatus.ACTIVE and viewer.id != subject.id and not viewer.is_staff:
+        raise NotFound()
+
+
+def may_see_profile_field(viewer: Member, subject: Member, field: str) -> bool:
+    if viewer.id == subject.id or viewer.is_admin:
+        return True
+    visibility = subject.visibility_of(field)
+    if visibility == Visibility.MEMBERS:
+        return True
+    if visibility == Visibility.ORGANISATION:
+        return subject.organisation_id is not None and (
+            viewer.organisation_id == subject.organisation_id
+        )
+    return False
+
+
+def profile_field_visible_filter(viewer: Member, field: str) -> ColumnElement[bool]:
+    """SQL twin of may_see_profile_field, for lists that filter on a profile field."""
+    if viewer.is_admin:
+        return true()
+    effective = func.coalesce(
+        Member.profile_visibility[field].as_string(), DEFAULT_VISIBILITY[field].value
+    )
+    organisation_match = (
+        Member.organisation_id == viewer.organisation_id
+        if viewer.organisation_id is not None
+        else false()
+    )
+    return or_(
+        Member.id == viewer.id,
+        effective == Visibility.MEMBERS.value,
+        and_(effective == Visibility.ORGANISATION.value, organisation_match),
+    )
