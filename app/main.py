@@ -15,7 +15,12 @@ from app.config import PROJECT_ROOT, Settings, get_settings
 from app.db import make_engine, make_session_factory
 from app.health.views import router as health_router
 from app.home.views import router as home_router
+from app.members.admin_api import router as members_admin_api_router
+from app.members.admin_views import router as members_admin_router
 from app.members.api import router as members_api_router
+from app.members.views import router as members_router
+from app.moderation.api import router as moderation_api_router
+from app.moderation.views import router as moderation_router
 from app.search.engine import SearchEngine
 from app.security.body_limit import BodySizeLimitMiddleware
 from app.security.csrf import CsrfMiddleware
@@ -53,13 +58,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings.identity_providers, timeout_seconds=settings.oidc_http_timeout_seconds
     )
     app.state.search_engine = SearchEngine.from_settings(settings)
-    app.state.nav = [NavItem("Home", "/")]
+    app.state.nav = [
+        NavItem("Home", "/"),
+        NavItem("Members", "/members"),
+        NavItem("Admin", "/admin", staff_only=True),
+    ]
 
     install_error_handlers(app)
     app.include_router(health_router)
     app.include_router(auth_router)
     app.include_router(home_router)
+    app.include_router(members_router)
     app.include_router(members_api_router)
+    app.include_router(members_admin_router)
+    app.include_router(members_admin_api_router)
+    app.include_router(moderation_router)
+    app.include_router(moderation_api_router)
 
     @app.get("/api/v1/openapi.json", include_in_schema=False)
     def openapi_document(request: Request) -> dict[str, Any]:

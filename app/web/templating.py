@@ -18,7 +18,7 @@ from app.web.flash import FLASH_COOKIE, pop_flash
 class NavItem:
     label: str
     href: str
-    admin_only: bool = False
+    staff_only: bool = False
 
 
 def _london_time(value: Any, pattern: str = "%-d %B %Y, %H:%M") -> str:
@@ -55,7 +55,7 @@ def render(
         template,
         {
             "member": member,
-            "nav": [item for item in nav if not item.admin_only or (member and member.is_admin)],
+            "nav": [item for item in nav if not item.staff_only or (member and member.is_staff)],
             "csrf_token": _csrf_token_getter(request),
             "csp_nonce": getattr(request.state, "csp_nonce", ""),
             "flash": flash_message,
