@@ -98,9 +98,19 @@ def seed(
             people = seed_demo(db, settings=settings)
             typer.echo("demo members (sign in through the development provider as):")
             for person in people:
-                extra = " (admin)" if person.is_admin else ""
-                extra += " (moderator)" if person.is_moderator else ""
-                typer.echo(f"  {person.subject:<16} {person.name}, {person.organisation}{extra}")
+                notes = [
+                    note
+                    for flag, note in (
+                        (person.is_admin, "admin"),
+                        (person.is_moderator, "moderator"),
+                        (person.is_champion, "champion"),
+                        (person.status == "pending", "waiting for approval"),
+                    )
+                    if flag
+                ]
+                extra = f" ({', '.join(notes)})" if notes else ""
+                where = person.organisation or "no organisation"
+                typer.echo(f"  {person.subject:<18} {person.name}, {where}{extra}")
 
 
 @search_cli.command("reindex")

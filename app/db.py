@@ -63,7 +63,7 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, *, immediate: bool) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Let SQLAlchemy own BEGIN, so SAVEPOINT and locking behave as documented.
@@ -77,17 +77,23 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # IMMEDIATE takes the write lock up front. With a plain BEGIN, a transaction that
+        # reads and then writes fails at once with "database is locked" whenever another
+        # connection committed in between (WAL cannot upgrade a stale snapshot), so
+        # concurrent requests would fail instead of queueing behind busy_timeout.
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def make_engine(database_url: str, *, echo: bool = False) -> Engine:
+def make_engine(database_url: str, *, echo: bool = False, immediate: bool = True) -> Engine:
+    """``immediate=False`` is for read-mostly tools (tests inspecting the database) that
+    must not hold SQLite's write lock while the application works."""
     if database_url.startswith("sqlite"):
         engine = create_engine(
             database_url,
             echo=echo,
             connect_args={"check_same_thread": False, "timeout": 10},
         )
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, immediate=immediate)
         return engine
     if database_url.startswith("postgresql://"):
         database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")

@@ -1,16 +1,28 @@
 """Demo data for ``portal seed --demo``: people to sign in as through the development
-provider. Later issues add resources, threads, events and groups."""
+provider, with profiles, and applications waiting for an admin. Later issues add
+resources, threads, events and groups."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.config import DEV_PROVIDER_NAME, Settings
-from app.members.models import Member, MemberIdentity, MemberRole, MemberStatus, Organisation
+from app.members.models import (
+    Member,
+    MemberIdentity,
+    MemberRole,
+    MemberStatus,
+    Organisation,
+    OrganisationKind,
+)
 from app.members.reference_data import ensure_partner_organisations
+from app.topics.models import Topic
+from app.topics.reference_data import ensure_topics
+
+DEMO_UNIVERSITY = "University of York"
 
 
 @dataclass(frozen=True)
@@ -18,10 +30,17 @@ class DemoPerson:
     subject: str
     name: str
     email: str
-    organisation: str
+    organisation: str | None
     role: MemberRole
+    job_title: str = ""
+    team: str = ""
+    areas: tuple[str, ...] = ()
+    bio: str = ""
     is_admin: bool = False
     is_moderator: bool = False
+    is_champion: bool = False
+    status: MemberStatus = MemberStatus.ACTIVE
+    visibility: dict[str, str] = field(default_factory=dict)
 
 
 DEMO_PEOPLE = (
@@ -31,6 +50,10 @@ DEMO_PEOPLE = (
         "amara.okafor@leeds.gov.uk",
         "Leeds City Council",
         MemberRole.PRINCIPAL_SOCIAL_WORKER,
+        job_title="Principal social worker",
+        team="Practice improvement",
+        areas=("Supervision and reflective practice", "Anti-racist practice"),
+        bio="Chair of the regional principal social worker group.",
         is_admin=True,
     ),
     DemoPerson(
@@ -39,6 +62,8 @@ DEMO_PEOPLE = (
         "tom.hargreaves@sheffield.gov.uk",
         "Sheffield City Council",
         MemberRole.PRINCIPAL_SOCIAL_WORKER,
+        job_title="Principal social worker",
+        areas=("Court work", "Child protection"),
     ),
     DemoPerson(
         "priya.shah",
@@ -46,7 +71,12 @@ DEMO_PEOPLE = (
         "priya.shah@bradford.gov.uk",
         "Bradford Council",
         MemberRole.PRACTITIONER,
+        job_title="Advanced practitioner",
+        team="Child exploitation",
+        areas=("Child exploitation", "Transitional safeguarding"),
         is_moderator=True,
+        is_champion=True,
+        bio="Ask me about contextual safeguarding and return interviews.",
     ),
     DemoPerson(
         "gareth.evans",
@@ -54,6 +84,11 @@ DEMO_PEOPLE = (
         "gareth.evans@hull.gov.uk",
         "Hull City Council",
         MemberRole.MANAGER,
+        job_title="Team manager",
+        team="Children in care",
+        areas=("Looked-after children", "Care leavers"),
+        is_champion=True,
+        visibility={"email": "only_me"},
     ),
     DemoPerson(
         "chloe.barker",
@@ -61,24 +96,66 @@ DEMO_PEOPLE = (
         "chloe.barker@wakefield.gov.uk",
         "Wakefield Council",
         MemberRole.STUDENT,
+        job_title="Social work student",
+        areas=("Newly qualified and ASYE",),
+        visibility={"bio": "organisation"},
+        bio="Final-year student on placement in a family support team.",
     ),
     DemoPerson(
         "dr.helen.moss",
         "Dr Helen Moss",
-        "h.moss@york.ac.example",
-        "City of York Council",
+        "h.moss@york.ac.uk",
+        DEMO_UNIVERSITY,
         MemberRole.ACADEMIC,
+        job_title="Senior lecturer in social work",
+        areas=("Neglect", "Poverty"),
+        bio="Researches neglect and family poverty.",
+    ),
+    DemoPerson(
+        "sam.agency",
+        "Sam Okoye",
+        "sam.okoye@example-agency.co.uk",
+        None,
+        MemberRole.PRACTITIONER,
+        job_title="Locum social worker",
+        status=MemberStatus.PENDING,
+    ),
+    DemoPerson(
+        "siobhan.osullivan",
+        "Siobhán O'Súilleabháin",
+        "siobhan@calderdale.gov.uk",
+        "Calderdale Council",
+        MemberRole.PRACTITIONER,
+        status=MemberStatus.PENDING,
     ),
 )
+
+
+def _ensure_demo_university(db: Session) -> None:
+    if db.execute(select(Organisation.id).where(Organisation.name == DEMO_UNIVERSITY)).first():
+        return
+    db.add(
+        Organisation(
+            name=DEMO_UNIVERSITY,
+            slug="university-of-york",
+            kind=OrganisationKind.UNIVERSITY,
+            is_partner=True,
+            email_domains=["york.ac.uk"],
+        )
+    )
+    db.flush()
 
 
 def seed_demo(db: Session, *, settings: Settings) -> list[DemoPerson]:
     """Idempotent: people already present (by their dev-provider identity) are left alone."""
     ensure_partner_organisations(db)
+    ensure_topics(db)
+    _ensure_demo_university(db)
     organisations = {
         organisation.name: organisation.id
         for organisation in db.execute(select(Organisation)).scalars()
     }
+    topics = {topic.name: topic for topic in db.execute(select(Topic)).scalars()}
     issuer = settings.dev_oidc_issuer
     known_subjects = set(
         db.execute(select(MemberIdentity.subject).where(MemberIdentity.issuer == issuer)).scalars()
@@ -90,11 +167,17 @@ def seed_demo(db: Session, *, settings: Settings) -> list[DemoPerson]:
             display_name=person.name,
             email=person.email,
             email_verified=True,
-            status=MemberStatus.ACTIVE,
+            status=person.status,
             role=person.role,
-            organisation_id=organisations[person.organisation],
+            organisation_id=organisations[person.organisation] if person.organisation else None,
+            job_title=person.job_title or None,
+            team=person.team or None,
+            bio=person.bio or None,
             is_admin=person.is_admin,
             is_moderator=person.is_moderator,
+            is_champion=person.is_champion,
+            profile_visibility=dict(person.visibility),
+            areas_of_practice=[topics[name] for name in person.areas],
         )
         db.add(member)
         db.flush()

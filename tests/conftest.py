@@ -13,9 +13,11 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 from app.config import OidcProviderConfig, Settings
-from app.db import transaction
+from app.db import make_engine, make_session_factory, transaction
 from app.devstack import RunningService, free_port, start_meilisearch, start_oidc_provider
 from app.main import create_app
 from app.members.models import Organisation, OrganisationKind
@@ -160,10 +162,20 @@ def client(app: FastAPI) -> Iterator[TestClient]:
         yield test_client
 
 
+@pytest.fixture(scope="session")
+def inspection_engine(database_url: str) -> Iterator[Engine]:
+    engine = make_engine(database_url, immediate=False)
+    yield engine
+    engine.dispose()
+
+
 @pytest.fixture
-def db(app: FastAPI):  # type: ignore[no-untyped-def]
-    """A session for arranging and inspecting data outside requests; committed by the test."""
-    session = app.state.session_factory()
+def db(app: FastAPI, inspection_engine: Engine) -> Iterator[Session]:
+    """A session for arranging and inspecting data outside requests; committed by the test.
+
+    Its transactions start deferred, so an open read never holds SQLite's write lock
+    while the test's requests run; helpers call see_committed() before they read."""
+    session = make_session_factory(inspection_engine)()
     yield session
     session.rollback()
     session.close()

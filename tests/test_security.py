@@ -205,3 +205,12 @@ def test_not_found_page_for_members(member_client: TestClient) -> None:
     api = member_client.get("/api/v1/no-such-thing")
     assert api.status_code == 404
     assert api.json()["status"] == 404
+
+
+def test_a_bearer_header_buys_no_csrf_waiver_on_pages(member_client: TestClient) -> None:
+    csrf_token(member_client)
+    response = member_client.post(
+        "/auth/sign-out", data={}, headers={"Authorization": "Bearer anything"}
+    )
+    assert response.status_code == 403
+    assert session_still_works(member_client)

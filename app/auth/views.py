@@ -199,11 +199,10 @@ async def callback(
 
 @router.post("/sign-out", summary="End this session here and, where offered, at the provider")
 async def sign_out(request: Request, settings: SettingsDep, db: DbSession) -> Response:
-    token = request.cookies.get(session_cookie_name(settings))
-    web_session = revoke_session(db, token) if token else None
+    web_session = request.state.web_session
     destination = "/auth/signed-out"
     provider = _known_provider(request, web_session.provider_name) if web_session else None
-    if provider is not None and web_session is not None:
+    if provider is not None:
         try:
             metadata = await _providers(request).metadata(provider.name)
         except ProviderUnavailable:
@@ -217,6 +216,9 @@ async def sign_out(request: Request, settings: SettingsDep, db: DbSession) -> Re
             )
             or destination
         )
+    token = request.cookies.get(session_cookie_name(settings))
+    if token:
+        await run_in_threadpool(revoke_session, db, token)
     response = RedirectResponse(destination, status_code=303)
     response.delete_cookie(session_cookie_name(settings), path="/")
     return response

@@ -16,6 +16,7 @@ class HomeSummary:
     signed_in_with: list[str]
     partner_organisations: list[str]
     active_member_count: int
+    waiting_for_approval: int
 
 
 def home_summary(db: Session, *, member: Member) -> HomeSummary:
@@ -35,9 +36,17 @@ def home_summary(db: Session, *, member: Member) -> HomeSummary:
     active_count = db.execute(
         select(func.count()).select_from(Member).where(Member.status == MemberStatus.ACTIVE)
     ).scalar_one()
+    waiting = (
+        db.execute(
+            select(func.count()).select_from(Member).where(Member.status == MemberStatus.PENDING)
+        ).scalar_one()
+        if member.is_staff
+        else 0
+    )
     return HomeSummary(
         organisation_name=organisation_name,
         signed_in_with=sorted(set(providers)),
         partner_organisations=list(partners),
         active_member_count=active_count,
+        waiting_for_approval=waiting,
     )

@@ -1,5 +1,220 @@
+"""The admin API: every admin action the admin pages offer, as JSON."""
+
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
 
-router = APIRouter()
+from fastapi import APIRouter, Depends, Query
+
+from app.members import organisations as organisation_service
+from app.members import service
+from app.members.admin_schemas import (
+    AdminMemberDetailOut,
+    AdminMemberOut,
+    AdminMemberPage,
+    FlagBody,
+    OrganisationChoice,
+    OrganisationCreate,
+    OrganisationOut,
+    OrganisationUpdate,
+    Reason,
+    RoleBody,
+    SuspendBody,
+)
+from app.members.models import MemberRole, MemberStatus
+from app.policy import check_admin_only_permission
+from app.web.deps import CurrentMember, DbSession, require_admin, require_staff
+from app.web.pagination import PageRequest, page_request
+
+router = APIRouter(prefix="/api/v1/admin", tags=["admin"], dependencies=[Depends(require_staff)])
+Page = Annotated[PageRequest, Depends(page_request)]
+
+
+@router.get("/members", response_model=AdminMemberPage, summary="Members, with filters")
+def list_members(
+    db: DbSession,
+    member: CurrentMember,
+    page: Page,
+    status: MemberStatus | None = None,
+    organisation_id: str | None = None,
+    role: MemberRole | None = None,
+    q: Annotated[str | None, Query(max_length=200)] = None,
+) -> AdminMemberPage:
+    members, total = service.list_members(
+        db,
+        actor=member,
+        member_filter=service.MemberFilter(
+            status=status, organisation_id=organisation_id, role=role, query=q
+        ),
+        offset=page.offset,
+        limit=page.size,
+    )
+    return AdminMemberPage(
+        total=total,
+        offset=page.offset,
+        limit=page.size,
+        members=[AdminMemberOut.model_validate(subject) for subject in members],
+    )
+
+
+@router.get(
+    "/members/{member_id}",
+    response_model=AdminMemberDetailOut,
+    summary="One member, with what their identity provider said",
+)
+def read_member(db: DbSession, member: CurrentMember, member_id: str) -> AdminMemberDetailOut:
+    detail = service.admin_member_detail(db, actor=member, member_id=member_id)
+    return AdminMemberDetailOut.model_validate(
+        {
+            **AdminMemberOut.model_validate(detail.member).model_dump(),
+            "identities": detail.identities,
+        }
+    )
+
+
+def _out(subject: object) -> AdminMemberOut:
+    return AdminMemberOut.model_validate(subject)
+
+
+@router.post("/members/{member_id}/approve", response_model=AdminMemberOut, summary="Approve")
+def approve(db: DbSession, member: CurrentMember, member_id: str, body: Reason) -> AdminMemberOut:
+    return _out(service.approve(db, actor=member, member_id=member_id, reason=body.reason))
+
+
+@router.post("/members/{member_id}/reject", response_model=AdminMemberOut, summary="Reject")
+def reject(db: DbSession, member: CurrentMember, member_id: str, body: Reason) -> AdminMemberOut:
+    return _out(service.reject(db, actor=member, member_id=member_id, reason=body.reason))
+
+
+@router.post("/members/{member_id}/suspend", response_model=AdminMemberOut, summary="Suspend")
+def suspend(
+    db: DbSession, member: CurrentMember, member_id: str, body: SuspendBody
+) -> AdminMemberOut:
+    return _out(
+        service.suspend(db, actor=member, member_id=member_id, reason=body.reason, until=body.until)
+    )
+
+
+@router.post("/members/{member_id}/reinstate", response_model=AdminMemberOut, summary="Reinstate")
+def reinstate(db: DbSession, member: CurrentMember, member_id: str, body: Reason) -> AdminMemberOut:
+    return _out(service.reinstate(db, actor=member, member_id=member_id, reason=body.reason))
+
+
+@router.post("/members/{member_id}/leave", response_model=AdminMemberOut, summary="Mark as left")
+def mark_left(db: DbSession, member: CurrentMember, member_id: str, body: Reason) -> AdminMemberOut:
+    return _out(service.mark_left(db, actor=member, member_id=member_id, reason=body.reason))
+
+
+@router.post("/members/{member_id}/role", response_model=AdminMemberOut, summary="Change role")
+def change_role(
+    db: DbSession, member: CurrentMember, member_id: str, body: RoleBody
+) -> AdminMemberOut:
+    return _out(
+        service.change_role(
+            db, actor=member, member_id=member_id, role=body.role.value, reason=body.reason
+        )
+    )
+
+
+@router.post(
+    "/members/{member_id}/organisation",
+    response_model=AdminMemberOut,
+    summary="Change organisation",
+)
+def change_organisation(
+    db: DbSession, member: CurrentMember, member_id: str, body: OrganisationChoice
+) -> AdminMemberOut:
+    return _out(
+        service.change_organisation(
+            db,
+            actor=member,
+            member_id=member_id,
+            organisation_id=body.organisation_id,
+            reason=body.reason,
+        )
+    )
+
+
+@router.post(
+    "/members/{member_id}/flags",
+    response_model=AdminMemberOut,
+    summary="Grant or remove admin, moderator or champion",
+)
+def set_flag(
+    db: DbSession, member: CurrentMember, member_id: str, body: FlagBody
+) -> AdminMemberOut:
+    return _out(
+        service.set_flag(
+            db,
+            actor=member,
+            member_id=member_id,
+            flag=body.flag,
+            value=body.value,
+            reason=body.reason,
+        )
+    )
+
+
+@router.post(
+    "/members/{member_id}/link",
+    response_model=AdminMemberOut,
+    summary="Link a waiting sign-in to the member who holds its e-mail address",
+)
+def link_identity(
+    db: DbSession, member: CurrentMember, member_id: str, body: Reason
+) -> AdminMemberOut:
+    return _out(service.link_identity(db, actor=member, member_id=member_id, reason=body.reason))
+
+
+@router.get(
+    "/organisations",
+    dependencies=[Depends(require_admin)],
+    response_model=list[OrganisationOut],
+    summary="Organisations",
+)
+def list_organisations(db: DbSession, member: CurrentMember) -> list[OrganisationOut]:
+    check_admin_only_permission(member)
+    return [
+        OrganisationOut.model_validate(organisation)
+        for organisation in organisation_service.list_organisations(db)
+    ]
+
+
+@router.post(
+    "/organisations",
+    dependencies=[Depends(require_admin)],
+    response_model=OrganisationOut,
+    status_code=201,
+    summary="Add an organisation",
+)
+def create_organisation(
+    db: DbSession, member: CurrentMember, body: OrganisationCreate
+) -> OrganisationOut:
+    organisation = organisation_service.create_organisation(
+        db,
+        actor=member,
+        name=body.name,
+        kind=body.kind.value,
+        email_domains=body.email_domains,
+        is_partner=body.is_partner,
+    )
+    return OrganisationOut.model_validate(organisation)
+
+
+@router.patch(
+    "/organisations/{organisation_id}",
+    dependencies=[Depends(require_admin)],
+    response_model=OrganisationOut,
+    summary="Change an organisation's partner flag and e-mail domains",
+)
+def update_organisation(
+    db: DbSession, member: CurrentMember, organisation_id: str, body: OrganisationUpdate
+) -> OrganisationOut:
+    organisation = organisation_service.update_organisation(
+        db,
+        actor=member,
+        organisation_id=organisation_id,
+        email_domains=body.email_domains,
+        is_partner=body.is_partner,
+    )
+    return OrganisationOut.model_validate(organisation)

@@ -75,7 +75,9 @@ def list_directory(
         conditions.append(Member.role == directory_filter.role)
     if directory_filter.query:
         conditions.append(
-            func.lower(Member.display_name).like(f"%{directory_filter.query.strip().lower()}%")
+            func.lower(Member.display_name).contains(
+                directory_filter.query.strip().lower(), autoescape=True
+            )
         )
     if directory_filter.topic_slug:
         conditions.append(

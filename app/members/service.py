@@ -23,7 +23,8 @@ from app.members.models import (
     Organisation,
 )
 from app.moderation import audit
-from app.policy import check_moderate_member_permission
+from app.moderation.models import AuditEntry
+from app.policy import check_moderate_member_permission, check_use_admin_area_permission
 from app.security.sessions import revoke_member_sessions
 
 REASON_MAX_LENGTH = 1000
@@ -575,8 +576,9 @@ class MemberFilter:
 
 
 def list_members(
-    db: Session, *, member_filter: MemberFilter, offset: int, limit: int
+    db: Session, *, actor: Member, member_filter: MemberFilter, offset: int, limit: int
 ) -> tuple[list[Member], int]:
+    check_use_admin_area_permission(actor)
     conditions = []
     if member_filter.status:
         conditions.append(Member.status == member_filter.status)
@@ -585,9 +587,10 @@ def list_members(
     if member_filter.role:
         conditions.append(Member.role == member_filter.role)
     if member_filter.query:
-        pattern = f"%{member_filter.query.strip().lower()}%"
+        needle = member_filter.query.strip().lower()
         conditions.append(
-            func.lower(Member.display_name).like(pattern) | func.lower(Member.email).like(pattern)
+            func.lower(Member.display_name).contains(needle, autoescape=True)
+            | func.lower(Member.email).contains(needle, autoescape=True)
         )
     total = db.execute(select(func.count()).select_from(Member).where(*conditions)).scalar_one()
     members = db.execute(
@@ -609,3 +612,34 @@ def pending_count(db: Session) -> int:
 
 def organisations(db: Session) -> list[Organisation]:
     return list(db.execute(select(Organisation).order_by(Organisation.name)).scalars())
+
+
+@dataclass(frozen=True)
+class AdminMemberDetail:
+    member: Member
+    identities: list[MemberIdentity]
+    duplicate_of: Member | None
+    recent_audit: list[AuditEntry]
+    organisations: list[Organisation]
+
+
+def admin_member_detail(db: Session, *, actor: Member, member_id: str) -> AdminMemberDetail:
+    check_use_admin_area_permission(actor)
+    member = db.execute(
+        select(Member).where(Member.id == member_id).options(selectinload(Member.organisation))
+    ).scalar_one_or_none()
+    if member is None:
+        raise NotFound("There is no member with that id.")
+    recent = db.execute(
+        select(AuditEntry)
+        .where(AuditEntry.subject_member_id == member.id)
+        .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
+        .limit(20)
+    ).scalars()
+    return AdminMemberDetail(
+        member=member,
+        identities=holder_identities(db, member),
+        duplicate_of=db.get(Member, member.duplicate_of_id) if member.duplicate_of_id else None,
+        recent_audit=list(recent),
+        organisations=organisations(db),
+    )

@@ -1,5 +1,208 @@
+"""Member pages: the directory, profiles, editing your own profile and your API tokens."""
+
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated, Literal
 
-router = APIRouter()
+from fastapi import APIRouter, Depends, Form, Query, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+
+from app.errors import InvalidAction, InvalidInput
+from app.members import profiles, tokens
+from app.members.forms import (
+    ROLE_LABELS,
+    VISIBILITY_LABELS,
+    VISIBILITY_QUESTIONS,
+    ProfileForm,
+    form_errors,
+)
+from app.members.models import PROFILE_FIELDS_WITH_VISIBILITY, ApiToken, Member, MemberRole
+from app.members.profiles import DirectoryFilter
+from app.members.schemas import TokenCreate
+from app.web.deps import CurrentMember, DbSession
+from app.web.flash import flash
+from app.web.pagination import PageRequest, page_request, paginate
+from app.web.templating import render
+
+router = APIRouter(tags=["members"])
+
+Page = Annotated[PageRequest, Depends(page_request)]
+
+
+@router.get("/members", response_class=HTMLResponse, summary="Member directory")
+def directory(
+    request: Request,
+    db: DbSession,
+    member: CurrentMember,
+    page: Page,
+    organisation: Annotated[str, Query(max_length=36)] = "",
+    role: Annotated[MemberRole | Literal[""], Query()] = "",
+    area: Annotated[str, Query(max_length=80)] = "",
+    q: Annotated[str, Query(max_length=100)] = "",
+) -> HTMLResponse:
+    entries, total = profiles.list_directory(
+        db,
+        viewer=member,
+        directory_filter=DirectoryFilter(
+            organisation_id=organisation or None,
+            role=role or None,
+            topic_slug=area or None,
+            query=q.strip() or None,
+        ),
+        offset=page.offset,
+        limit=page.size,
+    )
+    filters = {"organisation": organisation, "role": role, "area": area, "q": q}
+    return render(
+        request,
+        "members/directory.html",
+        {
+            "entries": entries,
+            "total": total,
+            "pager": paginate(page, total, filters),
+            "filters": filters,
+            "organisation_options": [
+                (choice.id, choice.name) for choice in profiles.organisation_choices(db)
+            ],
+            "role_options": [(role.value, label) for role, label in ROLE_LABELS.items()],
+            "topic_options": [(topic.slug, topic.name) for topic in profiles.all_topics(db)],
+            "role_labels": ROLE_LABELS,
+        },
+    )
+
+
+@router.get("/members/{member_id}", response_class=HTMLResponse, summary="A member's profile")
+def member_profile(
+    request: Request, db: DbSession, member: CurrentMember, member_id: str
+) -> HTMLResponse:
+    subject, profile = profiles.get_profile(db, viewer=member, member_id=member_id)
+    is_self = subject.id == member.id
+    return render(
+        request,
+        "members/profile.html",
+        {
+            "profile": profile,
+            "is_self": is_self,
+            "role_labels": ROLE_LABELS,
+            "seen_by": {
+                field: VISIBILITY_LABELS[subject.visibility_of(field)]
+                for field in PROFILE_FIELDS_WITH_VISIBILITY
+            }
+            if is_self
+            else {},
+        },
+    )
+
+
+def _edit_profile_page(
+    request: Request,
+    db: Session,
+    form: ProfileForm,
+    errors: dict[str, str] | None = None,
+    *,
+    status_code: int = 200,
+) -> HTMLResponse:
+    return render(
+        request,
+        "members/edit_profile.html",
+        {
+            "form": form,
+            "errors": errors or {},
+            "topics": profiles.all_topics(db),
+            "visibility_fields": PROFILE_FIELDS_WITH_VISIBILITY,
+            "visibility_labels": VISIBILITY_LABELS,
+            "visibility_questions": VISIBILITY_QUESTIONS,
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/profile", response_class=HTMLResponse, summary="Edit your profile")
+def edit_profile(request: Request, db: DbSession, member: CurrentMember) -> HTMLResponse:
+    subject, _ = profiles.get_profile(db, viewer=member, member_id=member.id)
+    return _edit_profile_page(request, db, ProfileForm.from_member(subject))
+
+
+@router.post("/profile", response_class=HTMLResponse, summary="Save your profile")
+def save_profile(
+    request: Request,
+    db: DbSession,
+    member: CurrentMember,
+    form: Annotated[ProfileForm, Form()],
+) -> Response:
+    try:
+        saved = profiles.update_profile(db, actor=member, data=form.to_update())
+    except ValidationError as error:
+        return _edit_profile_page(request, db, form, form_errors(error), status_code=422)
+    except InvalidInput as error:
+        db.rollback()
+        return _edit_profile_page(request, db, form, error.errors, status_code=422)
+    response = RedirectResponse(f"/members/{saved.id}", status_code=303)
+    flash(request, response, "Your profile has been saved.")
+    return response
+
+
+def _tokens_page(
+    request: Request,
+    db: Session,
+    member: Member,
+    *,
+    name: str = "",
+    errors: dict[str, str] | None = None,
+    created: tuple[ApiToken, str] | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    return render(
+        request,
+        "members/tokens.html",
+        {
+            "tokens": tokens.list_tokens(db, actor=member),
+            "name": name,
+            "errors": errors or {},
+            "created": created,
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/account/tokens", response_class=HTMLResponse, summary="Your API tokens")
+def api_tokens(request: Request, db: DbSession, member: CurrentMember) -> HTMLResponse:
+    return _tokens_page(request, db, member)
+
+
+@router.post(
+    "/account/tokens",
+    response_class=HTMLResponse,
+    summary="Create an API token and show it once",
+)
+def create_api_token(
+    request: Request, db: DbSession, member: CurrentMember, name: Annotated[str, Form()] = ""
+) -> HTMLResponse:
+    try:
+        created = tokens.create_token(db, actor=member, name=TokenCreate(name=name).name)
+    except ValidationError as error:
+        return _tokens_page(
+            request, db, member, name=name, errors=form_errors(error), status_code=422
+        )
+    except InvalidAction as error:
+        db.rollback()
+        return _tokens_page(
+            request, db, member, name=name, errors={"name": str(error)}, status_code=409
+        )
+    return _tokens_page(request, db, member, created=created, status_code=201)
+
+
+@router.post(
+    "/account/tokens/{token_id}/revoke",
+    response_class=RedirectResponse,
+    summary="Revoke one of your API tokens",
+)
+def revoke_api_token(
+    request: Request, db: DbSession, member: CurrentMember, token_id: str
+) -> RedirectResponse:
+    token = tokens.revoke_token(db, actor=member, token_id=token_id)
+    response = RedirectResponse("/account/tokens", status_code=303)
+    flash(request, response, f"The token “{token.name}” has been revoked. It no longer works.")
+    return response

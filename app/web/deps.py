@@ -13,8 +13,10 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from app.config import Settings
+from app.db import transaction
 from app.members.models import Member
 from app.members.tokens import member_for_bearer
+from app.policy import check_admin_only_permission, check_use_admin_area_permission
 from app.security.sessions import resolve_session, session_cookie_name
 from app.web.problems import is_api_path
 
@@ -56,22 +58,31 @@ def is_public_path(path: str) -> bool:
     return path in PUBLIC_PATHS or path.startswith(PUBLIC_PATH_PREFIXES)
 
 
-def authenticate(request: Request, db: DbSession, settings: SettingsDep) -> None:
+def authenticate(request: Request, settings: SettingsDep) -> None:
     """Applied to every route: resolves the session (or, on the API, a bearer token) and
-    turns anonymous visitors away from anything that is not public."""
+    turns anonymous visitors away from anything that is not public.
+
+    It is its own short unit of work, committed before the route starts, so the route's
+    transaction (and SQLite's write lock) is not held while a route awaits the network."""
     request.state.member = None
     request.state.web_session = None
     authorization = request.headers.get("authorization", "")
-    if is_api_path(request.url.path) and authorization[:7].lower() == "bearer ":
-        member = member_for_bearer(db, authorization[7:].strip())
-        if member is None:
-            raise NotSignedIn(
-                "The API token is not valid, was revoked, or its member is not active."
-            )
-        request.state.member = member
-        return
+    bearer = is_api_path(request.url.path) and authorization[:7].lower() == "bearer "
     token = request.cookies.get(session_cookie_name(settings))
-    active = resolve_session(db, token, settings=settings) if token else None
+    if not bearer and not token:
+        if not is_public_path(request.url.path):
+            raise NotSignedIn
+        return
+    with transaction(request.app.state.session_factory) as db:
+        if bearer:
+            member = member_for_bearer(db, authorization[7:].strip())
+            if member is None:
+                raise NotSignedIn(
+                    "The API token is not valid, was revoked, or its member is not active."
+                )
+            request.state.member = member
+            return
+        active = resolve_session(db, token, settings=settings) if token else None
     if active is not None:
         request.state.member = active.member
         request.state.web_session = active.session
@@ -87,3 +98,13 @@ def get_current_member(request: Request) -> Member:
 
 
 CurrentMember = Annotated[Member, Depends(get_current_member)]
+
+
+def require_staff(member: CurrentMember) -> None:
+    """Router-wide guard for the admin area: runs before the body is validated, so a
+    non-admin gets 404, never a 422 that would reveal the route."""
+    check_use_admin_area_permission(member)
+
+
+def require_admin(member: CurrentMember) -> None:
+    check_admin_only_permission(member)

@@ -9,9 +9,12 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import pytest
+from fastapi import FastAPI
 from playwright.sync_api import Page, expect
 
+from app.db import transaction
 from app.devstack import RunningService
+from app.members.models import Member
 from tests.browser.conftest import assert_no_axe_violations, axe_violations, sign_in_as
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("partner_organisations")]
@@ -19,6 +22,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("partner_organisation
 
 @dataclass(frozen=True)
 class PageToScan:
+    """``{own_id}`` in the path stands for the signed-in member's id."""
+
     path: str
     signed_in: bool
     status: int = 200
@@ -30,6 +35,10 @@ PAGES_TO_SCAN = [
     PageToScan("/auth/signed-out", signed_in=False),
     PageToScan("/", signed_in=True),
     PageToScan("/no-such-page", signed_in=True, status=404),
+    PageToScan("/members", signed_in=True),
+    PageToScan("/members/{own_id}", signed_in=True),
+    PageToScan("/profile", signed_in=True),
+    PageToScan("/account/tokens", signed_in=True),
 ]
 
 
@@ -37,13 +46,73 @@ PAGES_TO_SCAN = [
 def test_page_has_no_axe_violations(
     target: PageToScan, page: Page, live_portal: str, oidc_primary: RunningService
 ) -> None:
+    path = target.path
     if target.signed_in:
         sign_in_as(page, portal_url=live_portal, provider_url=oidc_primary.url)
+        path = path.format(own_id=own_member_id(page))
 
-    response = page.goto(target.path)
+    response = page.goto(path)
 
     assert response is not None and response.status == target.status
-    assert urlsplit(page.url).path == target.path
+    assert urlsplit(page.url).path == path
+    assert_no_axe_violations(page)
+
+
+def own_member_id(page: Page) -> str:
+    """The signed-in member's id, asked of the API with the browser's own cookies."""
+    response = page.request.get("/api/v1/me")
+    assert response.ok, response.text()
+    return str(response.json()["id"])
+
+
+def test_profile_form_with_errors_has_no_axe_violations(
+    page: Page, live_portal: str, oidc_primary: RunningService
+) -> None:
+    sign_in_as(page, portal_url=live_portal, provider_url=oidc_primary.url)
+    page.goto("/profile")
+    page.get_by_label("Name", exact=True).fill("")
+    page.get_by_label("Job title (optional)").fill("x" * 121)
+
+    with page.expect_response("**/profile") as posted:
+        page.get_by_role("button", name="Save profile").click()
+
+    assert posted.value.status == 422
+    expect(page.get_by_role("alert")).to_contain_text("Job title must be 120 characters or fewer")
+    assert_no_axe_violations(page)
+
+
+def test_directory_with_many_members_has_no_axe_violations(
+    page: Page, live_portal: str, oidc_primary: RunningService, live_app: FastAPI
+) -> None:
+    """Entries with a champion tag and the pager, not just an empty list."""
+    sign_in_as(page, portal_url=live_portal, provider_url=oidc_primary.url)
+    with transaction(live_app.state.session_factory) as db:
+        for number in range(30):
+            db.add(
+                Member(
+                    display_name=f"Listed Member {number:02d}",
+                    job_title="Social worker",
+                    is_champion=number % 5 == 0,
+                )
+            )
+
+    page.goto("/members?q=listed&page=2")
+
+    expect(page.get_by_role("navigation", name="Pages of members")).to_be_visible()
+    expect(page.get_by_text("Champion").first).to_be_visible()
+    assert_no_axe_violations(page)
+
+
+def test_tokens_page_showing_a_new_token_has_no_axe_violations(
+    page: Page, live_portal: str, oidc_primary: RunningService
+) -> None:
+    sign_in_as(page, portal_url=live_portal, provider_url=oidc_primary.url)
+    page.goto("/account/tokens")
+    page.get_by_label("Token name").fill("Reporting script")
+    page.get_by_role("button", name="Create token").click()
+
+    expect(page.locator("#new-token")).to_contain_text("pt_")
+    expect(page.get_by_role("button", name="Revoke token “Reporting script”")).to_be_visible()
     assert_no_axe_violations(page)
 
 
