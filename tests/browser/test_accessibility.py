@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 
 from app.db import transaction
 from app.devstack import RunningService
-from app.members.models import Member
+from app.members.models import Member, MemberStatus
 from tests.browser.conftest import assert_no_axe_violations, axe_violations, sign_in_as
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("partner_organisations")]
@@ -134,3 +134,45 @@ def test_scan_reports_a_planted_violation(page: Page, live_portal: str) -> None:
     )
 
     assert "image-alt" in {violation["id"] for violation in axe_violations(page)}
+
+
+def test_admin_pages_have_no_axe_violations(
+    page: Page, live_portal: str, oidc_primary: RunningService, live_app: FastAPI
+) -> None:
+    """The admin area as an admin sees it: the list with a waiting application, a member's
+    page with its action forms, the same page with a refusal, the audit log with an
+    entry, and the organisations page."""
+    sign_in_as(page, portal_url=live_portal, provider_url=oidc_primary.url)
+    admin_id = own_member_id(page)
+    with transaction(live_app.state.session_factory) as db:
+        db.get_one(Member, admin_id).is_admin = True
+        applicant = Member(
+            display_name="Siobhán O'Súilleabháin",
+            email="siobhan@calderdale.gov.uk",
+            status=MemberStatus.PENDING,
+        )
+        db.add(applicant)
+        db.flush()
+        applicant_id = applicant.id
+
+    page.goto("/admin/members")
+    expect(page.locator("#pending-notice")).to_contain_text("1 application is waiting")
+    assert_no_axe_violations(page)
+
+    page.goto(f"/admin/members/{applicant_id}")
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Approve").click()
+    expect(page.get_by_role("status")).to_contain_text("is now a member")
+
+    page.goto(f"/admin/members/{applicant_id}")
+    page.get_by_label("Reason (the member sees it when they try to sign in)").fill("")
+    with page.expect_response(f"**/admin/members/{applicant_id}/suspend") as posted:
+        page.get_by_role("button", name="Suspend").click()
+    assert posted.value.status == 422
+    expect(page.get_by_role("alert")).to_contain_text("Give a reason for the suspension")
+    assert_no_axe_violations(page)
+
+    for path in ("/admin/audit", "/admin/organisations"):
+        page.goto(path)
+        assert_no_axe_violations(page)
+    expect(page.get_by_role("heading", name="Organisations")).to_be_visible()
