@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
@@ -21,7 +22,8 @@ from app.members.admin_schemas import (
     RoleBody,
     SuspendBody,
 )
-from app.members.models import MemberRole, MemberStatus
+from app.members.admin_views import REASON_ONLY_ACTIONS
+from app.members.models import Member, MemberRole, MemberStatus
 from app.policy import check_admin_only_permission
 from app.web.deps import CurrentMember, DbSession, require_admin, require_staff
 from app.web.pagination import PageRequest, page_request
@@ -76,14 +78,22 @@ def _out(subject: object) -> AdminMemberOut:
     return AdminMemberOut.model_validate(subject)
 
 
-@router.post("/members/{member_id}/approve", response_model=AdminMemberOut, summary="Approve")
-def approve(db: DbSession, member: CurrentMember, member_id: str, body: Reason) -> AdminMemberOut:
-    return _out(service.approve(db, actor=member, member_id=member_id, reason=body.reason))
+def _reason_only_route(action: Callable[..., Member]) -> Callable[..., AdminMemberOut]:
+    def route(db: DbSession, member: CurrentMember, member_id: str, body: Reason) -> AdminMemberOut:
+        return _out(action(db, actor=member, member_id=member_id, reason=body.reason))
+
+    return route
 
 
-@router.post("/members/{member_id}/reject", response_model=AdminMemberOut, summary="Reject")
-def reject(db: DbSession, member: CurrentMember, member_id: str, body: Reason) -> AdminMemberOut:
-    return _out(service.reject(db, actor=member, member_id=member_id, reason=body.reason))
+for _path, (_action, _summary, _done) in REASON_ONLY_ACTIONS.items():
+    router.add_api_route(
+        f"/members/{{member_id}}/{_path}",
+        _reason_only_route(_action),
+        methods=["POST"],
+        response_model=AdminMemberOut,
+        summary=_summary,
+        name=f"api_admin_member_{_path}",
+    )
 
 
 @router.post("/members/{member_id}/suspend", response_model=AdminMemberOut, summary="Suspend")
@@ -93,16 +103,6 @@ def suspend(
     return _out(
         service.suspend(db, actor=member, member_id=member_id, reason=body.reason, until=body.until)
     )
-
-
-@router.post("/members/{member_id}/reinstate", response_model=AdminMemberOut, summary="Reinstate")
-def reinstate(db: DbSession, member: CurrentMember, member_id: str, body: Reason) -> AdminMemberOut:
-    return _out(service.reinstate(db, actor=member, member_id=member_id, reason=body.reason))
-
-
-@router.post("/members/{member_id}/leave", response_model=AdminMemberOut, summary="Mark as left")
-def mark_left(db: DbSession, member: CurrentMember, member_id: str, body: Reason) -> AdminMemberOut:
-    return _out(service.mark_left(db, actor=member, member_id=member_id, reason=body.reason))
 
 
 @router.post("/members/{member_id}/role", response_model=AdminMemberOut, summary="Change role")
@@ -153,17 +153,6 @@ def set_flag(
             reason=body.reason,
         )
     )
-
-
-@router.post(
-    "/members/{member_id}/link",
-    response_model=AdminMemberOut,
-    summary="Link a waiting sign-in to the member who holds its e-mail address",
-)
-def link_identity(
-    db: DbSession, member: CurrentMember, member_id: str, body: Reason
-) -> AdminMemberOut:
-    return _out(service.link_identity(db, actor=member, member_id=member_id, reason=body.reason))
 
 
 @router.get(

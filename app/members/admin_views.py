@@ -131,31 +131,59 @@ def _act(
     return response
 
 
-@router.post("/members/{member_id}/approve", summary="Approve a pending member")
-def approve(
-    request: Request, db: DbSession, member: CurrentMember, member_id: str, reason: Reason = None
-) -> Response:
-    return _act(
-        request,
-        db,
-        member,
-        member_id,
-        lambda: service.approve(db, actor=member, member_id=member_id, reason=reason),
-        "{name} is now a member.",
-    )
-
-
-@router.post("/members/{member_id}/reject", summary="Reject a pending member, with a reason")
-def reject(
-    request: Request, db: DbSession, member: CurrentMember, member_id: str, reason: Reason = None
-) -> Response:
-    return _act(
-        request,
-        db,
-        member,
-        member_id,
-        lambda: service.reject(db, actor=member, member_id=member_id, reason=reason),
+ReasonOnlyAction = Callable[..., Member]
+REASON_ONLY_ACTIONS: dict[str, tuple[ReasonOnlyAction, str, str]] = {
+    "approve": (service.approve, "Approve a pending member", "{name} is now a member."),
+    "reject": (
+        service.reject,
+        "Reject a pending member, with a reason they see",
         "{name}'s application was rejected.",
+    ),
+    "reinstate": (
+        service.reinstate,
+        "Reinstate a suspended or departed member",
+        "{name} is reinstated.",
+    ),
+    "leave": (
+        service.mark_left,
+        "Record that a member has left",
+        "{name} is recorded as having left.",
+    ),
+    "link": (
+        service.link_identity,
+        "Link a waiting sign-in to the member who holds its e-mail address",
+        "The sign-in now belongs to {name}.",
+    ),
+}
+
+
+def _reason_only_route(action: ReasonOnlyAction, done: str) -> Callable[..., Response]:
+    def route(
+        request: Request,
+        db: DbSession,
+        member: CurrentMember,
+        member_id: str,
+        reason: Reason = None,
+    ) -> Response:
+        return _act(
+            request,
+            db,
+            member,
+            member_id,
+            lambda: action(db, actor=member, member_id=member_id, reason=reason),
+            done,
+        )
+
+    return route
+
+
+for _path, (_action, _summary, _done) in REASON_ONLY_ACTIONS.items():
+    router.add_api_route(
+        f"/members/{{member_id}}/{_path}",
+        _reason_only_route(_action, _done),
+        methods=["POST"],
+        summary=_summary,
+        name=f"admin_member_{_path}",
     )
 
 
@@ -191,34 +219,6 @@ def suspend(
             db, actor=member, member_id=member_id, reason=reason, until=_end_of_day(until)
         ),
         "{name} is suspended and has been signed out.",
-    )
-
-
-@router.post("/members/{member_id}/reinstate", summary="Reinstate a suspended or departed member")
-def reinstate(
-    request: Request, db: DbSession, member: CurrentMember, member_id: str, reason: Reason = None
-) -> Response:
-    return _act(
-        request,
-        db,
-        member,
-        member_id,
-        lambda: service.reinstate(db, actor=member, member_id=member_id, reason=reason),
-        "{name} is reinstated.",
-    )
-
-
-@router.post("/members/{member_id}/leave", summary="Record that a member has left")
-def mark_left(
-    request: Request, db: DbSession, member: CurrentMember, member_id: str, reason: Reason = None
-) -> Response:
-    return _act(
-        request,
-        db,
-        member,
-        member_id,
-        lambda: service.mark_left(db, actor=member, member_id=member_id, reason=reason),
-        "{name} is recorded as having left.",
     )
 
 
@@ -285,20 +285,6 @@ def set_flag(
             db, actor=member, member_id=member_id, flag=flag, value=granted, reason=reason
         ),
         f"{{name}} is {'now' if granted else 'no longer'} {article} {flag}.",
-    )
-
-
-@router.post("/members/{member_id}/link", summary="Link a waiting sign-in to the existing member")
-def link_identity(
-    request: Request, db: DbSession, member: CurrentMember, member_id: str, reason: Reason = None
-) -> Response:
-    return _act(
-        request,
-        db,
-        member,
-        member_id,
-        lambda: service.link_identity(db, actor=member, member_id=member_id, reason=reason),
-        "The sign-in now belongs to {name}.",
     )
 
 
