@@ -13,6 +13,8 @@ from app.auth.providers import IdentityProviders
 from app.auth.views import router as auth_router
 from app.config import PROJECT_ROOT, Settings, get_settings
 from app.db import make_engine, make_session_factory
+from app.discussions.api import router as discussions_api_router
+from app.discussions.views import router as discussions_router
 from app.health.views import router as health_router
 from app.home.views import router as home_router
 from app.members.admin_api import router as members_admin_api_router
@@ -21,6 +23,8 @@ from app.members.api import router as members_api_router
 from app.members.views import router as members_router
 from app.moderation.api import router as moderation_api_router
 from app.moderation.views import router as moderation_router
+from app.resources.api import router as resources_api_router
+from app.resources.views import router as resources_router
 from app.search.engine import SearchEngine
 from app.security.body_limit import BodySizeLimitMiddleware
 from app.security.csrf import CsrfMiddleware
@@ -60,6 +64,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.search_engine = SearchEngine.from_settings(settings)
     app.state.nav = [
         NavItem("Home", "/"),
+        NavItem("Resources", "/resources"),
+        NavItem("Discussions", "/discussions"),
         NavItem("Members", "/members"),
         NavItem("Admin", "/admin", staff_only=True),
     ]
@@ -74,6 +80,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(members_admin_api_router)
     app.include_router(moderation_router)
     app.include_router(moderation_api_router)
+    app.include_router(resources_router)
+    app.include_router(resources_api_router)
+    app.include_router(discussions_router)
+    app.include_router(discussions_api_router)
 
     @app.get("/api/v1/openapi.json", include_in_schema=False)
     def openapi_document(request: Request) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""Who may see and do what. Every page, list, API route and (later) search filter asks here.
+"""Rules about members: the admin area, moderating members, the directory and profiles.
 
 Rules are functions named ``check_<verb>_<object>_permission`` that raise NotFound when the
 member may not even know the object exists (404 before 403), and Forbidden when they may

@@ -1,0 +1,38 @@
+"""Who may see and do what: the one place every page, list, API route, file download,
+feed, e-mail and search filter asks.
+
+Rules are functions named ``check_<verb>_<object>_permission`` that raise NotFound when
+the member may not even know the object exists (404 before 403) and Forbidden when they
+may see it but not act. Beside each rule for a list sits the SQL filter that applies the
+same rule. One submodule per domain; import from ``app.policy``.
+"""
+
+from app.policy.content import (
+    may_see_group_content,
+    member_group_ids,
+    visible_to_member_filter,
+)
+from app.policy.members import (
+    ADMIN_ONLY_ACTIONS,
+    check_admin_only_permission,
+    check_moderate_member_permission,
+    check_use_admin_area_permission,
+    check_view_profile_permission,
+    listed_in_directory,
+    may_see_profile_field,
+    profile_field_visible_filter,
+)
+
+__all__ = [
+    "ADMIN_ONLY_ACTIONS",
+    "check_admin_only_permission",
+    "check_moderate_member_permission",
+    "check_use_admin_area_permission",
+    "check_view_profile_permission",
+    "listed_in_directory",
+    "may_see_group_content",
+    "may_see_profile_field",
+    "member_group_ids",
+    "profile_field_visible_filter",
+    "visible_to_member_filter",
+]
