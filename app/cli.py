@@ -138,7 +138,7 @@ def worker(
     logging.basicConfig(level=logging.INFO, format="%(asctime)s worker %(message)s")
     settings = _settings()
     factory = make_session_factory(make_engine(settings.resolved_database_url))
-    run_worker(factory, poll_seconds=poll_seconds, once=once)
+    run_worker(factory, settings=settings, poll_seconds=poll_seconds, once=once)
 
 
 @admin_cli.command("grant")

@@ -77,6 +77,8 @@ class Settings(BaseSettings):
     session_idle_minutes: int = Field(default=120, ge=5)
     session_absolute_hours: int = Field(default=12, ge=1)
     max_request_bytes: int = Field(default=30 * 1024 * 1024, ge=1024)
+    max_upload_bytes: int = Field(default=25 * 1024 * 1024, ge=1024)
+    files_dir: Path | None = None
 
     @field_validator("base_url")
     @classmethod
@@ -96,6 +98,11 @@ class Settings(BaseSettings):
     @property
     def resolved_database_url(self) -> str:
         return self.database_url or f"sqlite:///{self.data_dir / 'portal.db'}"
+
+    @property
+    def resolved_files_dir(self) -> Path:
+        """Uploaded files: outside the web root, named by their content's SHA-256."""
+        return self.files_dir or self.data_dir / "files"
 
     @property
     def uses_https(self) -> bool:

@@ -24,6 +24,7 @@ from app.members.views import router as members_router
 from app.moderation.api import router as moderation_api_router
 from app.moderation.views import router as moderation_router
 from app.resources.api import router as resources_api_router
+from app.resources.storage import LocalFileStorage
 from app.resources.views import router as resources_router
 from app.search.engine import SearchEngine
 from app.security.body_limit import BodySizeLimitMiddleware
@@ -62,6 +63,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings.identity_providers, timeout_seconds=settings.oidc_http_timeout_seconds
     )
     app.state.search_engine = SearchEngine.from_settings(settings)
+    app.state.file_storage = LocalFileStorage(settings.resolved_files_dir)
     app.state.nav = [
         NavItem("Home", "/"),
         NavItem("Resources", "/resources"),

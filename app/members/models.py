@@ -53,7 +53,8 @@ class MemberRole(enum.StrEnum):
     PRINCIPAL_SOCIAL_WORKER = "principal_social_worker"
 
 
-def _enum(enum_class: type[enum.Enum], name: str) -> Enum:
+def enum_column(enum_class: type[enum.Enum], name: str) -> Enum:
+    """A string column holding the enum's values (no native database enum to migrate)."""
     return Enum(
         enum_class,
         name=name,
@@ -70,7 +71,9 @@ class Organisation(Base):
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)
-    kind: Mapped[OrganisationKind] = mapped_column(_enum(OrganisationKind, "organisation_kind"))
+    kind: Mapped[OrganisationKind] = mapped_column(
+        enum_column(OrganisationKind, "organisation_kind")
+    )
     is_partner: Mapped[bool] = mapped_column(Boolean, default=False)
     email_domains: Mapped[list[str]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -84,10 +87,10 @@ class Member(Base):
     email: Mapped[str | None] = mapped_column(String(320), index=True)
     email_verified: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[MemberStatus] = mapped_column(
-        _enum(MemberStatus, "member_status"), default=MemberStatus.ACTIVE
+        enum_column(MemberStatus, "member_status"), default=MemberStatus.ACTIVE
     )
     role: Mapped[MemberRole] = mapped_column(
-        _enum(MemberRole, "member_role"), default=MemberRole.PRACTITIONER
+        enum_column(MemberRole, "member_role"), default=MemberRole.PRACTITIONER
     )
     organisation_id: Mapped[str | None] = mapped_column(
         ForeignKey("organisation.id", ondelete="SET NULL"), index=True

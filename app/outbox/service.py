@@ -22,6 +22,7 @@ logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
 BASE_BACKOFF = timedelta(seconds=5)
+LEASE = timedelta(minutes=5)
 Handler = Callable[[list[dict[str, Any]]], None]
 
 
@@ -37,11 +38,19 @@ def backoff_for(attempts: int) -> timedelta:
 
 
 def drain_once(
-    factory: sessionmaker[Session], handlers: dict[str, Handler], *, batch_size: int = 100
+    factory: sessionmaker[Session],
+    handlers: dict[str, Handler],
+    *,
+    batch_size: int = 100,
+    lease: timedelta = LEASE,
 ) -> int:
     """Claim one batch of due rows, hand each topic's payloads to its handler, record the
-    outcome. Returns how many rows were handled successfully."""
-    done = 0
+    outcome. Returns how many rows were handled successfully.
+
+    Claiming and recording are two short transactions; handlers run between them, outside
+    any transaction, so a slow side effect (a file read, Meilisearch, SMTP) never holds a
+    database lock. A claimed row is leased: if the worker dies, it is due again when the
+    lease ends, so nothing is lost (a handler may see a payload twice, never zero times)."""
     with transaction(factory) as db:
         query = (
             select(OutboxMessage)
@@ -55,29 +64,39 @@ def drain_once(
         )
         if db.get_bind().dialect.name == "postgresql":
             query = query.with_for_update(skip_locked=True)
-        messages = list(db.execute(query).scalars())
-        by_topic: dict[str, list[OutboxMessage]] = {}
-        for message in messages:
-            by_topic.setdefault(message.topic, []).append(message)
-        for topic, batch in by_topic.items():
-            handler = handlers.get(topic)
-            now = utcnow()
-            try:
-                if handler is None:
-                    raise LookupError(f"no handler for topic {topic!r}")
-                handler([message.payload for message in batch])
-            except Exception as error:
-                logger.warning("outbox topic %s failed: %s", topic, error)
-                for message in batch:
-                    message.attempts += 1
-                    message.last_error = f"{type(error).__name__}: {error}"[:2000]
-                    if message.attempts >= MAX_ATTEMPTS:
-                        message.failed_at = now
-                    else:
-                        message.available_at = now + backoff_for(message.attempts)
-                continue
-            for message in batch:
-                message.attempts += 1
+        claimed: dict[str, list[tuple[int, dict[str, Any]]]] = {}
+        for message in db.execute(query).scalars():
+            message.available_at = utcnow() + lease
+            claimed.setdefault(message.topic, []).append((message.id, message.payload))
+    if not claimed:
+        return 0
+
+    outcomes: dict[int, str | None] = {}
+    for topic, batch in claimed.items():
+        handler = handlers.get(topic)
+        try:
+            if handler is None:
+                raise LookupError(f"no handler for topic {topic!r}")
+            handler([payload for _id, payload in batch])
+            error = None
+        except Exception as failure:
+            logger.warning("outbox topic %s failed: %s", topic, failure)
+            error = f"{type(failure).__name__}: {failure}"[:2000]
+        outcomes.update({message_id: error for message_id, _payload in batch})
+
+    with transaction(factory) as db:
+        now = utcnow()
+        for message in db.execute(
+            select(OutboxMessage).where(OutboxMessage.id.in_(outcomes))
+        ).scalars():
+            message.attempts += 1
+            error = outcomes[message.id]
+            if error is None:
                 message.processed_at = now
-                done += 1
-    return done
+            else:
+                message.last_error = error
+                if message.attempts >= MAX_ATTEMPTS:
+                    message.failed_at = now
+                else:
+                    message.available_at = now + backoff_for(message.attempts)
+    return sum(1 for error in outcomes.values() if error is None)

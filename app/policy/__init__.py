@@ -22,14 +22,24 @@ from app.policy.members import (
     may_see_profile_field,
     profile_field_visible_filter,
 )
+from app.policy.resources import (
+    check_change_resource_permission,
+    check_restore_resource_permission,
+    check_view_resource_permission,
+    listed_resources_filter,
+)
 
 __all__ = [
     "ADMIN_ONLY_ACTIONS",
     "check_admin_only_permission",
+    "check_change_resource_permission",
     "check_moderate_member_permission",
+    "check_restore_resource_permission",
     "check_use_admin_area_permission",
     "check_view_profile_permission",
+    "check_view_resource_permission",
     "listed_in_directory",
+    "listed_resources_filter",
     "may_see_group_content",
     "may_see_profile_field",
     "member_group_ids",

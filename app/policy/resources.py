@@ -1,0 +1,45 @@
+"""Who may see, download, change and restore resources."""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, and_
+
+from app.errors import Forbidden, NotFound
+from app.members.models import Member
+from app.policy.content import may_see_group_content, visible_to_member_filter
+from app.resources.models import Resource, ResourceStatus
+
+
+def check_view_resource_permission(viewer: Member, resource: Resource) -> None:
+    """Pages, file downloads and the API alike. Hidden resources stay visible to their
+    owner and to staff; deleted ones to admins, who can restore them."""
+    if not may_see_group_content(viewer, resource.group_id):
+        raise NotFound("There is no such resource.")
+    if resource.status == ResourceStatus.DELETED and not viewer.is_admin:
+        raise NotFound("There is no such resource.")
+    if (
+        resource.status == ResourceStatus.HIDDEN
+        and viewer.id != resource.owner_id
+        and not viewer.is_staff
+    ):
+        raise NotFound("There is no such resource.")
+
+
+def check_change_resource_permission(viewer: Member, resource: Resource) -> None:
+    check_view_resource_permission(viewer, resource)
+    if viewer.id != resource.owner_id and not viewer.is_staff:
+        raise Forbidden("Only the person who added this resource, or a moderator, can change it.")
+
+
+def check_restore_resource_permission(viewer: Member, resource: Resource) -> None:
+    check_view_resource_permission(viewer, resource)
+    if not viewer.is_admin:
+        raise Forbidden("Only admins can restore a deleted resource.")
+
+
+def listed_resources_filter(viewer: Member) -> ColumnElement[bool]:
+    """The library's lists: published resources the member may see."""
+    return and_(
+        Resource.status == ResourceStatus.PUBLISHED,
+        visible_to_member_filter(viewer, Resource.group_id),
+    )

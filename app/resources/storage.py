@@ -1,0 +1,101 @@
+"""Where uploaded files live: a small interface, a local folder behind it for now.
+
+Files are written in chunks as they arrive, hashed on the way, and stored under their
+SHA-256, outside the web root, so a name never comes from the uploader.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO, Protocol
+
+CHUNK_SIZE = 64 * 1024
+
+
+class TooLarge(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class StagedFile:
+    """An upload written to a private temporary file, not yet part of the store."""
+
+    path: Path
+    size: int
+    sha256: str
+
+
+class FileStorage(Protocol):
+    def stage(self, source: BinaryIO, *, max_bytes: int) -> StagedFile: ...
+
+    def commit(self, staged: StagedFile) -> str: ...
+
+    def discard(self, staged: StagedFile) -> None: ...
+
+    def open(self, key: str) -> BinaryIO: ...
+
+    def path_of(self, key: str) -> Path: ...
+
+    def exists(self, key: str) -> bool: ...
+
+
+class LocalFileStorage:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.staging = root / "staging"
+
+    def stage(self, source: BinaryIO, *, max_bytes: int) -> StagedFile:
+        self.staging.mkdir(parents=True, exist_ok=True)
+        digest = hashlib.sha256()
+        size = 0
+        handle, name = tempfile.mkstemp(dir=self.staging)
+        path = Path(name)
+        try:
+            with os.fdopen(handle, "wb") as target:
+                while chunk := source.read(CHUNK_SIZE):
+                    size += len(chunk)
+                    if size > max_bytes:
+                        raise TooLarge
+                    digest.update(chunk)
+                    target.write(chunk)
+        except BaseException:
+            path.unlink(missing_ok=True)
+            raise
+        return StagedFile(path=path, size=size, sha256=digest.hexdigest())
+
+    def _final_path(self, key: str) -> Path:
+        if len(key) != 64 or not all(c in "0123456789abcdef" for c in key):
+            raise ValueError("not a storage key")
+        return self.root / key[:2] / key[2:4] / key
+
+    def commit(self, staged: StagedFile) -> str:
+        target = self._final_path(staged.sha256)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.exists():
+            staged.path.unlink(missing_ok=True)
+        else:
+            os.replace(staged.path, target)
+        return staged.sha256
+
+    def discard(self, staged: StagedFile) -> None:
+        staged.path.unlink(missing_ok=True)
+
+    def open(self, key: str) -> BinaryIO:
+        return self._final_path(key).open("rb")
+
+    def path_of(self, key: str) -> Path:
+        return self._final_path(key)
+
+    def exists(self, key: str) -> bool:
+        return self._final_path(key).exists()
+
+
+def iter_file(handle: BinaryIO) -> Iterator[bytes]:
+    with handle:
+        while chunk := handle.read(CHUNK_SIZE):
+            yield chunk
