@@ -86,6 +86,8 @@ def seed(
     """Create the partner organisations and, with --demo, demo data. Safe to run twice."""
     from app.demo import seed_demo
     from app.members.reference_data import ensure_partner_organisations
+    from app.resources.seed import seed_resources
+    from app.resources.storage import LocalFileStorage
     from app.topics.reference_data import ensure_topics
 
     settings = _settings()
@@ -96,6 +98,9 @@ def seed(
         typer.echo(f"topics: {ensure_topics(db)} created")
         if demo:
             people = seed_demo(db, settings=settings)
+            storage = LocalFileStorage(settings.resolved_files_dir)
+            added = seed_resources(db, storage=storage, settings=settings)
+            typer.echo(f"demo resources: {added} added (the worker reads their text)")
             typer.echo("demo members (sign in through the development provider as):")
             for person in people:
                 notes = [

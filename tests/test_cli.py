@@ -53,8 +53,10 @@ def test_upgrade_seed_grant_and_worker(cli_env: dict[str, str]) -> None:
     seeded = portal(cli_env, "seed", "--demo")
     assert seeded.returncode == 0, seeded.stderr
     assert "amara.okafor" in seeded.stdout
+    assert "demo resources: 6 added" in seeded.stdout
     again = portal(cli_env, "seed", "--demo")
     assert "partner organisations: 0 created" in again.stdout
+    assert "demo resources: 0 added" in again.stdout
 
     granted = portal(cli_env, "admin", "grant", "Tom.Hargreaves@sheffield.gov.uk")
     assert granted.returncode == 0, granted.stderr

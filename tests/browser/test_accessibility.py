@@ -5,16 +5,21 @@ To scan a new page, add it to PAGES_TO_SCAN.
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import pytest
 from fastapi import FastAPI
 from playwright.sync_api import Page, expect
+from sqlalchemy import select
 
 from app.db import transaction
 from app.devstack import RunningService
 from app.members.models import Member, MemberStatus
+from app.resources.models import ResourceFile
+from app.resources.schemas import ResourceData
+from app.resources.service import Upload, add_files, create_resource
 from tests.browser.conftest import assert_no_axe_violations, axe_violations, sign_in_as
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("partner_organisations")]
@@ -176,3 +181,54 @@ def test_admin_pages_have_no_axe_violations(
         page.goto(path)
         assert_no_axe_violations(page)
     expect(page.get_by_role("heading", name="Organisations")).to_be_visible()
+
+
+def test_resource_pages_have_no_axe_violations(
+    page: Page, live_portal: str, oidc_primary: RunningService, live_app: FastAPI
+) -> None:
+    """The library list, a resource with two versions of a file, the add form with errors,
+    and "your resources"."""
+    sign_in_as(page, portal_url=live_portal, provider_url=oidc_primary.url)
+    owner_id = own_member_id(page)
+    storage = live_app.state.file_storage
+    with transaction(live_app.state.session_factory) as db:
+        owner = db.get_one(Member, owner_id)
+        resource = create_resource(
+            db,
+            storage=storage,
+            actor=owner,
+            data=ResourceData(
+                title="Writing chronologies that help",
+                summary="A practice guide to chronologies.",
+                type="practice_guide",
+                topics=["child-protection"],
+            ),
+            uploads=[Upload("chronologies.txt", io.BytesIO(b"First version"))],
+            max_bytes=1024 * 1024,
+        )
+        resource_id = resource.id
+        file_id = db.execute(
+            select(ResourceFile.id).where(ResourceFile.resource_id == resource_id)
+        ).scalar_one()
+        add_files(
+            db,
+            storage=storage,
+            actor=owner,
+            resource_id=resource_id,
+            uploads=[Upload("chronologies.txt", io.BytesIO(b"Second version"))],
+            max_bytes=1024 * 1024,
+            replaces_file_id=file_id,
+            change_note="Shorter",
+        )
+
+    for path in ("/resources", f"/resources/{resource_id}", "/resources/mine", "/resources/new"):
+        response = page.goto(path)
+        assert response is not None and response.status == 200, path
+        assert_no_axe_violations(page)
+
+    page.goto("/resources/new")
+    with page.expect_response("**/resources?csrftoken=*") as posted:
+        page.get_by_role("button", name="Add to the library").click()
+    assert posted.value.status == 422
+    expect(page.get_by_role("alert")).to_contain_text("There is a problem")
+    assert_no_axe_violations(page)

@@ -6,17 +6,13 @@ import io
 import zipfile
 import zlib
 
-from fpdf import FPDF
 from pypdf import PdfReader, PdfWriter
+
+from app.resources.documents import docx_from_paragraphs, pdf_from_paragraphs
 
 
 def pdf_with_text(*paragraphs: str) -> bytes:
-    document = FPDF()
-    document.add_page()
-    document.set_font("helvetica", size=12)
-    for paragraph in paragraphs:
-        document.multi_cell(0, 8, paragraph, new_x="LMARGIN", new_y="NEXT")
-    return bytes(document.output())
+    return pdf_from_paragraphs("Test document", list(paragraphs))
 
 
 def encrypted_pdf() -> bytes:
@@ -78,36 +74,14 @@ def memory_bomb_pdf(expanded_megabytes: int = 600) -> bytes:
     )
 
 
-CONTENT_TYPES = (
-    '<?xml version="1.0" encoding="UTF-8"?>'
-    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-    '<Default Extension="xml" ContentType="application/xml"/>'
-    '<Override PartName="/word/document.xml" ContentType="application/'
-    'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>'
-)
-
-
 def docx_with_text(*paragraphs: str) -> bytes:
-    body = "".join(
-        f"<w:p><w:r><w:t>{paragraph.replace('&', '&amp;').replace('<', '&lt;')}</w:t></w:r></w:p>"
-        for paragraph in paragraphs
-    )
-    document = (
-        '<?xml version="1.0" encoding="UTF-8"?>'
-        '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
-        f"<w:body>{body}</w:body></w:document>"
-    )
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", CONTENT_TYPES)
-        archive.writestr("word/document.xml", document)
-    return buffer.getvalue()
+    return docx_from_paragraphs(list(paragraphs))
 
 
 def zip_bomb_docx(expanded_megabytes: int = 60) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
-        archive.writestr("[Content_Types].xml", CONTENT_TYPES)
+        archive.writestr("[Content_Types].xml", "<Types/>")
         with archive.open("word/document.xml", "w", force_zip64=True) as member:
             block = b" " * (1024 * 1024)
             for _ in range(expanded_megabytes):
