@@ -85,6 +85,8 @@ def seed(
 ) -> None:
     """Create the partner organisations and, with --demo, demo data. Safe to run twice."""
     from app.demo import seed_demo
+    from app.discussions.seed import seed_discussions
+    from app.events.seed import seed_events
     from app.members.reference_data import ensure_partner_organisations
     from app.resources.seed import seed_resources
     from app.resources.storage import LocalFileStorage
@@ -101,6 +103,8 @@ def seed(
             storage = LocalFileStorage(settings.resolved_files_dir)
             added = seed_resources(db, storage=storage, settings=settings)
             typer.echo(f"demo resources: {added} added (the worker reads their text)")
+            typer.echo(f"demo events: {seed_events(db, settings=settings)} added")
+            typer.echo(f"demo discussion threads: {seed_discussions(db)} added")
             typer.echo("demo members (sign in through the development provider as):")
             for person in people:
                 notes = [

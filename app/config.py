@@ -79,6 +79,7 @@ class Settings(BaseSettings):
     max_request_bytes: int = Field(default=30 * 1024 * 1024, ge=1024)
     max_upload_bytes: int = Field(default=25 * 1024 * 1024, ge=1024)
     files_dir: Path | None = None
+    event_reminder_hours: int = Field(default=24, ge=1, le=24 * 14)
 
     @field_validator("base_url")
     @classmethod

@@ -15,6 +15,8 @@ from app.config import PROJECT_ROOT, Settings, get_settings
 from app.db import make_engine, make_session_factory
 from app.discussions.api import router as discussions_api_router
 from app.discussions.views import router as discussions_router
+from app.events.api import router as events_api_router
+from app.events.views import router as events_router
 from app.health.views import router as health_router
 from app.home.views import router as home_router
 from app.members.admin_api import router as members_admin_api_router
@@ -68,6 +70,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         NavItem("Home", "/"),
         NavItem("Resources", "/resources"),
         NavItem("Discussions", "/discussions"),
+        NavItem("Events", "/events"),
         NavItem("Members", "/members"),
         NavItem("Admin", "/admin", staff_only=True),
     ]
@@ -86,6 +89,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(resources_api_router)
     app.include_router(discussions_router)
     app.include_router(discussions_api_router)
+    app.include_router(events_router)
+    app.include_router(events_api_router)
 
     @app.get("/api/v1/openapi.json", include_in_schema=False)
     def openapi_document(request: Request) -> dict[str, Any]:

@@ -1,5 +1,17 @@
 """Every model, imported once so that Alembic and the metadata see the whole schema."""
 
+from app.discussions.models import (
+    Category,
+    CategoryFollow,
+    DiscussionVisit,
+    Post,
+    PostRevision,
+    Reaction,
+    Thread,
+    ThreadFollow,
+    ThreadRead,
+)
+from app.events.models import Booking, CalendarFeed, Event
 from app.members.models import AdminInvitation, ApiToken, Member, MemberIdentity, Organisation
 from app.moderation.models import AuditEntry
 from app.outbox.models import OutboxMessage
@@ -11,14 +23,26 @@ __all__ = [
     "AdminInvitation",
     "ApiToken",
     "AuditEntry",
+    "Booking",
+    "CalendarFeed",
+    "Category",
+    "CategoryFollow",
+    "DiscussionVisit",
+    "Event",
     "FileVersion",
     "Member",
     "MemberIdentity",
     "Organisation",
     "OutboxMessage",
+    "Post",
+    "PostRevision",
+    "Reaction",
     "Resource",
     "ResourceFile",
     "SignInAttempt",
+    "Thread",
+    "ThreadFollow",
+    "ThreadRead",
     "Topic",
     "WebSession",
 ]

@@ -54,9 +54,12 @@ def test_upgrade_seed_grant_and_worker(cli_env: dict[str, str]) -> None:
     assert seeded.returncode == 0, seeded.stderr
     assert "amara.okafor" in seeded.stdout
     assert "demo resources: 6 added" in seeded.stdout
+    assert "demo events: 7 added" in seeded.stdout
+    assert "demo discussion threads: 5 added" in seeded.stdout
     again = portal(cli_env, "seed", "--demo")
     assert "partner organisations: 0 created" in again.stdout
     assert "demo resources: 0 added" in again.stdout
+    assert "demo discussion threads: 0 added" in again.stdout
 
     granted = portal(cli_env, "admin", "grant", "Tom.Hargreaves@sheffield.gov.uk")
     assert granted.returncode == 0, granted.stderr
@@ -80,8 +83,15 @@ def test_upgrade_seed_grant_and_worker(cli_env: dict[str, str]) -> None:
     worked = portal(cli_env, "worker", "--once")
     assert worked.returncode == 0, worked.stderr
     with make_session_factory(engine)() as db:
-        message = db.execute(select(OutboxMessage)).scalar_one()
-        assert message.attempts == 1 and "no handler" in (message.last_error or "")
+        message = db.execute(
+            select(OutboxMessage).where(OutboxMessage.topic == "nobody.handles.this")
+        ).scalar_one()
+        # no worker handles this topic: the row waits, untouched, for one that does
+        assert message.attempts == 0 and message.processed_at is None
+        extractions = db.execute(
+            select(OutboxMessage).where(OutboxMessage.topic == "resources.extract")
+        ).scalars()
+        assert all(row.processed_at is not None for row in extractions)
     engine.dispose()
 
 

@@ -19,6 +19,7 @@ PUBLIC_ROUTES = {
     "/auth/{provider_name}/callback",
     "/auth/sign-out",
     "/auth/signed-out",
+    "/calendar/{token}.ics",
 }
 
 

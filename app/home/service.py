@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.discussions.models import Thread
+from app.discussions.service import recent_activity
 from app.members.models import Member, MemberIdentity, MemberStatus, Organisation
 
 
@@ -17,6 +19,7 @@ class HomeSummary:
     partner_organisations: list[str]
     active_member_count: int
     waiting_for_approval: int
+    recent_discussions: list[Thread]
 
 
 def home_summary(db: Session, *, member: Member) -> HomeSummary:
@@ -49,4 +52,5 @@ def home_summary(db: Session, *, member: Member) -> HomeSummary:
         partner_organisations=list(partners),
         active_member_count=active_count,
         waiting_for_approval=waiting,
+        recent_discussions=recent_activity(db, viewer=member, limit=5),
     )

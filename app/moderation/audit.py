@@ -103,18 +103,18 @@ def export_csv(entries: Iterable[AuditEntry]) -> str:
         writer.writerow(
             [
                 entry.created_at.astimezone(LONDON).strftime("%Y-%m-%d %H:%M:%S"),
-                _csv_safe(entry.actor_name),
+                csv_safe(entry.actor_name),
                 entry.action,
-                _csv_safe(entry.subject_name),
-                _csv_safe(entry.reason or ""),
-                _csv_safe(_describe(entry.before)),
-                _csv_safe(_describe(entry.after)),
+                csv_safe(entry.subject_name),
+                csv_safe(entry.reason or ""),
+                csv_safe(_describe(entry.before)),
+                csv_safe(_describe(entry.after)),
             ]
         )
     return "\ufeff" + buffer.getvalue()
 
 
-def _csv_safe(value: str) -> str:
+def csv_safe(value: str) -> str:
     """Keep a spreadsheet from running a cell that starts like a formula."""
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 

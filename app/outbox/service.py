@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -26,8 +26,11 @@ LEASE = timedelta(minutes=5)
 Handler = Callable[[list[dict[str, Any]]], None]
 
 
-def enqueue(db: Session, *, topic: str, payload: dict[str, Any]) -> OutboxMessage:
-    message = OutboxMessage(topic=topic, payload=payload)
+def enqueue(
+    db: Session, *, topic: str, payload: dict[str, Any], not_before: datetime | None = None
+) -> OutboxMessage:
+    """Queue a side effect in the caller's transaction; ``not_before`` delays it (reminders)."""
+    message = OutboxMessage(topic=topic, payload=payload, available_at=not_before or utcnow())
     db.add(message)
     db.flush()
     return message
@@ -45,7 +48,8 @@ def drain_once(
     lease: timedelta = LEASE,
 ) -> int:
     """Claim one batch of due rows, hand each topic's payloads to its handler, record the
-    outcome. Returns how many rows were handled successfully.
+    outcome. Returns how many rows were handled successfully. Rows of topics this worker
+    has no handler for wait (reminders queued before the notifications issue lands).
 
     Claiming and recording are two short transactions; handlers run between them, outside
     any transaction, so a slow side effect (a file read, Meilisearch, SMTP) never holds a
@@ -55,6 +59,7 @@ def drain_once(
         query = (
             select(OutboxMessage)
             .where(
+                OutboxMessage.topic.in_(list(handlers)),
                 OutboxMessage.processed_at.is_(None),
                 OutboxMessage.failed_at.is_(None),
                 OutboxMessage.available_at <= utcnow(),
@@ -73,11 +78,8 @@ def drain_once(
 
     outcomes: dict[int, str | None] = {}
     for topic, batch in claimed.items():
-        handler = handlers.get(topic)
         try:
-            if handler is None:
-                raise LookupError(f"no handler for topic {topic!r}")
-            handler([payload for _id, payload in batch])
+            handlers[topic]([payload for _id, payload in batch])
             error = None
         except Exception as failure:
             logger.warning("outbox topic %s failed: %s", topic, failure)

@@ -30,7 +30,7 @@ class NotSignedIn(Exception):
 
 
 PUBLIC_PATHS = frozenset({"/healthz", "/readyz"})
-PUBLIC_PATH_PREFIXES = ("/auth/", "/static/")
+PUBLIC_PATH_PREFIXES = ("/auth/", "/static/", "/calendar/")
 
 
 def get_db(request: Request) -> Iterator[Session]:

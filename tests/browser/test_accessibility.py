@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
@@ -14,8 +15,10 @@ from fastapi import FastAPI
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
-from app.db import transaction
+from app.db import LONDON, transaction, utcnow
 from app.devstack import RunningService
+from app.events import service as event_service
+from app.events.schemas import EventData
 from app.members.models import Member, MemberStatus
 from app.resources.models import ResourceFile
 from app.resources.schemas import ResourceData
@@ -231,4 +234,192 @@ def test_resource_pages_have_no_axe_violations(
         page.get_by_role("button", name="Add to the library").click()
     assert posted.value.status == 422
     expect(page.get_by_role("alert")).to_contain_text("There is a problem")
+    assert_no_axe_violations(page)
+
+
+def _arrange_discussions(live_app: FastAPI, member_id: str) -> dict[str, str]:
+    """Categories, a question with replies (a champion's accepted, one hidden, one edited)
+    and a locked thread; returns ids by role."""
+    from app.discussions.markdown import render_markdown
+    from app.discussions.models import Post, PostRevision, Reaction, Thread
+    from app.discussions.seed import seed_discussions
+
+    with transaction(live_app.state.session_factory) as db:
+        seed_discussions(db)
+        db.flush()
+        from sqlalchemy import select
+
+        from app.discussions.models import Category
+
+        category = db.execute(
+            select(Category).where(Category.slug == "newly-qualified-and-asye")
+        ).scalar_one()
+        champion = Member(display_name="Gareth Evans", is_champion=True)
+        db.add(champion)
+        db.flush()
+        question = Thread(
+            category_id=category.id,
+            author_id=member_id,
+            title="How did you manage your first month as an ASYE?",
+            is_question=True,
+            last_post_number=4,
+            reply_count=3,
+        )
+        locked = Thread(
+            category_id=category.id,
+            author_id=champion.id,
+            title="Closed: supervision templates",
+            lock_reason="Answered in the resource library.",
+            last_post_number=1,
+        )
+        db.add_all([question, locked])
+        db.flush()
+        bodies = [
+            (member_id, "What helped you most? **Protected caseloads**, shadowing?"),
+            (champion.id, "Ask for a caseload that builds gradually.\n\n- fortnightly supervision"),
+            (champion.id, "A reply a moderator hid."),
+            (member_id, "Thanks, [this guide](https://example.org) helped."),
+        ]
+        posts = [
+            Post(
+                thread_id=question.id,
+                number=number,
+                author_id=author,
+                body_markdown=body,
+                body_html=render_markdown(body),
+            )
+            for number, (author, body) in enumerate(bodies, start=1)
+        ]
+        posts[2].hidden_reason = "Could identify a family."
+        db.add_all(posts)
+        db.add(
+            Post(
+                thread_id=locked.id,
+                number=1,
+                author_id=champion.id,
+                body_markdown="Templates, please.",
+                body_html="<p>Templates, please.</p>",
+            )
+        )
+        db.flush()
+        question.accepted_post_id = posts[1].id
+        posts[0].edit_count = 1
+        posts[0].edited_at = posts[0].created_at
+        db.add(
+            PostRevision(
+                post_id=posts[0].id,
+                title="First month?",
+                body_markdown="First version",
+                written_at=posts[0].created_at,
+                replaced_by_id=member_id,
+            )
+        )
+        db.add(Reaction(post_id=posts[1].id, member_id=member_id, kind="helpful"))
+        return {"question": question.id, "locked": locked.id, "first_post": posts[0].id}
+
+
+def test_discussion_pages_have_no_axe_violations(
+    page: Page, live_portal: str, oidc_primary: RunningService, live_app: FastAPI
+) -> None:
+    """The discussion pages as a moderator and admin sees them (every form showing), a
+    locked thread, the compose form with errors, and the guard's findings."""
+    sign_in_as(page, portal_url=live_portal, provider_url=oidc_primary.url)
+    member_id = own_member_id(page)
+    with transaction(live_app.state.session_factory) as db:
+        db.get_one(Member, member_id).is_admin = True
+    ids = _arrange_discussions(live_app, member_id)
+
+    for path in (
+        "/discussions",
+        "/discussions/c/newly-qualified-and-asye",
+        f"/discussions/t/{ids['question']}",
+        f"/discussions/t/{ids['locked']}",
+        "/discussions/new",
+        "/discussions/unanswered",
+        "/discussions/following",
+        f"/discussions/p/{ids['first_post']}/history",
+        f"/discussions/p/{ids['first_post']}/edit",
+        f"/discussions/t/{ids['question']}/reply?quote={ids['first_post']}",
+        "/discussions/start",
+        "/discussions/manage/categories",
+    ):
+        response = page.goto(path)
+        assert response is not None and response.status == 200, path
+        assert_no_axe_violations(page)
+    expect(page.get_by_role("heading", name="Manage discussion categories")).to_be_visible()
+
+    page.goto("/discussions/start")
+    page.get_by_label("Title").fill("")
+    with page.expect_response("**/discussions/start") as posted:
+        page.get_by_role("button", name="Post thread").click()
+    assert posted.value.status == 422
+    expect(page.get_by_role("alert")).to_contain_text("Enter a title for your thread")
+    assert_no_axe_violations(page)
+
+    page.get_by_label("Category").select_option(label="Practice questions")
+    page.get_by_label("Title").fill("A home visit")
+    page.get_by_label("Your post").fill("Visited Jayden Smith (4) at LS6 2QT.")
+    with page.expect_response("**/discussions/start") as posted:
+        page.get_by_role("button", name="Post thread").click()
+    assert posted.value.status == 409
+    expect(page.locator("mark").first).to_have_text("Jayden Smith (4)")
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Preview").click()
+    expect(page.locator("#preview")).to_contain_text("Visited Jayden Smith (4)")
+    assert_no_axe_violations(page)
+    page.get_by_label("Your post").fill("Visited Jayden Smith (4) at LS6 2QT.")
+    page.get_by_role("button", name="Post thread").click()
+    page.get_by_role("button", name="Post anyway").click()
+    expect(page.get_by_role("heading", name="A home visit")).to_be_visible()
+    assert_no_axe_violations(page)
+
+
+def test_event_pages_have_no_axe_violations(
+    page: Page, live_portal: str, oidc_primary: RunningService, live_app: FastAPI
+) -> None:
+    """Lists, an event the member organises and has booked (with its joining link), the
+    attendee list, the form with errors and the new calendar feed address."""
+    sign_in_as(page, portal_url=live_portal, provider_url=oidc_primary.url)
+    member_id = own_member_id(page)
+    next_month = (utcnow() + timedelta(days=30)).astimezone(LONDON).date().isoformat()
+    with transaction(live_app.state.session_factory) as db:
+        organiser = db.get_one(Member, member_id)
+        event = event_service.create_event(
+            db,
+            actor=organiser,
+            data=EventData(
+                title="Reflective supervision workshop",
+                description="Bring a **recent case**.",
+                type="webinar",
+                start_date=next_month,
+                start_time="10:00",
+                end_time="12:00",
+                online=True,
+                joining_link="https://meet.example.org/room",
+                capacity=10,
+            ),
+        )
+        event_service.book(db, actor=organiser, event_id=event.id, reminder_hours=24)
+        event_id = event.id
+
+    for path in (
+        "/events",
+        f"/events/{event_id}",
+        f"/events/{event_id}/attendees",
+        "/events?when=mine",
+        "/events/new",
+    ):
+        response = page.goto(path)
+        assert response is not None and response.status == 200, path
+        assert_no_axe_violations(page)
+
+    page.goto("/events/new")
+    with page.expect_response("**/events") as posted:
+        page.get_by_role("button", name="Publish the event").click()
+    assert posted.value.status == 422
+    assert_no_axe_violations(page)
+
+    page.goto("/events?when=mine")
+    page.get_by_role("button", name="Make my feed address").click()
+    expect(page.locator("#feed-url")).to_contain_text("/calendar/")
     assert_no_axe_violations(page)

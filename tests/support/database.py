@@ -67,3 +67,12 @@ def see_committed(session: Session) -> None:
 def count_rows(session: Session, model: type[Base]) -> int:
     see_committed(session)
     return session.execute(select(func.count()).select_from(model)).scalar_one()
+
+
+def apply_changes(session: Session, *statements: object) -> None:
+    """Arrange data with UPDATE/DELETE statements, on a fresh snapshot (writing on a stale
+    one fails on SQLite), and commit."""
+    session.rollback()
+    for statement in statements:
+        session.execute(statement)  # type: ignore[call-overload]
+    session.commit()
