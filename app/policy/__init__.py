@@ -10,6 +10,7 @@ same rule. One submodule per domain; import from ``app.policy``.
 from app.policy.content import (
     may_see_group_content,
     member_group_ids,
+    search_access_filter,
     visible_to_member_filter,
 )
 from app.policy.discussions import (
@@ -84,6 +85,7 @@ __all__ = [
     "may_see_profile_field",
     "member_group_ids",
     "profile_field_visible_filter",
+    "search_access_filter",
     "visible_categories_filter",
     "visible_threads_filter",
     "visible_to_member_filter",

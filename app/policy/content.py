@@ -31,3 +31,18 @@ def visible_to_member_filter(member: Member, group_column: Any) -> ColumnElement
     if not groups:
         return group_column.is_(None)
     return or_(group_column.is_(None), group_column.in_(groups))
+
+
+def search_access_filter(member: Member) -> str | None:
+    """Meilisearch twin of visible_to_member_filter, for documents indexed with a
+    ``group_id`` attribute (null for all members). None means no restriction (admins).
+    Group ids are quoted and escaped; they never come from the request."""
+    if member.is_admin:
+        return None
+    groups = sorted(member_group_ids(member))
+    if not groups:
+        return "group_id IS NULL"
+    quoted = ", ".join(
+        '"' + group.replace("\\", "\\\\").replace('"', '\\"') + '"' for group in groups
+    )
+    return f"(group_id IS NULL OR group_id IN [{quoted}])"
