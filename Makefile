@@ -39,6 +39,7 @@ format: install
 benchmark: install assets
 	$(BIN)/python scripts/benchmark_pages.py
 	$(BIN)/python scripts/benchmark_upload.py
+	$(BIN)/python scripts/benchmark_search.py --scale 0.1
 
 lock:
 	uv pip compile pyproject.toml --generate-hashes --python-version 3.11 -o requirements.lock

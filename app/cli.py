@@ -87,6 +87,7 @@ def seed(
     from app.demo import seed_demo
     from app.discussions.seed import seed_discussions
     from app.events.seed import seed_events
+    from app.groups.seed import seed_groups
     from app.members.reference_data import ensure_partner_organisations
     from app.resources.seed import seed_resources
     from app.resources.storage import LocalFileStorage
@@ -105,6 +106,8 @@ def seed(
             typer.echo(f"demo resources: {added} added (the worker reads their text)")
             typer.echo(f"demo events: {seed_events(db, settings=settings)} added")
             typer.echo(f"demo discussion threads: {seed_discussions(db)} added")
+            groups = seed_groups(db, settings=settings, storage=storage)
+            typer.echo(f"demo groups: {groups} added")
             typer.echo("demo members (sign in through the development provider as):")
             for person in people:
                 notes = [
@@ -124,16 +127,23 @@ def seed(
 
 @search_cli.command("reindex")
 def search_reindex() -> None:
-    """Create the search indexes and apply their settings from search/."""
+    """Build a new search index from the database with the settings from search/, and swap
+    it in atomically (searches never see a missing or half-built index)."""
     from app.search.engine import SearchEngine
+    from app.search.sync import reindex
 
-    engine = SearchEngine.from_settings(_settings())
+    settings = _settings()
+    engine = SearchEngine.from_settings(settings)
     problem = engine.health_problem()
     if problem:
         typer.echo(f"portal: Meilisearch at {engine.url} is {problem}", err=True)
         raise typer.Exit(code=1)
-    for uid in engine.apply_index_definitions():
-        typer.echo(f"index {uid}: settings applied")
+    factory = make_session_factory(make_engine(settings.resolved_database_url))
+    report = reindex(factory, engine)
+    typer.echo(
+        f"index {engine.content_uid}: {report.documents} documents in {report.seconds:.1f} s "
+        f"({report.per_second:.0f}/s), swapped in; {report.requeued} recent changes queued again"
+    )
 
 
 @cli.command()

@@ -112,6 +112,15 @@ DEMO_PEOPLE = (
         bio="Researches neglect and family poverty.",
     ),
     DemoPerson(
+        "nadia.khan",
+        "Nadia Khan",
+        "nadia.khan@kirklees.gov.uk",
+        "Kirklees Council",
+        MemberRole.PRINCIPAL_SOCIAL_WORKER,
+        job_title="Principal social worker",
+        areas=("Transitional safeguarding", "Anti-racist practice"),
+    ),
+    DemoPerson(
         "sam.agency",
         "Sam Okoye",
         "sam.okoye@example-agency.co.uk",

@@ -17,6 +17,8 @@ from app.discussions.api import router as discussions_api_router
 from app.discussions.views import router as discussions_router
 from app.events.api import router as events_api_router
 from app.events.views import router as events_router
+from app.groups.api import router as groups_api_router
+from app.groups.views import router as groups_router
 from app.health.views import router as health_router
 from app.home.views import router as home_router
 from app.members.admin_api import router as members_admin_api_router
@@ -28,7 +30,11 @@ from app.moderation.views import router as moderation_router
 from app.resources.api import router as resources_api_router
 from app.resources.storage import LocalFileStorage
 from app.resources.views import router as resources_router
+from app.search.api import router as search_api_router
 from app.search.engine import SearchEngine
+from app.search.sync import apply_settings_in_background
+from app.search.views import admin_router as search_admin_router
+from app.search.views import router as search_router
 from app.security.body_limit import BodySizeLimitMiddleware
 from app.security.csrf import CsrfMiddleware
 from app.security.headers import SecurityHeadersMiddleware
@@ -45,6 +51,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        apply_settings_in_background(app.state.session_factory, app.state.search_engine)
         yield
         engine.dispose()
 
@@ -71,6 +78,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         NavItem("Resources", "/resources"),
         NavItem("Discussions", "/discussions"),
         NavItem("Events", "/events"),
+        NavItem("Search", "/search"),
+        NavItem("Groups", "/groups"),
         NavItem("Members", "/members"),
         NavItem("Admin", "/admin", staff_only=True),
     ]
@@ -91,6 +100,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(discussions_api_router)
     app.include_router(events_router)
     app.include_router(events_api_router)
+    app.include_router(search_router)
+    app.include_router(search_api_router)
+    app.include_router(search_admin_router)
+    app.include_router(groups_router)
+    app.include_router(groups_api_router)
 
     @app.get("/api/v1/openapi.json", include_in_schema=False)
     def openapi_document(request: Request) -> dict[str, Any]:

@@ -12,10 +12,12 @@ from app.discussions.models import (
     ThreadRead,
 )
 from app.events.models import Booking, CalendarFeed, Event
+from app.groups.models import Group, GroupMembership, JoinRequest
 from app.members.models import AdminInvitation, ApiToken, Member, MemberIdentity, Organisation
 from app.moderation.models import AuditEntry
 from app.outbox.models import OutboxMessage
 from app.resources.models import FileVersion, Resource, ResourceFile
+from app.search.models import SearchSynonym
 from app.security.models import SignInAttempt, WebSession
 from app.topics.models import Topic
 
@@ -30,6 +32,9 @@ __all__ = [
     "DiscussionVisit",
     "Event",
     "FileVersion",
+    "Group",
+    "GroupMembership",
+    "JoinRequest",
     "Member",
     "MemberIdentity",
     "Organisation",
@@ -39,6 +44,7 @@ __all__ = [
     "Reaction",
     "Resource",
     "ResourceFile",
+    "SearchSynonym",
     "SignInAttempt",
     "Thread",
     "ThreadFollow",

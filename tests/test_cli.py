@@ -56,6 +56,7 @@ def test_upgrade_seed_grant_and_worker(cli_env: dict[str, str]) -> None:
     assert "demo resources: 6 added" in seeded.stdout
     assert "demo events: 7 added" in seeded.stdout
     assert "demo discussion threads: 5 added" in seeded.stdout
+    assert "demo groups: 4 added" in seeded.stdout
     again = portal(cli_env, "seed", "--demo")
     assert "partner organisations: 0 created" in again.stdout
     assert "demo resources: 0 added" in again.stdout
@@ -96,14 +97,15 @@ def test_upgrade_seed_grant_and_worker(cli_env: dict[str, str]) -> None:
 
 
 def test_search_reindex_applies_index_settings(cli_env: dict[str, str]) -> None:
+    assert portal(cli_env, "db", "upgrade").returncode == 0
     result = portal(cli_env, "search", "reindex")
     assert result.returncode == 0, result.stderr
-    assert "index clitest_members: settings applied" in result.stdout
+    assert "index clitest_content:" in result.stdout and "swapped in" in result.stdout
     client = SearchEngine(
         url=cli_env["PORTAL_MEILI_URL"], master_key=MEILI_TEST_KEY, index_prefix="clitest"
     ).client()
-    settings = client.index("clitest_members").get_settings()
-    assert settings["searchableAttributes"][0] == "display_name"
+    settings = client.index("clitest_content").get_settings()
+    assert settings["searchableAttributes"][:2] == ["title", "summary"]
 
 
 def test_search_reindex_reports_meilisearch_down(cli_env: dict[str, str]) -> None:

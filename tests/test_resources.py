@@ -454,3 +454,50 @@ def test_safe_filename_drops_folders_and_control_characters() -> None:
     assert safe_filename("../../etc/passwd") == "passwd"
     with pytest.raises(RejectedFile):
         safe_filename("../\x00\x01")
+
+
+def _zip(files: dict[str, str]) -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in files.items():
+            archive.writestr(name, text)
+    return buffer.getvalue()
+
+
+def test_pptx_and_odt_text_is_extracted(tmp_path: Path) -> None:
+    """Real (minimal) PowerPoint and OpenDocument files, made here, through the same
+    content check and child-process extraction as uploads."""
+    from app.resources.filetypes import check_upload
+
+    drawing = "http://schemas.openxmlformats.org/drawingml/2006/main"
+    pptx = _zip(
+        {
+            "[Content_Types].xml": "<Types/>",
+            "ppt/presentation.xml": "<p:presentation xmlns:p='urn:p'/>",
+            "ppt/slides/slide1.xml": f"<p:sld xmlns:p='urn:p' xmlns:a='{drawing}'><a:p><a:r>"
+            "<a:t>Slide one: planning</a:t></a:r></a:p></p:sld>",
+            "ppt/slides/slide2.xml": f"<p:sld xmlns:p='urn:p' xmlns:a='{drawing}'><a:p><a:r>"
+            "<a:t>Slide two: review</a:t></a:r></a:p></p:sld>",
+        }
+    )
+    odt = _zip(
+        {
+            "mimetype": "application/vnd.oasis.opendocument.text",
+            "content.xml": "<office:document-content xmlns:office='urn:o' "
+            "xmlns:text='urn:oasis:names:tc:opendocument:xmlns:text:1.0'><office:body>"
+            "<text:h>Heading</text:h><text:p>Paragraph text</text:p></office:body>"
+            "</office:document-content>",
+        }
+    )
+    for name, content, expected in (
+        ("deck.pptx", pptx, "Slide one: planning\nSlide two: review"),
+        ("notes.odt", odt, "Heading\nParagraph text"),
+    ):
+        path = tmp_path / name
+        path.write_bytes(content)
+        file_type = check_upload(path, name)
+        result = extraction.extract_text(path, file_type.name)
+        assert (result.error, result.text) == (None, expected)

@@ -54,6 +54,7 @@ from app.policy import (
     may_see_post_body,
     visible_categories_filter,
 )
+from app.search.sync import enqueue_sync
 from app.topics.models import Topic
 
 POSTS_PER_PAGE = 25
@@ -627,6 +628,7 @@ def start_thread(db: Session, *, actor: Member, data: ThreadCreate) -> Thread:
     db.flush()
     _follow_thread(db, actor, thread.id)
     _mark_read(db, actor, thread.id, 1)
+    enqueue_sync(db, kind="thread", id=thread.id)
     _record_override(db, actor=actor, thread=thread, override=override)
     return thread
 
@@ -653,6 +655,7 @@ def reply(db: Session, *, actor: Member, thread_id: str, data: PostCreate) -> Po
     db.flush()
     _follow_thread(db, actor, thread.id)
     _mark_read(db, actor, thread.id, number)
+    enqueue_sync(db, kind="post", id=post.id)
     _record_override(db, actor=actor, thread=thread, override=override)
     return post
 
@@ -688,6 +691,10 @@ def edit_post(db: Session, *, actor: Member, post_id: str, data: PostUpdate) -> 
     post.guard_override = override
     thread.title = new_title
     db.flush()
+    if post.number == 1:
+        enqueue_sync(db, kind="thread", id=thread.id)
+    else:
+        enqueue_sync(db, kind="post", id=post.id)
     _record_override(db, actor=actor, thread=thread, override=override)
     if post.author_id != actor.id:
         audit.record(
@@ -735,6 +742,7 @@ def delete_post(db: Session, *, actor: Member, post_id: str, reason: str | None 
     if thread.accepted_post_id == post.id:
         thread.accepted_post_id = None
     db.flush()
+    enqueue_sync(db, kind="post", id=post.id)
     if post.author_id != actor.id:
         audit.record(
             db,
@@ -756,6 +764,7 @@ def _delete_thread(
     thread.deleted_at = utcnow()
     thread.deleted_by_id = actor.id
     db.flush()
+    enqueue_sync(db, kind="thread", id=thread.id)
     if thread.author_id != actor.id:
         audit.record(
             db,
@@ -806,6 +815,7 @@ def restore_thread(
         raise InvalidAction("This thread is not deleted.")
     thread.deleted_at = None
     thread.deleted_by_id = None
+    enqueue_sync(db, kind="thread", id=thread.id)
     _moderation_entry(db, actor, "thread_restored", thread, reason=reason)
     return thread
 
@@ -874,6 +884,7 @@ def move_thread(
     before = {"category_id": thread.category_id}
     thread.category_id = target.id
     thread.group_id = target.group_id
+    enqueue_sync(db, kind="thread", id=thread.id)
     _moderation_entry(
         db,
         actor,
@@ -900,6 +911,7 @@ def hide_post(db: Session, *, actor: Member, post_id: str, reason: str | None) -
     post.hidden_reason = cleaned
     post.hidden_at = utcnow()
     post.hidden_by_id = actor.id
+    enqueue_sync(db, kind="post", id=post.id)
     before = {}
     if thread.accepted_post_id == post.id:
         thread.accepted_post_id = None
@@ -927,6 +939,7 @@ def restore_post(db: Session, *, actor: Member, post_id: str, reason: str | None
         thread.reply_count += 1
     post.hidden_reason = post.hidden_at = post.hidden_by_id = None
     post.deleted_at = post.deleted_by_id = None
+    enqueue_sync(db, kind="post", id=post.id)
     _moderation_entry(
         db,
         actor,
@@ -986,6 +999,7 @@ def accept_answer(db: Session, *, actor: Member, thread_id: str, post_id: str | 
             raise InvalidAction("This reply is already the accepted answer.")
         thread.accepted_post_id = post.id
     db.flush()
+    enqueue_sync(db, kind="thread", id=thread.id)
     if thread.author_id != actor.id:
         _moderation_entry(
             db,

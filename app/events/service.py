@@ -19,6 +19,7 @@ from app.discussions.markdown import render_markdown
 from app.errors import InvalidAction, InvalidInput, NotFound
 from app.events.models import Booking, BookingStatus, CalendarFeed, Event, EventStatus, EventType
 from app.events.schemas import EventData
+from app.groups.service import check_post_to_group
 from app.members.models import Member, MemberStatus, Organisation
 from app.moderation import audit
 from app.moderation.audit import csv_safe
@@ -29,6 +30,7 @@ from app.policy import (
     listed_events_filter,
     may_see_joining_link,
 )
+from app.search.sync import enqueue_sync
 from app.security.sessions import hash_token
 
 REMINDER_TOPIC = "events.reminder"
@@ -58,11 +60,10 @@ def _load_event(db: Session, event_id: str) -> Event:
     return event
 
 
-def _check_references(db: Session, data: EventData) -> None:
+def _check_references(db: Session, actor: Member, data: EventData) -> None:
     if data.host_organisation_id and db.get(Organisation, data.host_organisation_id) is None:
         raise InvalidInput({"host_organisation_id": "There is no such organisation."})
-    if data.group_id is not None:
-        raise InvalidInput({"group_id": "There is no such group, or you are not a member of it."})
+    check_post_to_group(db, actor=actor, group_id=data.group_id)
 
 
 def _apply(event: Event, data: EventData) -> None:
@@ -78,16 +79,18 @@ def _apply(event: Event, data: EventData) -> None:
     event.capacity = data.capacity
     event.booking_deadline = data.booking_deadline
     event.cpd_hours = data.cpd_hours
+    event.group_id = data.group_id
 
 
 def create_event(db: Session, *, actor: Member, data: EventData) -> Event:
-    _check_references(db, data)
+    _check_references(db, actor, data)
     if data.starts_at <= utcnow():
         raise InvalidInput({"start_date": "The event must start in the future."})
-    event = Event(organiser_id=actor.id, group_id=data.group_id)
+    event = Event(organiser_id=actor.id)
     _apply(event, data)
     db.add(event)
     db.flush()
+    enqueue_sync(db, kind="event", id=event.id)
     return event
 
 
@@ -150,7 +153,7 @@ def update_event(
     if event.status == EventStatus.CANCELLED:
         raise InvalidAction("This event is cancelled; it can no longer be changed.")
     if data.group_id != event.group_id or data.host_organisation_id:
-        _check_references(db, data)
+        _check_references(db, actor, data)
     booked = _booked_count(db, event.id)
     if data.capacity is not None and data.capacity < booked:
         raise InvalidInput(
@@ -164,6 +167,7 @@ def update_event(
         _notify_everyone_booked(db, event, CHANGED_TOPIC, {"change": "time or place"})
     _promote(db, event, reminder_hours=reminder_hours)
     db.flush()
+    enqueue_sync(db, kind="event", id=event.id)
     return event
 
 
@@ -179,6 +183,7 @@ def cancel_event(db: Session, *, actor: Member, event_id: str, reason: str) -> E
     event.sequence += 1
     event.updated_at = utcnow()
     _notify_everyone_booked(db, event, CANCELLED_TOPIC, {"reason": cleaned[:1000]})
+    enqueue_sync(db, kind="event", id=event.id)
     audit.record(
         db,
         actor=actor,

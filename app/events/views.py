@@ -16,6 +16,7 @@ from app.events import service
 from app.events.calendar import event_ics, feed_ics
 from app.events.models import EventType
 from app.events.schemas import EventData
+from app.groups.service import group_choices
 from app.members.profiles import organisation_choices
 from app.web.deps import CurrentMember, DbSession, SettingsDep
 from app.web.flash import flash
@@ -40,6 +41,7 @@ FORM_FIELDS = (
     "capacity",
     "booking_deadline",
     "cpd_hours",
+    "group_id",
 )
 CHECKBOXES = ("all_day", "online")
 
@@ -128,14 +130,24 @@ def _form_page(
             "errors": errors or {},
             "types": list(EventType),
             "organisations": organisation_choices(db),
+            "groups": group_choices(db, member=request.state.member),
         },
         status_code=status_code,
     )
 
 
 @router.get("/events/new", summary="Form to add an event")
-def new_event(request: Request, db: DbSession, member: CurrentMember) -> Response:
-    values = {"type": "workshop", "host_organisation_id": member.organisation_id}
+def new_event(
+    request: Request,
+    db: DbSession,
+    member: CurrentMember,
+    group: Annotated[str | None, Query(max_length=36)] = None,
+) -> Response:
+    values = {
+        "type": "workshop",
+        "host_organisation_id": member.organisation_id,
+        "group_id": group,
+    }
     return _form_page(request, db, event_id=None, values=values)
 
 
@@ -235,6 +247,7 @@ def edit_form(request: Request, db: DbSession, member: CurrentMember, event_id: 
         if event.booking_deadline
         else None,
         "cpd_hours": event.cpd_hours,
+        "group_id": event.group_id,
     }
     return _form_page(request, db, event_id=event.id, values=values)
 

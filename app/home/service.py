@@ -9,7 +9,10 @@ from sqlalchemy.orm import Session
 
 from app.discussions.models import Thread
 from app.discussions.service import recent_activity
+from app.events.service import EventFilter, EventView, list_events
 from app.members.models import Member, MemberIdentity, MemberStatus, Organisation
+from app.resources.models import Resource
+from app.resources.service import ResourceFilter, list_resources
 
 
 @dataclass(frozen=True)
@@ -20,6 +23,9 @@ class HomeSummary:
     active_member_count: int
     waiting_for_approval: int
     recent_discussions: list[Thread]
+    new_resources: list[Resource]
+    my_next_events: list[EventView]
+    upcoming_events: list[EventView]
 
 
 def home_summary(db: Session, *, member: Member) -> HomeSummary:
@@ -53,4 +59,13 @@ def home_summary(db: Session, *, member: Member) -> HomeSummary:
         active_member_count=active_count,
         waiting_for_approval=waiting,
         recent_discussions=recent_activity(db, viewer=member, limit=5),
+        new_resources=list_resources(
+            db, viewer=member, resource_filter=ResourceFilter(), sort="newest", offset=0, limit=5
+        )[0],
+        my_next_events=list_events(
+            db, viewer=member, event_filter=EventFilter(when="mine"), offset=0, limit=3
+        )[0],
+        upcoming_events=list_events(
+            db, viewer=member, event_filter=EventFilter(), offset=0, limit=3
+        )[0],
     )

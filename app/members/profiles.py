@@ -17,6 +17,7 @@ from app.policy import (
     may_see_profile_field,
     profile_field_visible_filter,
 )
+from app.search.sync import enqueue_sync
 from app.topics.models import Topic, member_topic
 
 
@@ -119,6 +120,7 @@ def update_profile(db: Session, *, actor: Member, data: ProfileUpdate) -> Member
         **{field: visibility.value for field, visibility in data.visibility.items()},
     }
     db.flush()
+    enqueue_sync(db, kind="member", id=member.id)
     return member
 
 

@@ -25,6 +25,7 @@ from app.members.models import (
 from app.moderation import audit
 from app.moderation.models import AuditEntry
 from app.policy import check_moderate_member_permission, check_use_admin_area_permission
+from app.search.sync import enqueue_sync
 from app.security.sessions import revoke_member_sessions
 
 REASON_MAX_LENGTH = 1000
@@ -155,6 +156,7 @@ def _end_suspension_if_due(db: Session, member: Member) -> None:
             before=before,
             after=_snapshot(member, "status", "status_reason", "suspended_until"),
         )
+        enqueue_sync(db, kind="member", id=member.id)
 
 
 def admit_identity(
@@ -207,6 +209,7 @@ def admit_identity(
             claims=claims,
         )
     )
+    enqueue_sync(db, kind="member", id=member.id)
     if invitation is not None and holder is None:
         db.delete(invitation)
         audit.record(
@@ -315,8 +318,10 @@ def _record_change(
     before: dict[str, Any],
     reason: str | None,
 ) -> Member:
-    """One audit entry for one action, with the changed fields before and after."""
+    """One audit entry for one action, with the changed fields before and after; the
+    member's search document follows the change."""
     db.flush()
+    enqueue_sync(db, kind="member", id=subject.id)
     audit.record(
         db,
         actor=actor,
@@ -551,6 +556,7 @@ def link_identity(
     )
     db.delete(waiting)
     db.flush()
+    enqueue_sync(db, kind="member", id=waiting.id)
     return holder
 
 

@@ -16,6 +16,8 @@ from app.outbox.service import Handler, drain_once
 from app.resources.extraction import extract_text
 from app.resources.service import EXTRACT_TOPIC, pending_extractions, record_extraction
 from app.resources.storage import LocalFileStorage
+from app.search.engine import SearchEngine
+from app.search.sync import sync_handlers
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +40,7 @@ def registered_handlers(factory: sessionmaker[Session], settings: Settings) -> d
                     db, version_id=job.version_id, text=result.text, error=result.error
                 )
 
-    return {EXTRACT_TOPIC: extract}
+    return {EXTRACT_TOPIC: extract, **sync_handlers(factory, SearchEngine.from_settings(settings))}
 
 
 def run_worker(

@@ -1,22 +1,45 @@
 """Visibility shared by member-written content (resources, threads, events): each row has
 a ``group_id`` that is NULL for "all members" or names the one group that may see it.
 
-Groups arrive with the groups issue; until then no member belongs to any group, so
-group-only content is visible to admins alone (who can always see everything, to moderate).
+A member may see a group's content when the group is open or they belong to it; admins
+see everything, to moderate.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, or_, true
+from sqlalchemy import ColumnElement, or_, select, true
+from sqlalchemy.orm import Session, object_session
 
+from app.groups.models import Group, GroupKind, GroupMembership
 from app.members.models import Member
+
+_CACHE_KEY = "_visible_group_ids"
+
+
+def _visible_group_ids(db: Session, member_id: str) -> frozenset[str]:
+    member_groups = select(GroupMembership.group_id).where(GroupMembership.member_id == member_id)
+    open_groups = select(Group.id).where(Group.kind == GroupKind.OPEN)
+    return frozenset(db.execute(member_groups.union(open_groups)).scalars())
+
+
+def load_visible_groups(db: Session, member: Member) -> None:
+    """Remember, for this request, which groups' content ``member`` may see: authentication
+    does this for the signed-in member, whose object outlives its session."""
+    member.__dict__[_CACHE_KEY] = _visible_group_ids(db, member.id)
 
 
 def member_group_ids(member: Member) -> frozenset[str]:
-    """The groups whose content ``member`` may see. The groups issue fills this in."""
-    return frozenset()
+    """The groups whose content ``member`` may see: theirs and every open group."""
+    cached = member.__dict__.get(_CACHE_KEY)
+    if cached is not None:
+        return cached
+    session = object_session(member)
+    if session is None:
+        raise RuntimeError("call load_visible_groups() for a member outside a session")
+    # not cached: the same unit of work may change memberships after this
+    return _visible_group_ids(session, member.id)
 
 
 def may_see_group_content(member: Member, group_id: str | None) -> bool:
@@ -24,13 +47,15 @@ def may_see_group_content(member: Member, group_id: str | None) -> bool:
 
 
 def visible_to_member_filter(member: Member, group_column: Any) -> ColumnElement[bool]:
-    """SQL twin of may_see_group_content for a model's ``group_id`` column."""
+    """SQL twin of may_see_group_content for a model's ``group_id`` column; it asks the
+    database, so it is current even within a request that changed memberships."""
     if member.is_admin:
         return true()
-    groups = member_group_ids(member)
-    if not groups:
-        return group_column.is_(None)
-    return or_(group_column.is_(None), group_column.in_(groups))
+    member_groups = select(GroupMembership.group_id).where(GroupMembership.member_id == member.id)
+    open_groups = select(Group.id).where(Group.kind == GroupKind.OPEN)
+    return or_(
+        group_column.is_(None), group_column.in_(member_groups), group_column.in_(open_groups)
+    )
 
 
 def search_access_filter(member: Member) -> str | None:

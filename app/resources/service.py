@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.db import utcnow
 from app.errors import InvalidAction, InvalidInput, NotFound
+from app.groups.service import check_post_to_group
 from app.members.models import Member, Organisation
 from app.moderation import audit
 from app.outbox.service import enqueue
@@ -33,6 +34,7 @@ from app.resources.models import (
 )
 from app.resources.schemas import ResourceData
 from app.resources.storage import FileStorage, StagedFile, TooLarge
+from app.search.sync import enqueue_sync
 from app.topics.models import Topic
 
 EXTRACT_TOPIC = "resources.extract"
@@ -104,12 +106,6 @@ def _check_organisation(db: Session, organisation_id: str | None) -> None:
         raise InvalidInput({"organisation_id": "There is no such organisation."})
 
 
-def _check_group(actor: Member, group_id: str | None) -> None:
-    """Groups arrive with the groups issue; until then nobody may post to one."""
-    if group_id is not None:
-        raise InvalidInput({"group_id": "There is no such group, or you are not a member of it."})
-
-
 def _add_version(
     db: Session,
     *,
@@ -163,7 +159,7 @@ def create_resource(
         raise InvalidInput({"files": "Add at least one file, or a web address."})
     topics = _topics(db, data.topics)
     _check_organisation(db, data.organisation_id)
-    _check_group(actor, data.group_id)
+    check_post_to_group(db, actor=actor, group_id=data.group_id)
     staging = _stage_uploads(storage, uploads, max_bytes=max_bytes)
     try:
         fields = data.model_dump(exclude={"topics"})
@@ -183,6 +179,7 @@ def create_resource(
     except BaseException:
         staging.discard()
         raise
+    enqueue_sync(db, kind="resource", id=resource.id)
     return resource
 
 
@@ -259,6 +256,7 @@ def add_files(
                 )
         resource.updated_at = utcnow()
         db.flush()
+        enqueue_sync(db, kind="resource", id=resource.id)
         _commit_staged(staging)
     except BaseException:
         staging.discard()
@@ -274,7 +272,7 @@ def update_resource(
     topics = _topics(db, data.topics)
     _check_organisation(db, data.organisation_id)
     if data.group_id != resource.group_id:
-        _check_group(actor, data.group_id)
+        check_post_to_group(db, actor=actor, group_id=data.group_id)
     if not resource.files and not data.external_url:
         raise InvalidInput({"external_url": "A resource without files needs a web address."})
     for name, value in data.model_dump(exclude={"topics"}).items():
@@ -282,6 +280,7 @@ def update_resource(
     resource.topics = topics
     resource.updated_at = utcnow()
     db.flush()
+    enqueue_sync(db, kind="resource", id=resource.id)
     return resource
 
 
@@ -293,6 +292,7 @@ def delete_resource(db: Session, *, actor: Member, resource_id: str) -> Resource
     before = {"status": resource.status.value}
     resource.status, resource.deleted_at = ResourceStatus.DELETED, utcnow()
     db.flush()
+    enqueue_sync(db, kind="resource", id=resource.id)
     if actor.id != resource.owner_id:
         audit.record(
             db,
@@ -313,6 +313,7 @@ def restore_resource(db: Session, *, actor: Member, resource_id: str) -> Resourc
         raise InvalidAction("Only a deleted resource can be restored.")
     resource.status, resource.deleted_at = ResourceStatus.PUBLISHED, None
     db.flush()
+    enqueue_sync(db, kind="resource", id=resource.id)
     audit.record(
         db,
         actor=actor,
@@ -514,3 +515,6 @@ def record_extraction(db: Session, *, version_id: str, text: str | None, error: 
         version.extraction_status, version.extracted_text = ExtractionStatus.DONE, text
         version.extraction_error = None
     db.flush()
+    resource_file = db.get(ResourceFile, version.file_id)
+    if resource_file is not None:
+        enqueue_sync(db, kind="resource", id=resource_file.resource_id)

@@ -12,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
 from app.errors import InvalidAction, InvalidInput
+from app.groups.service import group_choices
 from app.members.models import Member
 from app.members.profiles import all_topics, organisation_choices
 from app.resources import service
@@ -38,6 +39,7 @@ FORM_FIELDS = (
     "external_url",
     "licence_note",
     "organisation_id",
+    "group_id",
 )
 
 
@@ -177,6 +179,7 @@ def _form_page(
             "types": list(ResourceType),
             "topics": all_topics(db),
             "organisations": organisation_choices(db),
+            "groups": group_choices(db, member=request.state.member),
         },
         status_code=status_code,
     )

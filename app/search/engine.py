@@ -1,18 +1,66 @@
-"""The Meilisearch connection: health for /readyz and index settings kept as data in search/."""
+"""The Meilisearch connection: health for /readyz, index settings kept as data in search/,
+and the few index operations the portal needs (apply settings when they changed, write
+and delete documents, build a new index and swap it in)."""
 
 from __future__ import annotations
 
+import hashlib
 import json
-from dataclasses import dataclass
+import logging
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import meilisearch
-from meilisearch.errors import MeilisearchApiError, MeilisearchCommunicationError
+from meilisearch.errors import MeilisearchApiError, MeilisearchCommunicationError, MeilisearchError
 
 from app.config import PROJECT_ROOT, Settings
 
 SEARCH_DEFINITIONS_DIR = PROJECT_ROOT / "search"
+CONTENT_INDEX = "content"
+META_INDEX = "meta"
+TASK_TIMEOUT_MS = 120_000
+
+logger = logging.getLogger(__name__)
+
+
+class SearchUnavailable(Exception):
+    """Meilisearch did not answer, or answered with an error we cannot show as results."""
+
+
+class TaskFailed(RuntimeError):
+    """Meilisearch accepted a task and then reported it failed: the caller retries."""
+
+
+def load_definition(name: str, definitions_dir: Path = SEARCH_DEFINITIONS_DIR) -> dict[str, Any]:
+    return json.loads((definitions_dir / "indexes" / f"{name}.json").read_text())
+
+
+def builtin_synonym_groups(definitions_dir: Path = SEARCH_DEFINITIONS_DIR) -> list[list[str]]:
+    data = json.loads((definitions_dir / "synonyms.json").read_text())
+    return [[term.lower() for term in group] for group in data["groups"]]
+
+
+def synonym_map(groups: list[list[str]]) -> dict[str, list[str]]:
+    """Meilisearch's mapping from groups of equivalent terms: each term finds all the others
+    (both ways); a term in several groups finds the members of all of them."""
+    mapping: dict[str, set[str]] = {}
+    for group in groups:
+        terms = [" ".join(term.lower().split()) for term in group if term.strip()]
+        for term in terms:
+            mapping.setdefault(term, set()).update(other for other in terms if other != term)
+    return {term: sorted(others) for term, others in sorted(mapping.items()) if others}
+
+
+def definitions_hash(definitions_dir: Path = SEARCH_DEFINITIONS_DIR) -> str:
+    """The version of the index design in search/: the index JSON and the built-in synonyms."""
+    digest = hashlib.sha256()
+    for path in [
+        *sorted((definitions_dir / "indexes").glob("*.json")),
+        definitions_dir / "synonyms.json",
+    ]:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:32]
 
 
 @dataclass(frozen=True)
@@ -20,6 +68,8 @@ class SearchEngine:
     url: str
     master_key: str
     index_prefix: str
+    # Per process: the definitions hash already known to be applied (saves a round trip).
+    _applied: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> SearchEngine:
@@ -45,18 +95,118 @@ class SearchEngine:
     def index_uid(self, name: str) -> str:
         return f"{self.index_prefix}_{name}"
 
-    def apply_index_definitions(self, definitions_dir: Path = SEARCH_DEFINITIONS_DIR) -> list[str]:
-        """Create each index described in search/indexes/*.json and apply its settings."""
+    @property
+    def content_uid(self) -> str:
+        return self.index_uid(CONTENT_INDEX)
+
+    # --- tasks ---------------------------------------------------------------------------
+
+    def wait(self, client: meilisearch.Client, task_uids: list[int]) -> None:
+        """Wait for every task; raise TaskFailed unless all succeeded."""
+        for uid in task_uids:
+            task = client.wait_for_task(uid, timeout_in_ms=TASK_TIMEOUT_MS, interval_in_ms=20)
+            if task.status != "succeeded":
+                raise TaskFailed(f"Meilisearch task {uid} {task.status}: {task.error}")
+
+    # --- settings --------------------------------------------------------------------------
+
+    def content_settings(self, extra_synonyms: list[list[str]] | None = None) -> dict[str, Any]:
+        settings = dict(load_definition(CONTENT_INDEX)["settings"])
+        settings["synonyms"] = synonym_map(builtin_synonym_groups() + (extra_synonyms or []))
+        return settings
+
+    def _stored_hash(self, client: meilisearch.Client) -> str | None:
+        try:
+            document = client.index(self.index_uid(META_INDEX)).get_document(CONTENT_INDEX)
+            client.get_index(self.content_uid)
+        except MeilisearchApiError as error:
+            if error.status_code == 404:
+                return None
+            raise
+        return str(dict(document).get("settings_hash") or "") or None
+
+    def _store_hash(self, client: meilisearch.Client, value: str) -> None:
+        task = client.index(self.index_uid(META_INDEX)).add_documents(
+            [{"id": CONTENT_INDEX, "settings_hash": value}], primary_key="id"
+        )
+        self.wait(client, [task.task_uid])
+
+    def create_index(self, client: meilisearch.Client, uid: str, settings: dict[str, Any]) -> None:
+        definition = load_definition(CONTENT_INDEX)
+        tasks = [client.create_index(uid, {"primaryKey": definition["primaryKey"]}).task_uid]
+        try:
+            self.wait(client, tasks)
+        except TaskFailed as error:
+            if "index_already_exists" not in str(error):
+                raise
+        self.wait(client, [client.index(uid).update_settings(settings).task_uid])
+
+    def ensure_current(self, extra_synonyms: list[list[str]] | None = None) -> bool:
+        """Create the content index and apply the settings from search/ when they changed
+        since they were last applied. Returns whether anything was applied."""
+        wanted = definitions_hash()
+        if self._applied.get(self.content_uid) == wanted:
+            return False
         client = self.client(timeout=30)
-        applied = []
-        for path in sorted((definitions_dir / "indexes").glob("*.json")):
-            definition: dict[str, Any] = json.loads(path.read_text())
-            uid = self.index_uid(path.stem)
-            task = client.create_index(uid, {"primaryKey": definition["primaryKey"]})
-            client.wait_for_task(task.task_uid, timeout_in_ms=30_000)
-            task = client.index(uid).update_settings(definition["settings"])
-            finished = client.wait_for_task(task.task_uid, timeout_in_ms=60_000)
-            if finished.status != "succeeded":
-                raise RuntimeError(f"settings for {uid} were refused: {finished.error}")
-            applied.append(uid)
-        return applied
+        if self._stored_hash(client) == wanted:
+            self._applied[self.content_uid] = wanted
+            return False
+        self.create_index(client, self.content_uid, self.content_settings(extra_synonyms))
+        self._store_hash(client, wanted)
+        self._applied[self.content_uid] = wanted
+        logger.info("search settings applied to %s", self.content_uid)
+        return True
+
+    def apply_synonyms(self, extra_synonyms: list[list[str]]) -> None:
+        client = self.client(timeout=30)
+        task = client.index(self.content_uid).update_synonyms(
+            synonym_map(builtin_synonym_groups() + extra_synonyms)
+        )
+        self.wait(client, [task.task_uid])
+
+    def mark_current(self) -> None:
+        """Record that the live index carries the settings now in search/ (after a swap)."""
+        wanted = definitions_hash()
+        self._store_hash(self.client(timeout=30), wanted)
+        self._applied[self.content_uid] = wanted
+
+    # --- documents -------------------------------------------------------------------------
+
+    def write(
+        self,
+        *,
+        upserts: list[dict[str, Any]],
+        delete_ids: list[str],
+        delete_filters: list[str],
+        index_uid: str | None = None,
+    ) -> None:
+        """Send the changes and wait until Meilisearch reports each one succeeded. Deletions
+        by filter go last, after the upserts, so a resource never drops out in between."""
+        client = self.client(timeout=30)
+        index = client.index(index_uid or self.content_uid)
+        tasks = []
+        if upserts:
+            tasks.append(index.add_documents(upserts).task_uid)
+        if delete_ids:
+            tasks.append(index.delete_documents(delete_ids).task_uid)
+        for expression in delete_filters:
+            tasks.append(index.delete_documents(filter=expression).task_uid)
+        self.wait(client, tasks)
+
+    def swap_in(self, client: meilisearch.Client, new_uid: str) -> None:
+        """Swap ``new_uid`` with the live content index in one atomic task, then drop the
+        old contents (now under ``new_uid``)."""
+        try:
+            client.get_index(self.content_uid)
+        except MeilisearchApiError as error:
+            if error.status_code != 404:
+                raise
+            self.wait(client, [client.create_index(self.content_uid).task_uid])
+        self.wait(
+            client, [client.swap_indexes([{"indexes": [self.content_uid, new_uid]}]).task_uid]
+        )
+        self.wait(client, [client.delete_index(new_uid).task_uid])
+
+
+def is_unavailable(error: Exception) -> bool:
+    return isinstance(error, MeilisearchError | OSError)

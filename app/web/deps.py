@@ -17,6 +17,7 @@ from app.db import transaction
 from app.members.models import Member
 from app.members.tokens import member_for_bearer
 from app.policy import check_admin_only_permission, check_use_admin_area_permission
+from app.policy.content import load_visible_groups
 from app.security.sessions import resolve_session, session_cookie_name
 from app.web.problems import is_api_path
 
@@ -80,9 +81,12 @@ def authenticate(request: Request, settings: SettingsDep) -> None:
                 raise NotSignedIn(
                     "The API token is not valid, was revoked, or its member is not active."
                 )
+            load_visible_groups(db, member)
             request.state.member = member
             return
         active = resolve_session(db, token, settings=settings) if token else None
+        if active is not None:
+            load_visible_groups(db, active.member)
     if active is not None:
         request.state.member = active.member
         request.state.web_session = active.session

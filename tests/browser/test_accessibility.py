@@ -19,6 +19,8 @@ from app.db import LONDON, transaction, utcnow
 from app.devstack import RunningService
 from app.events import service as event_service
 from app.events.schemas import EventData
+from app.groups.models import JoinRequest
+from app.groups.service import create_group
 from app.members.models import Member, MemberStatus
 from app.resources.models import ResourceFile
 from app.resources.schemas import ResourceData
@@ -422,4 +424,84 @@ def test_event_pages_have_no_axe_violations(
     page.goto("/events?when=mine")
     page.get_by_role("button", name="Make my feed address").click()
     expect(page.locator("#feed-url")).to_contain_text("/calendar/")
+    assert_no_axe_violations(page)
+
+
+def test_group_pages_have_no_axe_violations(
+    page: Page, live_portal: str, oidc_primary: RunningService, live_app: FastAPI
+) -> None:
+    """The groups list with its form, a private group as its owner (members, a request to
+    join, the invitation form) and as an outsider who may only ask to join."""
+    sign_in_as(page, portal_url=live_portal, provider_url=oidc_primary.url)
+    owner_id = own_member_id(page)
+    with transaction(live_app.state.session_factory) as db:
+        owner = db.get_one(Member, owner_id)
+        group = create_group(
+            db,
+            actor=owner,
+            name="Research network",
+            description="Research into practice.",
+            kind="private",
+        )
+        applicant = Member(display_name="Ann Applicant", email="ann@example.org")
+        db.add(applicant)
+        db.flush()
+        db.add(JoinRequest(group_id=group.id, member_id=applicant.id, message="I study neglect"))
+        outsider_group = create_group(
+            db,
+            actor=applicant,
+            name="Practice educators",
+            description="Placements.",
+            kind="private",
+        )
+        slug, outsider_slug = group.slug, outsider_group.slug
+
+    for path in ("/groups", f"/groups/{slug}", f"/groups/{outsider_slug}"):
+        response = page.goto(path)
+        assert response is not None and response.status == 200, path
+        assert_no_axe_violations(page)
+    expect(page.get_by_role("button", name="Ask to join")).to_be_visible()
+
+
+def test_search_pages_have_no_axe_violations(
+    page: Page, live_portal: str, oidc_primary: RunningService, live_app: FastAPI
+) -> None:
+    """The search page empty, with results, facets, a highlighted snippet and "did you mean",
+    with suggestions shown as you type (htmx), and the admin search page."""
+    from app.outbox.service import drain_once
+    from app.outbox.worker import registered_handlers
+
+    sign_in_as(page, portal_url=live_portal, provider_url=oidc_primary.url)
+    member_id = own_member_id(page)
+    with transaction(live_app.state.session_factory) as db:
+        owner = db.get_one(Member, member_id)
+        owner.is_admin = True
+        for title in ("Writing chronologies that help", "Chronology templates"):
+            create_resource(
+                db,
+                storage=live_app.state.file_storage,
+                actor=owner,
+                data=ResourceData(
+                    title=title,
+                    summary="Chronologies in child protection work.",
+                    type="practice_guide",
+                    topics=["child-protection"],
+                    external_url="https://example.org/guide",
+                ),
+                uploads=[],
+                max_bytes=1024 * 1024,
+            )
+    handlers = registered_handlers(live_app.state.session_factory, live_app.state.settings)
+    while drain_once(live_app.state.session_factory, handlers):
+        pass
+
+    for path in ("/search", "/search?q=chronolgies", "/admin/search"):
+        response = page.goto(path)
+        assert response is not None and response.status == 200, path
+        assert_no_axe_violations(page)
+
+    page.goto("/search?q=chronolgies")
+    expect(page.locator("#did-you-mean")).to_contain_text("chronologies")
+    page.get_by_label("Search resources, discussions, events, members and groups").fill("chrono")
+    expect(page.locator("#search-suggestions a").first).to_be_visible()
     assert_no_axe_violations(page)

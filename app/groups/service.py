@@ -1,0 +1,427 @@
+"""Rules for groups: creating them, joining, requests, invitations, roles and removal.
+
+A group always keeps at least one owner. Admins can manage any group. Membership changes
+take effect on the member's next request, because every page asks the database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from app.db import utcnow
+from app.discussions.models import Category, Thread
+from app.errors import Forbidden, InvalidAction, InvalidInput, NotFound
+from app.events.models import Event, EventStatus
+from app.groups.models import (
+    Group,
+    GroupKind,
+    GroupMembership,
+    GroupRole,
+    JoinRequest,
+    RequestStatus,
+)
+from app.members.models import Member, MemberStatus
+from app.members.reference_data import slugify
+from app.policy import (
+    check_change_group_roles_permission,
+    check_manage_group_permission,
+    check_see_inside_group_permission,
+    check_view_group_permission,
+    listed_groups_filter,
+    may_see_inside_group,
+)
+from app.resources.models import Resource, ResourceStatus
+from app.search.sync import enqueue_sync
+
+
+def _membership(db: Session, group_id: str, member_id: str) -> GroupMembership | None:
+    return db.execute(
+        select(GroupMembership).where(
+            GroupMembership.group_id == group_id, GroupMembership.member_id == member_id
+        )
+    ).scalar_one_or_none()
+
+
+def _group_by_slug(db: Session, slug: str) -> Group:
+    group = db.execute(select(Group).where(Group.slug == slug)).scalar_one_or_none()
+    if group is None:
+        raise NotFound("There is no such group.")
+    return group
+
+
+def _visible_group(db: Session, viewer: Member, slug: str) -> tuple[Group, GroupMembership | None]:
+    group = _group_by_slug(db, slug)
+    membership = _membership(db, group.id, viewer.id)
+    check_view_group_permission(viewer, group, membership)
+    return group, membership
+
+
+def _owner_count(db: Session, group_id: str) -> int:
+    return db.execute(
+        select(func.count())
+        .select_from(GroupMembership)
+        .where(GroupMembership.group_id == group_id, GroupMembership.role == GroupRole.OWNER)
+    ).scalar_one()
+
+
+def is_group_member(db: Session, *, member: Member, group_id: str) -> bool:
+    return _membership(db, group_id, member.id) is not None
+
+
+def check_post_to_group(db: Session, *, actor: Member, group_id: str | None) -> None:
+    """Content for a group is posted by its members (and admins)."""
+    if group_id is None:
+        return
+    group = db.get(Group, group_id)
+    if group is None or (not actor.is_admin and _membership(db, group_id, actor.id) is None):
+        raise InvalidInput({"group_id": "There is no such group, or you are not a member of it."})
+
+
+def create_group(db: Session, *, actor: Member, name: str, description: str, kind: str) -> Group:
+    errors: dict[str, str] = {}
+    name, description = name.strip(), description.strip()
+    if not name or len(name) > 120:
+        errors["name"] = "Give a name of up to 120 characters."
+    elif db.execute(select(Group.id).where(Group.name == name)).first():
+        errors["name"] = "There is already a group with that name."
+    if not description or len(description) > 2000:
+        errors["description"] = "Describe the group in up to 2,000 characters."
+    if kind not in {k.value for k in GroupKind}:
+        errors["kind"] = "Choose open, private or secret."
+    if errors:
+        raise InvalidInput(errors)
+    group = Group(name=name, slug=slugify(name)[:80], description=description, kind=GroupKind(kind))
+    db.add(group)
+    db.flush()
+    category = Category(
+        slug=f"group-{group.slug}"[:80],
+        name=f"{name} (group)"[:120],
+        description=f"Discussions of the {name} group.",
+        position=1000,
+        group_id=group.id,
+    )
+    db.add(category)
+    db.flush()
+    group.category_id = category.id
+    db.add(GroupMembership(group_id=group.id, member_id=actor.id, role=GroupRole.OWNER))
+    db.flush()
+    enqueue_sync(db, kind="group", id=group.id)
+    return group
+
+
+@dataclass(frozen=True)
+class GroupListing:
+    group: Group
+    member_count: int
+    my_role: GroupRole | None
+    pending_request: bool
+
+
+def list_groups(db: Session, *, viewer: Member) -> list[GroupListing]:
+    groups = list(
+        db.execute(select(Group).where(listed_groups_filter(viewer)).order_by(Group.name)).scalars()
+    )
+    counts = dict(
+        db.execute(
+            select(GroupMembership.group_id, func.count()).group_by(GroupMembership.group_id)
+        ).all()
+    )
+    roles = dict(
+        db.execute(
+            select(GroupMembership.group_id, GroupMembership.role).where(
+                GroupMembership.member_id == viewer.id
+            )
+        ).all()
+    )
+    pending = set(
+        db.execute(
+            select(JoinRequest.group_id).where(
+                JoinRequest.member_id == viewer.id,
+                JoinRequest.status == RequestStatus.PENDING,
+                JoinRequest.is_invitation.is_(False),
+            )
+        ).scalars()
+    )
+    return [GroupListing(g, counts.get(g.id, 0), roles.get(g.id), g.id in pending) for g in groups]
+
+
+@dataclass(frozen=True)
+class GroupPage:
+    group: Group
+    membership: GroupMembership | None
+    may_see_inside: bool
+    may_manage: bool
+    members: list[GroupMembership]
+    threads: list[Thread]
+    resources: list[Resource]
+    events: list[Event]
+    requests: list[JoinRequest]
+    invitation: JoinRequest | None
+    pending_request: JoinRequest | None
+
+
+def group_page(db: Session, *, viewer: Member, slug: str) -> GroupPage:
+    group, membership = _visible_group(db, viewer, slug)
+    inside = may_see_inside_group(viewer, group, membership)
+    manage = viewer.is_admin or (
+        membership is not None and membership.role in (GroupRole.OWNER, GroupRole.MODERATOR)
+    )
+    members: list[GroupMembership] = []
+    threads: list[Thread] = []
+    resources: list[Resource] = []
+    events: list[Event] = []
+    if inside:
+        members = list(
+            db.execute(
+                select(GroupMembership)
+                .where(GroupMembership.group_id == group.id)
+                .join(Member, Member.id == GroupMembership.member_id)
+                .where(Member.status == MemberStatus.ACTIVE)
+                .options(selectinload(GroupMembership.member))
+                .order_by(GroupMembership.role, Member.display_name)
+            ).scalars()
+        )
+        threads = list(
+            db.execute(
+                select(Thread)
+                .where(Thread.group_id == group.id, Thread.deleted_at.is_(None))
+                .order_by(Thread.last_post_at.desc())
+                .limit(10)
+            ).scalars()
+        )
+        resources = list(
+            db.execute(
+                select(Resource)
+                .where(Resource.group_id == group.id, Resource.status == ResourceStatus.PUBLISHED)
+                .order_by(Resource.created_at.desc())
+                .limit(10)
+            ).scalars()
+        )
+        events = list(
+            db.execute(
+                select(Event)
+                .where(
+                    Event.group_id == group.id,
+                    Event.status == EventStatus.SCHEDULED,
+                    Event.ends_at >= utcnow(),
+                )
+                .order_by(Event.starts_at)
+                .limit(10)
+            ).scalars()
+        )
+    requests: list[JoinRequest] = []
+    if manage:
+        requests = list(
+            db.execute(
+                select(JoinRequest)
+                .where(
+                    JoinRequest.group_id == group.id,
+                    JoinRequest.status == RequestStatus.PENDING,
+                    JoinRequest.is_invitation.is_(False),
+                )
+                .options(selectinload(JoinRequest.member))
+                .order_by(JoinRequest.created_at)
+            ).scalars()
+        )
+    mine = list(
+        db.execute(
+            select(JoinRequest).where(
+                JoinRequest.group_id == group.id,
+                JoinRequest.member_id == viewer.id,
+                JoinRequest.status == RequestStatus.PENDING,
+            )
+        ).scalars()
+    )
+    return GroupPage(
+        group=group,
+        membership=membership,
+        may_see_inside=inside,
+        may_manage=manage,
+        members=members,
+        threads=threads,
+        resources=resources,
+        events=events,
+        requests=requests,
+        invitation=next((r for r in mine if r.is_invitation), None),
+        pending_request=next((r for r in mine if not r.is_invitation), None),
+    )
+
+
+def join(db: Session, *, actor: Member, slug: str, message: str | None = None) -> str:
+    """Join an open group, or ask to join a private one; returns what happened."""
+    group, membership = _visible_group(db, actor, slug)
+    if membership is not None:
+        raise InvalidAction("You are already a member of this group.")
+    if group.kind == GroupKind.OPEN:
+        db.add(GroupMembership(group_id=group.id, member_id=actor.id, role=GroupRole.MEMBER))
+        db.flush()
+        return "joined"
+    if group.kind == GroupKind.SECRET:
+        # only reachable by admins and members, who never get here; keep the refusal clear
+        raise Forbidden("This group is by invitation only.")
+    pending = db.execute(
+        select(JoinRequest).where(
+            JoinRequest.group_id == group.id,
+            JoinRequest.member_id == actor.id,
+            JoinRequest.status == RequestStatus.PENDING,
+        )
+    ).scalar_one_or_none()
+    if pending is not None:
+        raise InvalidAction("You have already asked to join; the owners will decide.")
+    db.add(
+        JoinRequest(
+            group_id=group.id, member_id=actor.id, message=(message or "").strip()[:1000] or None
+        )
+    )
+    db.flush()
+    return "requested"
+
+
+def leave(db: Session, *, actor: Member, slug: str) -> Group:
+    group, membership = _visible_group(db, actor, slug)
+    if membership is None:
+        raise InvalidAction("You are not a member of this group.")
+    if membership.role == GroupRole.OWNER and _owner_count(db, group.id) <= 1:
+        raise InvalidAction(
+            "You are the group's only owner: make someone else an owner before you leave."
+        )
+    db.delete(membership)
+    db.flush()
+    return group
+
+
+def decide_request(
+    db: Session,
+    *,
+    actor: Member,
+    slug: str,
+    request_id: str,
+    approve: bool,
+    message: str | None = None,
+) -> JoinRequest:
+    group, membership = _visible_group(db, actor, slug)
+    check_manage_group_permission(actor, group, membership)
+    request = db.get(JoinRequest, request_id)
+    if request is None or request.group_id != group.id or request.is_invitation:
+        raise NotFound("There is no such request.")
+    if request.status != RequestStatus.PENDING:
+        raise InvalidAction("That request has already been decided.")
+    request.status = RequestStatus.APPROVED if approve else RequestStatus.REFUSED
+    request.decision_message = (message or "").strip()[:1000] or None
+    request.decided_by_id, request.decided_at = actor.id, utcnow()
+    if approve and _membership(db, group.id, request.member_id) is None:
+        db.add(
+            GroupMembership(group_id=group.id, member_id=request.member_id, role=GroupRole.MEMBER)
+        )
+    db.flush()
+    return request
+
+
+def invite(db: Session, *, actor: Member, slug: str, member_id: str) -> JoinRequest:
+    group, membership = _visible_group(db, actor, slug)
+    check_manage_group_permission(actor, group, membership)
+    invitee = db.get(Member, member_id)
+    if invitee is None or invitee.status != MemberStatus.ACTIVE:
+        raise InvalidInput({"member_id": "Choose an active member from the directory."})
+    if _membership(db, group.id, invitee.id) is not None:
+        raise InvalidAction(f"{invitee.display_name} is already in the group.")
+    already = db.execute(
+        select(JoinRequest).where(
+            JoinRequest.group_id == group.id,
+            JoinRequest.member_id == invitee.id,
+            JoinRequest.status == RequestStatus.PENDING,
+            JoinRequest.is_invitation.is_(True),
+        )
+    ).scalar_one_or_none()
+    if already is not None:
+        raise InvalidAction(f"{invitee.display_name} has already been invited.")
+    invitation = JoinRequest(
+        group_id=group.id, member_id=invitee.id, is_invitation=True, invited_by_id=actor.id
+    )
+    db.add(invitation)
+    db.flush()
+    return invitation
+
+
+def answer_invitation(db: Session, *, actor: Member, slug: str, accept: bool) -> Group:
+    group = _group_by_slug(db, slug)
+    invitation = db.execute(
+        select(JoinRequest)
+        .where(
+            JoinRequest.group_id == group.id,
+            JoinRequest.member_id == actor.id,
+            JoinRequest.is_invitation.is_(True),
+        )
+        .order_by(JoinRequest.created_at.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    if invitation is None:
+        if group.kind == GroupKind.SECRET and not actor.is_admin:
+            raise NotFound("There is no such group.")
+        raise InvalidAction("You have no invitation to this group.")
+    if invitation.status != RequestStatus.PENDING:
+        raise InvalidAction("You have already answered this invitation.")
+    invitation.status = RequestStatus.ACCEPTED if accept else RequestStatus.DECLINED
+    invitation.decided_at = utcnow()
+    if accept and _membership(db, group.id, actor.id) is None:
+        db.add(GroupMembership(group_id=group.id, member_id=actor.id, role=GroupRole.MEMBER))
+    db.flush()
+    return group
+
+
+def remove_member(db: Session, *, actor: Member, slug: str, member_id: str) -> None:
+    group, membership = _visible_group(db, actor, slug)
+    check_manage_group_permission(actor, group, membership)
+    target = _membership(db, group.id, member_id)
+    if target is None:
+        raise NotFound("That person is not in the group.")
+    if target.role == GroupRole.OWNER and not (
+        actor.is_admin or (membership is not None and membership.role == GroupRole.OWNER)
+    ):
+        raise Forbidden("Only owners can remove an owner.")
+    if target.role == GroupRole.OWNER and _owner_count(db, group.id) <= 1:
+        raise InvalidAction("The group's only owner cannot be removed.")
+    db.delete(target)
+    db.flush()
+
+
+def change_role(
+    db: Session, *, actor: Member, slug: str, member_id: str, role: str
+) -> GroupMembership:
+    group, membership = _visible_group(db, actor, slug)
+    check_change_group_roles_permission(actor, group, membership)
+    try:
+        new_role = GroupRole(role)
+    except ValueError:
+        raise InvalidInput({"role": "Choose owner, moderator or member."}) from None
+    target = _membership(db, group.id, member_id)
+    if target is None:
+        raise NotFound("That person is not in the group.")
+    if target.role == new_role:
+        raise InvalidAction(f"They are already a {new_role.value}.")
+    if target.role == GroupRole.OWNER and _owner_count(db, group.id) <= 1:
+        raise InvalidAction("A group must keep at least one owner; make someone else owner first.")
+    target.role = new_role
+    db.flush()
+    return target
+
+
+def group_choices(db: Session, *, member: Member) -> list[Group]:
+    """Groups a member may post content to: the ones they belong to."""
+    return list(
+        db.execute(
+            select(Group)
+            .join(GroupMembership, GroupMembership.group_id == Group.id)
+            .where(GroupMembership.member_id == member.id)
+            .order_by(Group.name)
+        ).scalars()
+    )
+
+
+def check_inside(db: Session, *, viewer: Member, slug: str) -> Group:
+    group, membership = _visible_group(db, viewer, slug)
+    check_see_inside_group_permission(viewer, group, membership)
+    return group

@@ -1,0 +1,59 @@
+"""Who may see a group, see inside it, and manage it."""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, or_, select, true
+
+from app.errors import Forbidden, NotFound
+from app.groups.models import Group, GroupKind, GroupMembership, GroupRole
+from app.members.models import Member
+
+
+def check_view_group_permission(
+    viewer: Member, group: Group, membership: GroupMembership | None
+) -> None:
+    """A secret group does not exist for those outside it."""
+    if group.kind == GroupKind.SECRET and membership is None and not viewer.is_admin:
+        raise NotFound("There is no such group.")
+
+
+def may_see_inside_group(viewer: Member, group: Group, membership: GroupMembership | None) -> bool:
+    """Its members list, discussions, resources and events."""
+    return group.kind == GroupKind.OPEN or membership is not None or viewer.is_admin
+
+
+def check_see_inside_group_permission(
+    viewer: Member, group: Group, membership: GroupMembership | None
+) -> None:
+    check_view_group_permission(viewer, group, membership)
+    if not may_see_inside_group(viewer, group, membership):
+        raise Forbidden("Only members of this group see inside it. Ask to join.")
+
+
+def check_manage_group_permission(
+    viewer: Member, group: Group, membership: GroupMembership | None
+) -> None:
+    """Requests, invitations and removing members: owners, group moderators and admins."""
+    check_view_group_permission(viewer, group, membership)
+    if viewer.is_admin:
+        return
+    if membership is None or membership.role not in (GroupRole.OWNER, GroupRole.MODERATOR):
+        raise Forbidden("Only the group's owners and moderators can do that.")
+
+
+def check_change_group_roles_permission(
+    viewer: Member, group: Group, membership: GroupMembership | None
+) -> None:
+    check_view_group_permission(viewer, group, membership)
+    if viewer.is_admin:
+        return
+    if membership is None or membership.role != GroupRole.OWNER:
+        raise Forbidden("Only the group's owners can change roles.")
+
+
+def listed_groups_filter(viewer: Member) -> ColumnElement[bool]:
+    """The groups list: open and private groups, and secret ones the member is in."""
+    if viewer.is_admin:
+        return true()
+    mine = select(GroupMembership.group_id).where(GroupMembership.member_id == viewer.id)
+    return or_(Group.kind != GroupKind.SECRET, Group.id.in_(mine))

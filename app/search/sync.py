@@ -1,0 +1,157 @@
+"""Keeping the index in step with the database, through the outbox.
+
+Services call ``enqueue_sync`` in the transaction of every change (create, edit, delete,
+hide, restore, move, status or profile change), so the change and its outbox row commit
+together. The worker's handler re-reads each row and sends its current state, so it is
+idempotent and order-safe: a payload seen twice, or late, sends the same thing. Rows are
+marked done only after Meilisearch reports every task succeeded; otherwise the handler
+raises and the outbox retries with backoff.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.db import transaction, utcnow
+from app.outbox.models import OutboxMessage
+from app.outbox.service import Handler, enqueue
+from app.search.documents import SYNC_KINDS, Changes, all_documents, changes_for
+from app.search.engine import SearchEngine, TaskFailed
+from app.search.models import SearchSynonym
+
+SYNC_TOPIC = "search.sync"
+SYNONYMS_TOPIC = "search.synonyms"
+
+logger = logging.getLogger(__name__)
+
+
+def enqueue_sync(db: Session, *, kind: str, id: str) -> None:
+    """Queue re-indexing of one row, in the caller's transaction."""
+    if kind not in SYNC_KINDS:
+        raise ValueError(f"unknown search document kind {kind!r}")
+    enqueue(db, topic=SYNC_TOPIC, payload={"kind": kind, "id": id})
+
+
+def admin_synonym_groups(db: Session) -> list[list[str]]:
+    return [
+        list(row.terms)
+        for row in db.execute(select(SearchSynonym).order_by(SearchSynonym.created_at)).scalars()
+    ]
+
+
+def sync_handlers(factory: sessionmaker[Session], engine: SearchEngine) -> dict[str, Handler]:
+    def sync(payloads: list[dict[str, Any]]) -> None:
+        wanted: dict[str, set[str]] = {}
+        for payload in payloads:
+            wanted.setdefault(str(payload["kind"]), set()).add(str(payload["id"]))
+        changes = Changes()
+        with transaction(factory) as db:
+            synonyms = admin_synonym_groups(db)
+            for kind, ids in wanted.items():
+                changes.extend(changes_for(db, kind, sorted(ids)))
+        engine.ensure_current(synonyms)
+        engine.write(
+            upserts=changes.upserts,
+            delete_ids=changes.delete_ids,
+            delete_filters=changes.delete_filters,
+        )
+
+    def synonyms(_payloads: list[dict[str, Any]]) -> None:
+        with transaction(factory) as db:
+            groups = admin_synonym_groups(db)
+        engine.ensure_current(groups)
+        engine.apply_synonyms(groups)
+
+    return {SYNC_TOPIC: sync, SYNONYMS_TOPIC: synonyms}
+
+
+@dataclass(frozen=True)
+class ReindexReport:
+    documents: int
+    seconds: float
+    requeued: int
+
+    @property
+    def per_second(self) -> float:
+        return self.documents / self.seconds if self.seconds else 0.0
+
+
+def reindex(
+    factory: sessionmaker[Session], engine: SearchEngine, *, batch: int = 500
+) -> ReindexReport:
+    """Build ``<prefix>_content_next`` from the database with the settings from search/, swap
+    it with the live index in one atomic task and drop the old one: searches see the old
+    index until the swap and the new one after, never a missing or half-filled one.
+
+    Changes committed while the new index was being filled went to the old index through
+    the outbox; their sync rows are queued again after the swap so the new index gets them
+    too (a minute of overlap covers transactions that began before the start)."""
+    started_at = utcnow()
+    started = time.perf_counter()
+    client = engine.client(timeout=60)
+    next_uid = engine.index_uid("content_next")
+    with contextlib.suppress(TaskFailed):  # a leftover of an interrupted reindex, or none
+        engine.wait(client, [client.delete_index(next_uid).task_uid])
+    with transaction(factory) as db:
+        synonyms = admin_synonym_groups(db)
+    engine.create_index(client, next_uid, engine.content_settings(synonyms))
+    count = 0
+    pending: list[int] = []
+    with transaction(factory) as db:
+        for documents in all_documents(db, batch=batch):
+            if not documents:
+                continue
+            pending.append(client.index(next_uid).add_documents(documents).task_uid)
+            count += len(documents)
+            if len(pending) >= 8:
+                engine.wait(client, pending)
+                pending = []
+    engine.wait(client, pending)
+    engine.swap_in(client, next_uid)
+    engine.mark_current()
+    with transaction(factory) as db:
+        recent = db.execute(
+            select(OutboxMessage.payload).where(
+                OutboxMessage.topic == SYNC_TOPIC,
+                OutboxMessage.created_at >= started_at - timedelta(minutes=1),
+            )
+        ).scalars()
+        unique = {(str(p["kind"]), str(p["id"])) for p in recent}
+        for kind, row_id in sorted(unique):
+            enqueue_sync(db, kind=kind, id=row_id)
+    return ReindexReport(
+        documents=count, seconds=time.perf_counter() - started, requeued=len(unique)
+    )
+
+
+def apply_settings_in_background(factory: sessionmaker[Session], engine: SearchEngine) -> None:
+    """At start-up: apply the settings from search/ if they changed, in a thread, so a slow
+    or missing Meilisearch never delays or fails the start (the worker applies them later)."""
+
+    # Read before the thread starts: a transaction racing the first requests would make a
+    # read-then-write transaction elsewhere fail on SQLite.
+    try:
+        with transaction(factory) as db:
+            synonyms = admin_synonym_groups(db)
+    except Exception as error:
+        logger.warning("search settings not applied at start-up: %s", error)
+        return
+
+    def run() -> None:
+        try:
+            if engine.health_problem() is not None:
+                return
+            engine.ensure_current(synonyms)
+        except Exception as error:
+            logger.warning("search settings not applied at start-up: %s", error)
+
+    threading.Thread(target=run, name="search-settings", daemon=True).start()

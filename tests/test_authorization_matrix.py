@@ -1,0 +1,431 @@
+"""The authorization matrix: object kind x where it lives x viewer x channel.
+
+Every cell states allow or deny; a deny must not leak the object (no title, no body, no
+file, no joining link) and, where the viewer may not know the object exists, answers 404
+(or the sign-in redirect / 401 for someone not signed in). Search cells ask the real
+Meilisearch after the worker has indexed the world.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from app.db import LONDON, transaction, utcnow
+from app.devstack import RunningService
+from app.discussions.models import Category
+from app.discussions.schemas import ThreadCreate
+from app.discussions.seed import seed_discussions
+from app.discussions.service import start_thread
+from app.errors import InvalidAction, NotFound
+from app.events import service as events
+from app.events.schemas import EventData
+from app.groups.models import GroupMembership, GroupRole
+from app.groups.service import create_group
+from app.members.models import Member, MemberStatus
+from app.outbox.service import drain_once
+from app.outbox.worker import registered_handlers
+from app.resources.models import ResourceFile
+from app.resources.schemas import ResourceData
+from app.resources.service import Upload, create_resource
+from tests.support.database import apply_changes
+from tests.support.factories import identity_subject, make_member
+from tests.support.flows import sign_in
+
+PLACES = ("all members", "open group", "private group", "secret group")
+VIEWERS = ("admin", "owner", "member", "other", "suspended", "anonymous")
+KINDS = ("group", "member list", "thread", "post", "resource", "file", "event", "joining link")
+
+
+@dataclass
+class Place:
+    name: str
+    slug: str | None = None
+    group_id: str | None = None
+    thread_id: str = ""
+    thread_title: str = ""
+    post_marker: str = ""
+    resource_id: str = ""
+    resource_title: str = ""
+    file_id: str = ""
+    file_bytes: bytes = b""
+    event_id: str = ""
+    event_title: str = ""
+    joining_link: str = ""
+
+
+@dataclass
+class World:
+    places: dict[str, Place] = field(default_factory=dict)
+    browsers: dict[str, TestClient] = field(default_factory=dict)
+    feeds: dict[str, str] = field(default_factory=dict)
+    member_name: str = "Mia Member"
+
+
+def allowed(kind: str, place: str, viewer: str) -> bool:
+    if viewer in ("anonymous", "suspended"):
+        return False
+    if viewer in ("admin", "owner", "member"):
+        return True
+    # another active member, not in the group
+    if place in ("all members", "open group"):
+        return True
+    return kind == "group" and place == "private group"
+
+
+def build_world(app: FastAPI, db: Session, provider_url: str) -> World:
+    world = World()
+    people = {
+        "admin": make_member(db, name="Ada Admin", issuer=provider_url, is_admin=True),
+        "owner": make_member(db, name="Owen Owner", issuer=provider_url),
+        "member": make_member(db, name=world.member_name, issuer=provider_url),
+        "other": make_member(db, name="Oscar Other", issuer=provider_url),
+        "suspended": make_member(db, name="Sid Suspended", issuer=provider_url),
+    }
+    day = (utcnow() + timedelta(days=20)).astimezone(LONDON).date()
+    with transaction(app.state.session_factory) as session:
+        seed_discussions(session)
+        owner = session.get_one(Member, people["owner"].id)
+        everyone_category = session.execute(
+            select(Category.id).where(Category.group_id.is_(None)).limit(1)
+        ).scalar_one()
+        for index, place_name in enumerate(PLACES):
+            place = Place(place_name)
+            category_id = everyone_category
+            if place_name != "all members":
+                group = create_group(
+                    session,
+                    actor=owner,
+                    name=f"Matrix {place_name}",
+                    description="Matrix group",
+                    kind=place_name.split()[0],
+                )
+                session.add(
+                    GroupMembership(
+                        group_id=group.id, member_id=people["member"].id, role=GroupRole.MEMBER
+                    )
+                )
+                session.flush()
+                place.slug, place.group_id = group.slug, group.id
+                assert group.category_id is not None
+                category_id = group.category_id
+            place.thread_title = f"Thread in the {place_name} zq{index}"
+            place.post_marker = f"postmarker{index}xyz"
+            thread = start_thread(
+                session,
+                actor=owner,
+                data=ThreadCreate(
+                    category_id=category_id,
+                    title=place.thread_title,
+                    body=f"Opening words {place.post_marker}",
+                ),
+            )
+            place.thread_id = thread.id
+            place.resource_title = f"Resource of the {place_name} zq{index}"
+            place.file_bytes = f"file body {index} secret".encode()
+            resource = create_resource(
+                session,
+                storage=app.state.file_storage,
+                actor=owner,
+                data=ResourceData(
+                    title=place.resource_title,
+                    summary="Matrix",
+                    type="briefing",
+                    group_id=place.group_id,
+                ),
+                uploads=[Upload(f"matrix-{index}.txt", io.BytesIO(place.file_bytes))],
+                max_bytes=1024 * 1024,
+            )
+            place.resource_id = resource.id
+            place.file_id = session.execute(
+                select(ResourceFile.id).where(ResourceFile.resource_id == resource.id)
+            ).scalar_one()
+            place.event_title = f"Event of the {place_name} zq{index}"
+            place.joining_link = f"https://meet.example.org/matrix-room-{index}"
+            event = events.create_event(
+                session,
+                actor=owner,
+                data=EventData(
+                    title=place.event_title,
+                    description="Matrix",
+                    type="meeting",
+                    start_date=day,
+                    start_time="10:00",
+                    end_time="11:00",
+                    online=True,
+                    joining_link=place.joining_link,
+                    group_id=place.group_id,
+                ),
+            )
+            place.event_id = event.id
+            world.places[place_name] = place
+        # everyone books what they may see, so the feed and the joining link can be checked
+        for viewer in ("admin", "owner", "member", "other", "suspended"):
+            actor = session.get_one(Member, people[viewer].id)
+            for place in world.places.values():
+                if allowed("event", place.name, viewer) or viewer == "suspended":
+                    with contextlib.suppress(InvalidAction, NotFound), session.begin_nested():
+                        events.book(
+                            session, actor=actor, event_id=place.event_id, reminder_hours=24
+                        )
+            world.feeds[viewer] = (
+                "/calendar/" + events.new_feed_token(session, actor=actor) + ".ics"
+            )
+    world.feeds["anonymous"] = "/calendar/not-a-real-token.ics"
+    for viewer, member in people.items():
+        browser = TestClient(app, base_url="http://testserver", follow_redirects=False)
+        sign_in(
+            browser,
+            provider_url=provider_url,
+            subject=identity_subject(db, member),
+            claims={"name": member.display_name},
+        )
+        world.browsers[viewer] = browser
+    world.browsers["anonymous"] = TestClient(
+        app, base_url="http://testserver", follow_redirects=False
+    )
+    handlers = registered_handlers(app.state.session_factory, app.state.settings)
+    while drain_once(app.state.session_factory, handlers):
+        pass
+    apply_changes(
+        db,
+        update(Member)
+        .where(Member.id == people["suspended"].id)
+        .values(status=MemberStatus.SUSPENDED, status_reason="Matrix"),
+    )
+    return world
+
+
+def denied_status_ok(viewer: str, status: int, api: bool) -> bool:
+    if viewer in ("anonymous", "suspended"):
+        return status == (401 if api else 303)
+    return status == 404
+
+
+@dataclass
+class Cell:
+    kind: str
+    place: str
+    viewer: str
+    channel: str
+    expected: bool
+    ok: bool
+    detail: str = ""
+
+
+def check_cells(world: World, viewer: str, place: Place) -> list[Cell]:
+    browser = world.browsers[viewer]
+    cells: list[Cell] = []
+
+    def cell(
+        kind: str,
+        channel: str,
+        *,
+        seen: bool,
+        status: int | None = None,
+        api: bool = False,
+        not_found_expected: bool = True,
+    ) -> None:
+        expected = allowed(kind, place.name, viewer)
+        if expected:
+            ok = seen
+        else:
+            ok = not seen and (
+                status is None or not not_found_expected or denied_status_ok(viewer, status, api)
+            )
+        cells.append(
+            Cell(
+                kind,
+                place.name,
+                viewer,
+                channel,
+                expected,
+                ok,
+                "" if ok else f"status={status} seen={seen}",
+            )
+        )
+
+    # group (not for "all members")
+    if place.slug:
+        group_page = browser.get(f"/groups/{place.slug}")
+        cell(
+            "group",
+            "page",
+            seen=group_page.status_code == 200 and "Matrix group" in group_page.text,
+            status=group_page.status_code,
+        )
+        groups_list = browser.get("/api/v1/groups")
+        cell(
+            "group", "list", seen=groups_list.status_code == 200 and place.slug in groups_list.text
+        )
+        group_api = browser.get(f"/api/v1/groups/{place.slug}")
+        cell(
+            "group",
+            "API",
+            seen=group_api.status_code == 200,
+            status=group_api.status_code,
+            api=True,
+        )
+        members_visible = group_page.status_code == 200 and world.member_name in group_page.text
+        cell(
+            "member list",
+            "page",
+            seen=members_visible,
+            status=group_page.status_code,
+            not_found_expected=False,
+        )
+        api_members = group_api.status_code == 200 and group_api.json().get("members") is not None
+        cell(
+            "member list",
+            "API",
+            seen=api_members,
+            status=group_api.status_code,
+            api=True,
+            not_found_expected=False,
+        )
+    # thread and post
+    thread_page = browser.get(f"/discussions/t/{place.thread_id}")
+    thread_seen = thread_page.status_code == 200 and place.thread_title in thread_page.text
+    cell("thread", "page", seen=thread_seen, status=thread_page.status_code)
+    cell("post", "page", seen=place.post_marker in thread_page.text, status=thread_page.status_code)
+    threads_list = browser.get("/api/v1/discussions/threads")
+    cell("thread", "list", seen=place.thread_id in threads_list.text)
+    thread_api = browser.get(f"/api/v1/discussions/threads/{place.thread_id}")
+    cell(
+        "thread", "API", seen=thread_api.status_code == 200, status=thread_api.status_code, api=True
+    )
+    cell(
+        "post",
+        "API",
+        seen=place.post_marker in thread_api.text,
+        status=thread_api.status_code,
+        api=True,
+    )
+    # resource and its file
+    resource_page = browser.get(f"/resources/{place.resource_id}")
+    cell(
+        "resource",
+        "page",
+        seen=place.resource_title in resource_page.text,
+        status=resource_page.status_code,
+    )
+    cell("resource", "list", seen=place.resource_id in browser.get("/api/v1/resources").text)
+    resource_api = browser.get(f"/api/v1/resources/{place.resource_id}")
+    cell(
+        "resource",
+        "API",
+        seen=resource_api.status_code == 200,
+        status=resource_api.status_code,
+        api=True,
+    )
+    for channel, path in (
+        ("file download", f"/resources/{place.resource_id}/files/{place.file_id}/download"),
+        ("API", f"/api/v1/resources/{place.resource_id}/files/{place.file_id}/download"),
+    ):
+        download = browser.get(path)
+        cell(
+            "file",
+            channel,
+            seen=download.content == place.file_bytes,
+            status=download.status_code,
+            api=path.startswith("/api/"),
+        )
+    # event and its joining link
+    event_page = browser.get(f"/events/{place.event_id}")
+    cell("event", "page", seen=place.event_title in event_page.text, status=event_page.status_code)
+    cell("event", "list", seen=place.event_id in browser.get("/api/v1/events").text)
+    event_api = browser.get(f"/api/v1/events/{place.event_id}")
+    cell("event", "API", seen=event_api.status_code == 200, status=event_api.status_code, api=True)
+    feed = world.browsers["anonymous"].get(world.feeds[viewer])
+    feed_text = feed.text.replace("\r\n ", "")
+    cell("event", "calendar feed", seen=place.event_title in feed_text, status=None)
+    cell("joining link", "page", seen=place.joining_link in event_page.text, status=None)
+    cell("joining link", "API", seen=place.joining_link in event_api.text, status=None)
+    cell("joining link", "calendar feed", seen=place.joining_link in feed_text, status=None)
+    # search, against the real Meilisearch, after the worker has indexed everything
+    searches = {
+        "thread": (place.thread_title, place.thread_id),
+        "post": (place.post_marker, place.thread_id),
+        "resource": (place.resource_title, place.resource_id),
+        "event": (place.event_title, place.event_id),
+    }
+    if place.slug:
+        searches["group"] = (f"Matrix {place.name}", f"/groups/{place.slug}")
+    for kind, (query, identifier) in searches.items():
+        found = browser.get("/api/v1/search", params={"q": query})
+        assert found.status_code in (200, 401), found.text
+        cell(
+            kind, "search", seen=found.status_code == 200 and identifier in found.text, status=None
+        )
+    return cells
+
+
+def test_authorization_matrix(
+    app: FastAPI,
+    client: TestClient,
+    db: Session,
+    oidc_primary: RunningService,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    world = build_world(app, db, oidc_primary.url)
+    cells: list[Cell] = []
+    for viewer in VIEWERS:
+        for place in world.places.values():
+            cells.extend(check_cells(world, viewer, place))
+    failures = [cell for cell in cells if not cell.ok]
+    with capsys.disabled():
+        print(f"\nauthorization matrix: {len(cells)} cells checked, {len(failures)} wrong")
+    assert not failures, "\n".join(
+        f"{c.kind} / {c.place} / {c.viewer} / {c.channel}: expected "
+        f"{'allow' if c.expected else 'deny'} ({c.detail})"
+        for c in failures
+    )
+    assert len(cells) == 612  # 6 viewers x (21 cells for all-members content + 3 x 27 per group)
+    kinds_checked = {cell.kind for cell in cells}
+    assert kinds_checked == set(KINDS)
+
+
+def test_leaving_a_group_takes_access_away_at_once(
+    app: FastAPI, client: TestClient, db: Session, oidc_primary: RunningService
+) -> None:
+    world = build_world(app, db, oidc_primary.url)
+    member = world.browsers["member"]
+    place = world.places["private group"]
+    assert member.get(f"/resources/{place.resource_id}").status_code == 200
+    assert place.joining_link in member.get(f"/events/{place.event_id}").text
+    feed_path = world.feeds["member"]
+    assert place.event_title in world.browsers["anonymous"].get(feed_path).text
+    from tests.support.flows import csrf_token
+
+    left = member.post(
+        f"/api/v1/groups/{place.slug}/leave", headers={"X-CSRFToken": csrf_token(member)}
+    )
+    assert left.status_code == 204
+    assert member.get(f"/resources/{place.resource_id}").status_code == 404
+    assert (
+        member.get(f"/resources/{place.resource_id}/files/{place.file_id}/download").status_code
+        == 404
+    )
+    assert member.get(f"/api/v1/resources/{place.resource_id}").status_code == 404
+    assert member.get(f"/discussions/t/{place.thread_id}").status_code == 404
+    assert member.get(f"/events/{place.event_id}").status_code == 404
+    assert place.event_title not in world.browsers["anonymous"].get(feed_path).text
+    # removal by the owner works the same way, for the secret group
+    secret = world.places["secret group"]
+    owner = world.browsers["owner"]
+    member_id = member.get("/api/v1/me").json()["id"]
+    removed = owner.delete(
+        f"/api/v1/groups/{secret.slug}/members/{member_id}",
+        headers={"X-CSRFToken": csrf_token(owner)},
+    )
+    assert removed.status_code == 204
+    assert member.get(f"/groups/{secret.slug}").status_code == 404
+    assert member.get(f"/resources/{secret.resource_id}").status_code == 404
