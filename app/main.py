@@ -25,7 +25,9 @@ from app.members.admin_api import router as members_admin_api_router
 from app.members.admin_views import router as members_admin_router
 from app.members.api import router as members_api_router
 from app.members.views import router as members_router
+from app.moderation.api import moderation_router as reports_api_router
 from app.moderation.api import router as moderation_api_router
+from app.moderation.views import moderation_router as reports_router
 from app.moderation.views import router as moderation_router
 from app.resources.api import router as resources_api_router
 from app.resources.storage import LocalFileStorage
@@ -94,6 +96,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(members_admin_api_router)
     app.include_router(moderation_router)
     app.include_router(moderation_api_router)
+    app.include_router(reports_router)
+    app.include_router(reports_api_router)
     app.include_router(resources_router)
     app.include_router(resources_api_router)
     app.include_router(discussions_router)

@@ -14,7 +14,7 @@ from app.discussions.models import (
 from app.events.models import Booking, CalendarFeed, Event
 from app.groups.models import Group, GroupMembership, JoinRequest
 from app.members.models import AdminInvitation, ApiToken, Member, MemberIdentity, Organisation
-from app.moderation.models import AuditEntry
+from app.moderation.models import AuditEntry, MemberWarning, Report
 from app.outbox.models import OutboxMessage
 from app.resources.models import FileVersion, Resource, ResourceFile
 from app.search.models import SearchSynonym
@@ -37,11 +37,13 @@ __all__ = [
     "JoinRequest",
     "Member",
     "MemberIdentity",
+    "MemberWarning",
     "Organisation",
     "OutboxMessage",
     "Post",
     "PostRevision",
     "Reaction",
+    "Report",
     "Resource",
     "ResourceFile",
     "SearchSynonym",

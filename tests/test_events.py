@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 from fastapi import FastAPI
@@ -445,7 +445,3 @@ def test_html_booking_flow_and_lists(person: Person) -> None:
         data={"csrftoken": token, "title": "", "type": "workshop", "start_date": "2020-01-01"},
     )
     assert form.status_code == 422 and "There is a problem" in form.text
-
-
-def test_datetime_helper_is_london() -> None:
-    assert datetime(2030, 1, 1, tzinfo=LONDON).utcoffset() == timedelta(0)

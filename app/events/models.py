@@ -64,6 +64,10 @@ class Event(Base):
         enum_column(EventStatus, "event_status"), default=EventStatus.SCHEDULED
     )
     cancel_reason: Mapped[str | None] = mapped_column(Text)
+    # Set when a moderator hides the event: it leaves lists, feeds and search; its page
+    # shows the reason to staff and the organiser and is "not found" for everyone else.
+    hidden_reason: Mapped[str | None] = mapped_column(Text)
+    hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -26,10 +26,12 @@ from app.moderation.audit import csv_safe
 from app.outbox.service import enqueue
 from app.policy import (
     check_manage_event_permission,
+    check_moderate_event_permission,
     check_view_event_permission,
     listed_events_filter,
     may_see_joining_link,
 )
+from app.policy.events import may_manage_event
 from app.search.sync import enqueue_sync
 from app.security.sessions import hash_token
 
@@ -197,6 +199,53 @@ def cancel_event(db: Session, *, actor: Member, event_id: str, reason: str) -> E
     return event
 
 
+def hide_event(db: Session, *, actor: Member, event_id: str, reason: str) -> Event:
+    """A moderator hides an event: it leaves lists, feeds and search at once. Nobody is
+    notified and bookings stay, so unhiding puts everything back."""
+    event = _lock_event(db, event_id)
+    check_moderate_event_permission(actor, event)
+    cleaned = reason.strip()[:1000]
+    if not cleaned:
+        raise InvalidInput({"reason": "Give a reason for hiding the event; its organiser sees it."})
+    if event.hidden_reason is not None:
+        raise InvalidAction("This event is already hidden.")
+    event.hidden_reason, event.hidden_at = cleaned, utcnow()
+    db.flush()
+    enqueue_sync(db, kind="event", id=event.id)
+    audit.record(
+        db,
+        actor=actor,
+        action="event_hidden",
+        subject=None,
+        subject_label=event.title,
+        reason=cleaned,
+        after={"hidden": True},
+    )
+    return event
+
+
+def unhide_event(db: Session, *, actor: Member, event_id: str, reason: str | None = None) -> Event:
+    event = _lock_event(db, event_id)
+    check_moderate_event_permission(actor, event)
+    if event.hidden_reason is None:
+        raise InvalidAction("This event is not hidden.")
+    before = {"hidden_reason": event.hidden_reason}
+    event.hidden_reason, event.hidden_at = None, None
+    db.flush()
+    enqueue_sync(db, kind="event", id=event.id)
+    audit.record(
+        db,
+        actor=actor,
+        action="event_unhidden",
+        subject=None,
+        subject_label=event.title,
+        reason=reason,
+        before=before,
+        after={"hidden": False},
+    )
+    return event
+
+
 def book(db: Session, *, actor: Member, event_id: str, reminder_hours: int) -> Booking:
     event = _lock_event(db, event_id)
     check_view_event_permission(actor, event)
@@ -299,7 +348,7 @@ def _views(db: Session, viewer: Member, events: list[Event]) -> list[EventView]:
                 waitlisted=counts.get((event.id, BookingStatus.WAITLISTED), 0),
                 my_booking=my_booking,
                 show_joining_link=may_see_joining_link(viewer, event, my_booking),
-                may_manage=viewer.id == event.organiser_id or viewer.is_admin,
+                may_manage=may_manage_event(viewer, event),
             )
         )
     return views

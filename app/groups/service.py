@@ -33,6 +33,11 @@ from app.policy import (
     listed_groups_filter,
     may_see_inside_group,
 )
+from app.policy.groups import (
+    check_remove_group_member_permission,
+    may_manage_group,
+    may_post_to_group,
+)
 from app.resources.models import Resource, ResourceStatus
 from app.search.sync import enqueue_sync
 
@@ -76,7 +81,7 @@ def check_post_to_group(db: Session, *, actor: Member, group_id: str | None) -> 
     if group_id is None:
         return
     group = db.get(Group, group_id)
-    if group is None or (not actor.is_admin and _membership(db, group_id, actor.id) is None):
+    if group is None or not may_post_to_group(actor, _membership(db, group_id, actor.id)):
         raise InvalidInput({"group_id": "There is no such group, or you are not a member of it."})
 
 
@@ -166,9 +171,7 @@ class GroupPage:
 def group_page(db: Session, *, viewer: Member, slug: str) -> GroupPage:
     group, membership = _visible_group(db, viewer, slug)
     inside = may_see_inside_group(viewer, group, membership)
-    manage = viewer.is_admin or (
-        membership is not None and membership.role in (GroupRole.OWNER, GroupRole.MODERATOR)
-    )
+    manage = may_manage_group(viewer, membership)
     members: list[GroupMembership] = []
     threads: list[Thread] = []
     resources: list[Resource] = []
@@ -359,8 +362,7 @@ def answer_invitation(db: Session, *, actor: Member, slug: str, accept: bool) ->
         .limit(1)
     ).scalar_one_or_none()
     if invitation is None:
-        if group.kind == GroupKind.SECRET and not actor.is_admin:
-            raise NotFound("There is no such group.")
+        check_view_group_permission(actor, group, _membership(db, group.id, actor.id))
         raise InvalidAction("You have no invitation to this group.")
     if invitation.status != RequestStatus.PENDING:
         raise InvalidAction("You have already answered this invitation.")
@@ -378,10 +380,7 @@ def remove_member(db: Session, *, actor: Member, slug: str, member_id: str) -> N
     target = _membership(db, group.id, member_id)
     if target is None:
         raise NotFound("That person is not in the group.")
-    if target.role == GroupRole.OWNER and not (
-        actor.is_admin or (membership is not None and membership.role == GroupRole.OWNER)
-    ):
-        raise Forbidden("Only owners can remove an owner.")
+    check_remove_group_member_permission(actor, membership, target)
     if target.role == GroupRole.OWNER and _owner_count(db, group.id) <= 1:
         raise InvalidAction("The group's only owner cannot be removed.")
     db.delete(target)

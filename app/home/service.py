@@ -11,6 +11,7 @@ from app.discussions.models import Thread
 from app.discussions.service import recent_activity
 from app.events.service import EventFilter, EventView, list_events
 from app.members.models import Member, MemberIdentity, MemberStatus, Organisation
+from app.policy.members import may_use_admin_area
 from app.resources.models import Resource
 from app.resources.service import ResourceFilter, list_resources
 
@@ -49,7 +50,7 @@ def home_summary(db: Session, *, member: Member) -> HomeSummary:
         db.execute(
             select(func.count()).select_from(Member).where(Member.status == MemberStatus.PENDING)
         ).scalar_one()
-        if member.is_staff
+        if may_use_admin_area(member)
         else 0
     )
     return HomeSummary(

@@ -1,18 +1,25 @@
-"""The audit log for admins: browse with filters, export as CSV."""
+"""The audit log for admins (browse with filters, export as CSV), and the moderation pages:
+the report form for every member, the queue under /moderation/reports for moderators,
+admins and group moderators, and each member's own warnings at /moderation/warnings."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
-from typing import Annotated
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import Response
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from app.db import LONDON
-from app.moderation import audit
+from app.errors import Forbidden, InvalidAction, InvalidInput
+from app.members.models import Member
+from app.moderation import audit, reports
+from app.moderation.models import REASON_LABELS
 from app.policy import check_admin_only_permission
 from app.web.deps import CurrentMember, DbSession, require_admin
+from app.web.flash import flash
 from app.web.pagination import PageRequest, page_request, paginate
 from app.web.templating import render
 
@@ -83,3 +90,299 @@ def audit_csv_response(db: Session, audit_filter: audit.AuditFilter) -> Response
 def audit_csv(db: DbSession, member: CurrentMember, audit_filter: AuditFilterDep) -> Response:
     check_admin_only_permission(member)
     return audit_csv_response(db, audit_filter)
+
+
+moderation_router = APIRouter(prefix="/moderation", tags=["moderation"])
+Text = Annotated[str | None, Form(max_length=20_000)]
+REASON_CHOICES = [(reason.value, label) for reason, label in REASON_LABELS.items()]
+
+
+def _report_form(
+    request: Request,
+    db: Session,
+    member: Member,
+    kind: str,
+    target_id: str,
+    *,
+    values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    target = reports.reportable(db, viewer=member, kind=kind, target_id=target_id)
+    return render(
+        request,
+        "moderation/report.html",
+        {
+            "target": target,
+            "kind": kind,
+            "target_id": target_id,
+            "reasons": REASON_CHOICES,
+            "values": values or {},
+            "errors": errors or {},
+        },
+        status_code=status_code,
+    )
+
+
+@moderation_router.get("/report", summary="The form to report a thread, post, resource or event")
+def report_form(
+    request: Request,
+    db: DbSession,
+    member: CurrentMember,
+    kind: Annotated[str, Query(max_length=20)],
+    id: Annotated[str, Query(max_length=36)],
+) -> Response:
+    return _report_form(request, db, member, kind, id)
+
+
+@moderation_router.post("/report", summary="Report content to the moderators")
+def report(
+    request: Request,
+    db: DbSession,
+    member: CurrentMember,
+    kind: Annotated[str, Form(max_length=20)],
+    id: Annotated[str, Form(max_length=36)],
+    reason: Annotated[str, Form(max_length=20)] = "",
+    note: Text = None,
+) -> Response:
+    values = {"reason": reason, "note": note or ""}
+    try:
+        created = reports.report_content(
+            db, actor=member, kind=kind, target_id=id, reason=reason, note=note or ""
+        )
+    except InvalidInput as error:
+        db.rollback()
+        return _report_form(
+            request, db, member, kind, id, values=values, errors=error.errors, status_code=422
+        )
+    except InvalidAction as error:
+        db.rollback()
+        return _report_form(
+            request,
+            db,
+            member,
+            kind,
+            id,
+            values=values,
+            errors={"form": str(error)},
+            status_code=409,
+        )
+    response = RedirectResponse(created.target_url, status_code=303)
+    flash(request, response, "Thank you. Your report has gone to the moderators.")
+    return response
+
+
+@moderation_router.get("/reports", summary="The moderation queue")
+def queue_page(
+    request: Request,
+    db: DbSession,
+    member: CurrentMember,
+    page: Annotated[PageRequest, Depends(page_request)],
+    status: Annotated[Literal["open", "closed", "all"], Query()] = "open",
+) -> Response:
+    found = reports.queue(db, actor=member, status=status, offset=page.offset, limit=page.size)
+    return render(
+        request,
+        "moderation/queue.html",
+        {
+            "queue": found,
+            "status": status,
+            "pager": paginate(page, found.total, {"status": status}),
+        },
+    )
+
+
+def _report_page(
+    request: Request,
+    db: Session,
+    member: Member,
+    report_id: str,
+    *,
+    errors: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    detail = reports.report_detail(db, actor=member, report_id=report_id)
+    return render(
+        request,
+        "moderation/report_detail.html",
+        {
+            "detail": detail,
+            "report": detail.report,
+            "errors": errors or {},
+            "values": values or {},
+        },
+        status_code=status_code,
+    )
+
+
+@moderation_router.get("/reports/{report_id}", summary="One report, with the actions on it")
+def report_page(request: Request, db: DbSession, member: CurrentMember, report_id: str) -> Response:
+    return _report_page(request, db, member, report_id)
+
+
+def _act(
+    request: Request,
+    db: Session,
+    member: Member,
+    report_id: str,
+    action: Callable[[], Any],
+    done: str,
+    values: dict[str, str],
+    form: str = "",
+) -> Response:
+    """Run one queue action; on refusal roll back and show the report with the reason. A
+    ``reason`` error is shown beside the form it came from (``form``_reason)."""
+    try:
+        action()
+    except InvalidInput as error:
+        db.rollback()
+        errors = {
+            (f"{form}_reason" if field == "reason" and form else field): message
+            for field, message in error.errors.items()
+        }
+        return _report_page(
+            request, db, member, report_id, errors=errors, values=values, status_code=422
+        )
+    except (InvalidAction, Forbidden) as error:
+        db.rollback()
+        return _report_page(
+            request,
+            db,
+            member,
+            report_id,
+            errors={"action": str(error)},
+            values=values,
+            status_code=403 if isinstance(error, Forbidden) else 409,
+        )
+    response = RedirectResponse(f"/moderation/reports/{report_id}", status_code=303)
+    flash(request, response, done)
+    return response
+
+
+@moderation_router.post("/reports/{report_id}/dismiss", summary="Dismiss a report")
+def dismiss(
+    request: Request, db: DbSession, member: CurrentMember, report_id: str, reason: Text = None
+) -> Response:
+    return _act(
+        request,
+        db,
+        member,
+        report_id,
+        lambda: reports.dismiss(db, actor=member, report_id=report_id, note=reason),
+        "The report is dismissed.",
+        {"dismiss_reason": reason or ""},
+        form="dismiss",
+    )
+
+
+@moderation_router.post("/reports/{report_id}/hide", summary="Hide the reported content")
+def hide(
+    request: Request, db: DbSession, member: CurrentMember, report_id: str, reason: Text = None
+) -> Response:
+    return _act(
+        request,
+        db,
+        member,
+        report_id,
+        lambda: reports.hide(db, actor=member, report_id=report_id, reason=reason),
+        "The content is hidden.",
+        {"hide_reason": reason or ""},
+        form="hide",
+    )
+
+
+@moderation_router.post("/reports/{report_id}/restore", summary="Restore hidden content")
+def restore(
+    request: Request, db: DbSession, member: CurrentMember, report_id: str, reason: Text = None
+) -> Response:
+    return _act(
+        request,
+        db,
+        member,
+        report_id,
+        lambda: reports.restore(db, actor=member, report_id=report_id, reason=reason),
+        "The content is restored.",
+        {},
+    )
+
+
+@moderation_router.post("/reports/{report_id}/warn", summary="Warn the author")
+def warn(
+    request: Request, db: DbSession, member: CurrentMember, report_id: str, message: Text = None
+) -> Response:
+    return _act(
+        request,
+        db,
+        member,
+        report_id,
+        lambda: reports.warn_author(db, actor=member, report_id=report_id, message=message),
+        "The author is warned.",
+        {"message": message or ""},
+    )
+
+
+@moderation_router.post("/reports/{report_id}/suspend", summary="Suspend the author")
+def suspend(
+    request: Request, db: DbSession, member: CurrentMember, report_id: str, reason: Text = None
+) -> Response:
+    return _act(
+        request,
+        db,
+        member,
+        report_id,
+        lambda: reports.suspend_author(db, actor=member, report_id=report_id, reason=reason),
+        "The author is suspended.",
+        {"suspend_reason": reason or ""},
+        form="suspend",
+    )
+
+
+@moderation_router.post(
+    "/reports/{report_id}/remove-spam-account",
+    summary="Hide everything the author posted and suspend them",
+)
+def remove_spam_account(
+    request: Request, db: DbSession, member: CurrentMember, report_id: str, reason: Text = None
+) -> Response:
+    return _act(
+        request,
+        db,
+        member,
+        report_id,
+        lambda: reports.remove_spam_account(db, actor=member, report_id=report_id, reason=reason),
+        "Everything the account posted is hidden and the account is suspended.",
+        {"spam_reason": reason or ""},
+        form="spam",
+    )
+
+
+@moderation_router.post(
+    "/reports/{report_id}/edit", summary="Edit identifying details out of a post"
+)
+def edit(
+    request: Request,
+    db: DbSession,
+    member: CurrentMember,
+    report_id: str,
+    body: Text = None,
+    note: Text = None,
+) -> Response:
+    return _act(
+        request,
+        db,
+        member,
+        report_id,
+        lambda: reports.edit_out_details(
+            db, actor=member, report_id=report_id, body=body, note=note
+        ),
+        "The post is edited and the author has your note.",
+        {"body": body or "", "note": note or ""},
+    )
+
+
+@moderation_router.get("/warnings", summary="The warnings moderators have given you")
+def warnings_page(request: Request, db: DbSession, member: CurrentMember) -> Response:
+    return render(
+        request, "moderation/warnings.html", {"warnings": reports.my_warnings(db, member=member)}
+    )

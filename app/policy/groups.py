@@ -35,9 +35,7 @@ def check_manage_group_permission(
 ) -> None:
     """Requests, invitations and removing members: owners, group moderators and admins."""
     check_view_group_permission(viewer, group, membership)
-    if viewer.is_admin:
-        return
-    if membership is None or membership.role not in (GroupRole.OWNER, GroupRole.MODERATOR):
+    if not may_manage_group(viewer, membership):
         raise Forbidden("Only the group's owners and moderators can do that.")
 
 
@@ -57,3 +55,24 @@ def listed_groups_filter(viewer: Member) -> ColumnElement[bool]:
         return true()
     mine = select(GroupMembership.group_id).where(GroupMembership.member_id == viewer.id)
     return or_(Group.kind != GroupKind.SECRET, Group.id.in_(mine))
+
+
+def may_manage_group(viewer: Member, membership: GroupMembership | None) -> bool:
+    return viewer.is_admin or (
+        membership is not None and membership.role in (GroupRole.OWNER, GroupRole.MODERATOR)
+    )
+
+
+def may_post_to_group(viewer: Member, membership: GroupMembership | None) -> bool:
+    """Content for a group is posted by its members and admins."""
+    return viewer.is_admin or membership is not None
+
+
+def check_remove_group_member_permission(
+    viewer: Member, membership: GroupMembership | None, target: GroupMembership
+) -> None:
+    """Owners are removed only by owners and admins."""
+    if target.role == GroupRole.OWNER and not (
+        viewer.is_admin or (membership is not None and membership.role == GroupRole.OWNER)
+    ):
+        raise Forbidden("Only owners can remove an owner.")

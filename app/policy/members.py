@@ -17,9 +17,13 @@ ADMIN_ONLY_ACTIONS = frozenset(
 )
 
 
+def may_use_admin_area(actor: Member) -> bool:
+    return actor.is_staff
+
+
 def check_use_admin_area_permission(actor: Member) -> None:
     """Admins and moderators; everyone else is told the admin area does not exist."""
-    if not actor.is_staff:
+    if not may_use_admin_area(actor):
         raise NotFound()
 
 

@@ -27,14 +27,26 @@ def check_view_resource_permission(viewer: Member, resource: Resource) -> None:
 
 def check_change_resource_permission(viewer: Member, resource: Resource) -> None:
     check_view_resource_permission(viewer, resource)
-    if viewer.id != resource.owner_id and not viewer.is_staff:
+    if not may_change_resource(viewer, resource):
         raise Forbidden("Only the person who added this resource, or a moderator, can change it.")
+
+
+def may_change_resource(viewer: Member, resource: Resource) -> bool:
+    """Whether to offer the edit, upload and delete controls."""
+    return viewer.id == resource.owner_id or viewer.is_staff
 
 
 def check_restore_resource_permission(viewer: Member, resource: Resource) -> None:
     check_view_resource_permission(viewer, resource)
     if not viewer.is_admin:
         raise Forbidden("Only admins can restore a deleted resource.")
+
+
+def check_moderate_resource_permission(viewer: Member, resource: Resource) -> None:
+    """Hide and unhide: the portal's moderators and admins."""
+    check_view_resource_permission(viewer, resource)
+    if not viewer.is_staff:
+        raise Forbidden("Only moderators can hide or unhide a resource.")
 
 
 def listed_resources_filter(viewer: Member) -> ColumnElement[bool]:

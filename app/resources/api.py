@@ -22,7 +22,7 @@ from app.resources.schemas import (
 )
 from app.resources.views import (
     Storage,
-    content_disposition,
+    file_response,
     resource_data_from,
     uploads_from,
 )
@@ -226,11 +226,7 @@ def download_file(
         file_id=file_id,
         version_number=version,
     )
-    return FileResponse(
-        found.path,
-        media_type=found.content_type,
-        headers={"Content-Disposition": content_disposition(found.filename)},
-    )
+    return file_response(found)
 
 
 @router.delete("/{resource_id}", status_code=204, summary="Delete a resource (soft)")

@@ -18,6 +18,7 @@ from app.moderation import audit
 from app.outbox.service import enqueue
 from app.policy import (
     check_change_resource_permission,
+    check_moderate_resource_permission,
     check_restore_resource_permission,
     check_view_resource_permission,
     listed_resources_filter,
@@ -321,6 +322,55 @@ def restore_resource(db: Session, *, actor: Member, resource_id: str) -> Resourc
         subject=None,
         subject_label=resource.title,
         before={"status": "deleted"},
+        after={"status": "published"},
+    )
+    return resource
+
+
+def hide_resource(db: Session, *, actor: Member, resource_id: str, reason: str) -> Resource:
+    """A moderator hides a published resource: it leaves lists and search at once; its
+    owner and staff still see it, with the reason."""
+    resource = _load(db, resource_id)
+    check_moderate_resource_permission(actor, resource)
+    cleaned = reason.strip()[:1000]
+    if not cleaned:
+        raise InvalidInput({"reason": "Give a reason for hiding the resource; its owner sees it."})
+    if resource.status != ResourceStatus.PUBLISHED:
+        raise InvalidAction(f"This resource is {resource.status.value}, not published.")
+    resource.status, resource.status_reason = ResourceStatus.HIDDEN, cleaned
+    db.flush()
+    enqueue_sync(db, kind="resource", id=resource.id)
+    audit.record(
+        db,
+        actor=actor,
+        action="resource_hidden",
+        subject=resource.owner,
+        subject_label=resource.title,
+        reason=cleaned,
+        before={"status": "published"},
+        after={"status": "hidden"},
+    )
+    return resource
+
+
+def unhide_resource(
+    db: Session, *, actor: Member, resource_id: str, reason: str | None = None
+) -> Resource:
+    resource = _load(db, resource_id)
+    check_moderate_resource_permission(actor, resource)
+    if resource.status != ResourceStatus.HIDDEN:
+        raise InvalidAction("This resource is not hidden.")
+    resource.status, resource.status_reason = ResourceStatus.PUBLISHED, None
+    db.flush()
+    enqueue_sync(db, kind="resource", id=resource.id)
+    audit.record(
+        db,
+        actor=actor,
+        action="resource_unhidden",
+        subject=resource.owner,
+        subject_label=resource.title,
+        reason=reason,
+        before={"status": "hidden"},
         after={"status": "published"},
     )
     return resource

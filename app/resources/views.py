@@ -15,6 +15,7 @@ from app.errors import InvalidAction, InvalidInput
 from app.groups.service import group_choices
 from app.members.models import Member
 from app.members.profiles import all_topics, organisation_choices
+from app.policy.resources import may_change_resource
 from app.resources import service
 from app.resources.models import Resource, ResourceType
 from app.resources.schemas import ResourceData
@@ -54,6 +55,19 @@ def content_disposition(filename: str) -> str:
     """``attachment`` with an ASCII fallback and the UTF-8 name (RFC 6266)."""
     fallback = "".join(ch if ch.isascii() and ch not in '"\\' else "_" for ch in filename)
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
+
+
+def file_response(found: service.Download) -> FileResponse:
+    """A stored file, streamed from disk, as an attachment under its safe original name."""
+    return FileResponse(
+        found.path,
+        media_type=found.content_type,
+        headers={
+            "Content-Disposition": content_disposition(found.filename),
+            "Cache-Control": "private, no-store",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
 
 
 def resource_data_from(form: FormData) -> dict[str, Any]:
@@ -242,7 +256,7 @@ def read(request: Request, db: DbSession, member: CurrentMember, resource_id: st
         {
             "resource": resource,
             "related": service.related_resources(db, viewer=member, resource=resource),
-            "may_change": member.id == resource.owner_id or member.is_staff,
+            "may_change": may_change_resource(member, resource),
             "errors": {},
         },
     )
@@ -339,15 +353,7 @@ def download(
         file_id=file_id,
         version_number=version,
     )
-    return FileResponse(
-        found.path,
-        media_type=found.content_type,
-        headers={
-            "Content-Disposition": content_disposition(found.filename),
-            "Cache-Control": "private, no-store",
-            "X-Content-Type-Options": "nosniff",
-        },
-    )
+    return file_response(found)
 
 
 @router.post("/{resource_id}/delete", summary="Delete a resource (admins can restore it)")

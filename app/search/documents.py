@@ -211,7 +211,9 @@ def post_changes(post: Post, thread: Thread) -> Changes:
 
 
 def event_changes(event: Event) -> Changes:
-    """Scheduled and cancelled events; never the joining link."""
+    """Scheduled and cancelled events; never the joining link, never a hidden event."""
+    if event.hidden_reason is not None:
+        return Changes(delete_ids=[f"event-{event.id}"])
     place = "Online" if event.online else clean(", ".join(filter(None, [event.venue])))
     return Changes(
         upserts=[
@@ -438,7 +440,13 @@ def all_documents(db: Session, *, batch: int = 500) -> Iterator[list[dict[str, A
             if post.thread_id in threads_by_id
             for doc in post_changes(post, threads_by_id[post.thread_id]).upserts
         ]
-    for events in pages(Event, select(Event).options(selectinload(Event.host_organisation)), batch):
+    for events in pages(
+        Event,
+        select(Event)
+        .where(Event.hidden_reason.is_(None))
+        .options(selectinload(Event.host_organisation)),
+        batch,
+    ):
         yield [doc for event in events for doc in event_changes(event).upserts]
     for members in pages(
         Member, _members(select(Member).where(Member.status == MemberStatus.ACTIVE)), batch

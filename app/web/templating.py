@@ -11,6 +11,7 @@ from fastapi.templating import Jinja2Templates
 
 from app.config import PROJECT_ROOT
 from app.db import LONDON
+from app.policy.members import may_use_admin_area
 from app.web.flash import FLASH_COOKIE, pop_flash
 
 
@@ -55,7 +56,11 @@ def render(
         template,
         {
             "member": member,
-            "nav": [item for item in nav if not item.staff_only or (member and member.is_staff)],
+            "nav": [
+                item
+                for item in nav
+                if not item.staff_only or (member is not None and may_use_admin_area(member))
+            ],
             "csrf_token": _csrf_token_getter(request),
             "csp_nonce": getattr(request.state, "csp_nonce", ""),
             "flash": flash_message,

@@ -505,3 +505,64 @@ def test_search_pages_have_no_axe_violations(
     page.get_by_label("Search resources, discussions, events, members and groups").fill("chrono")
     expect(page.locator("#search-suggestions a").first).to_be_visible()
     assert_no_axe_violations(page)
+
+
+def test_moderation_pages_have_no_axe_violations(
+    page: Page, live_portal: str, oidc_primary: RunningService, live_app: FastAPI
+) -> None:
+    """The report form (empty and with an error), the queue with a report, the report page
+    with every action form, a refused action, the handled list and the warnings page."""
+    sign_in_as(page, portal_url=live_portal, provider_url=oidc_primary.url)
+    member_id = own_member_id(page)
+    with transaction(live_app.state.session_factory) as db:
+        db.get_one(Member, member_id).is_admin = True
+        author = Member(display_name="Dan Author", email="dan@leeds.gov.uk")
+        db.add(author)
+        db.flush()
+        resource = create_resource(
+            db,
+            storage=live_app.state.file_storage,
+            actor=author,
+            data=ResourceData(
+                title="A guide to report",
+                summary="A practice guide.",
+                type="practice_guide",
+                topics=[],
+                external_url="https://example.org/guide",
+            ),
+            uploads=[],
+            max_bytes=1024 * 1024,
+        )
+        resource_id = resource.id
+
+    page.goto(f"/moderation/report?kind=resource&id={resource_id}")
+    assert_no_axe_violations(page)
+    with page.expect_response("**/moderation/report") as posted:
+        page.get_by_role("button", name="Send report").click()
+    assert posted.value.status == 422
+    expect(page.get_by_role("alert")).to_contain_text("Choose why you are reporting this")
+    assert_no_axe_violations(page)
+    page.get_by_label("Misinformation").check()
+    page.get_by_role("button", name="Send report").click()
+    expect(page.get_by_role("heading", name="A guide to report")).to_be_visible()
+
+    page.goto("/moderation/reports")
+    assert_no_axe_violations(page)
+    page.get_by_role("link", name="Resource “A guide to report”").click()
+    expect(page.get_by_role("heading", name="Resource “A guide to report”")).to_be_visible()
+    assert_no_axe_violations(page)
+    with page.expect_response("**/hide") as posted:
+        page.get_by_role("button", name="Hide the resource").click()
+    assert posted.value.status == 422
+    expect(page.get_by_role("alert")).to_contain_text("Give a reason")
+    assert_no_axe_violations(page)
+
+    page.get_by_label("Warning to Dan Author").fill("Please check your sources.")
+    page.get_by_role("button", name="Warn the author").click()
+    expect(page.locator("#report-status")).to_contain_text("Warned")
+    assert_no_axe_violations(page)
+
+    for path in ("/moderation/reports?status=closed", "/moderation/warnings"):
+        response = page.goto(path)
+        assert response is not None and response.status == 200, path
+        assert_no_axe_violations(page)
