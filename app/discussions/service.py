@@ -54,6 +54,7 @@ from app.policy import (
     may_see_post_body,
     visible_categories_filter,
 )
+from app.policy.discussions import may_moderate_discussions
 from app.search.sync import enqueue_sync
 from app.topics.models import Topic
 
@@ -1158,7 +1159,7 @@ def thread_page(db: Session, *, viewer: Member, thread_id: str, number: int = 1)
         check_reply_permission(viewer, thread)
     except InvalidAction as refusal:
         reply_refusal = str(refusal)
-    may_moderate = viewer.is_staff
+    may_moderate = may_moderate_discussions(viewer)
     return ThreadPage(
         thread=thread,
         posts=[view(post) for post in shown],

@@ -49,6 +49,8 @@ from app.policy import (
     moderated_group_ids,
     visible_reports_filter,
 )
+from app.policy.discussions import check_view_post_permission
+from app.policy.moderation import may_act_on_reports
 from app.resources import service as resources
 from app.resources.models import Resource, ResourceStatus
 
@@ -85,9 +87,7 @@ def _post_target(db: Session, viewer: Member, post_id: str) -> Target:
     thread = db.get(Thread, post.thread_id) if post is not None else None
     if post is None or thread is None:
         raise NotFound("There is no such post.")
-    check_view_thread_permission(viewer, thread)
-    if post.deleted_at is not None and not viewer.is_staff:
-        raise NotFound("There is no such post.")
+    check_view_post_permission(viewer, thread, post)
     where = "the opening post" if post.number == 1 else f"reply {post.number - 1}"
     return Target(
         label=f"Post: {where} in “{thread.title}”"[:200],
@@ -232,7 +232,7 @@ def queue(db: Session, *, actor: Member, status: str, offset: int, limit: int) -
             .limit(limit)
         ).scalars()
     )
-    return Queue(reports, total, open_count, may_act=actor.is_staff)
+    return Queue(reports, total, open_count, may_act=may_act_on_reports(actor))
 
 
 def _load_report(db: Session, actor: Member, report_id: str) -> tuple[Report, frozenset[str]]:
@@ -285,7 +285,7 @@ def report_detail(db: Session, *, actor: Member, report_id: str) -> ReportDetail
             .order_by(Report.created_at)
         ).scalars()
     )
-    return ReportDetail(report, others, actor.is_staff, _content_hidden(db, report))
+    return ReportDetail(report, others, may_act_on_reports(actor), _content_hidden(db, report))
 
 
 def _require_open(report: Report) -> None:

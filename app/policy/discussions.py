@@ -116,12 +116,23 @@ def check_accept_answer_permission(member: Member, thread: Any) -> None:
         )
 
 
+def may_moderate_discussions(member: Member) -> bool:
+    return member.is_staff
+
+
 def check_moderate_discussions_permission(member: Member, thread: Any | None = None) -> None:
     """Pin, lock, move, hide, restore. 404 first if the member may not see the thread."""
     if thread is not None:
         check_view_thread_permission(member, thread)
-    if not member.is_staff:
+    if not may_moderate_discussions(member):
         raise Forbidden("Only moderators can do that.")
+
+
+def check_view_post_permission(member: Member, thread: Any, post: Any) -> None:
+    """A deleted post does not exist for members; staff reach it to restore it."""
+    check_view_thread_permission(member, thread)
+    if post.deleted_at is not None and not may_moderate_discussions(member):
+        raise NotFound("There is no such post.")
 
 
 def check_manage_categories_permission(member: Member) -> None:

@@ -60,12 +60,17 @@ def check_dismiss_report_permission(
     check_view_report_permission(member, report, moderated_groups)
 
 
+def may_act_on_reports(member: Member) -> bool:
+    """Hiding, restoring, warning and suspending stay with the portal's staff."""
+    return member.is_staff
+
+
 def check_act_on_report_permission(
     member: Member, report: Any, moderated_groups: frozenset[str]
 ) -> None:
     """Hide, restore, warn, suspend, remove a spam account, edit out details."""
     check_view_report_permission(member, report, moderated_groups)
-    if not member.is_staff:
+    if not may_act_on_reports(member):
         raise Forbidden(
             "Only the portal's moderators and admins can do that; as a group moderator you "
             "can dismiss the report, or ask a moderator to act."
