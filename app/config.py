@@ -18,6 +18,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
 DEFAULT_SECRET_KEY = "dev-insecure-secret-change-me"
 DEFAULT_MEILI_MASTER_KEY = "dev-meili-master-key-change-me"
 DEV_PROVIDER_NAME = "dev"
+DEV_SMTP_HOST = "127.0.0.1"
+DEV_SMTP_PORT = 1025
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -80,6 +82,15 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(default=25 * 1024 * 1024, ge=1024)
     files_dir: Path | None = None
     event_reminder_hours: int = Field(default=24, ge=1, le=24 * 14)
+
+    smtp_host: str = DEV_SMTP_HOST
+    smtp_port: int = Field(default=DEV_SMTP_PORT, ge=1, le=65535)
+    smtp_security: Literal["none", "starttls", "tls"] = "none"
+    """none: plain SMTP (the local sink); starttls: upgrade on port 587; tls: port 465."""
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_timeout_seconds: float = Field(default=30.0, gt=0)
+    mail_from: str = "Children's Social Work Partnership <portal@localhost>"
 
     @field_validator("base_url")
     @classmethod
@@ -148,6 +159,17 @@ class Settings(BaseSettings):
             )
         if self.meili_master_key.get_secret_value() == DEFAULT_MEILI_MASTER_KEY:
             problems.append("PORTAL_MEILI_MASTER_KEY: the default development key is in use")
+        if (self.smtp_host, self.smtp_port) == (DEV_SMTP_HOST, DEV_SMTP_PORT):
+            problems.append(
+                "PORTAL_SMTP_HOST: the development mail sink is in use; "
+                "configure the partnership's SMTP server"
+            )
+        if self.smtp_password is not None and self.smtp_security == "none":
+            problems.append(
+                "PORTAL_SMTP_SECURITY: the SMTP password would travel in clear; use starttls or tls"
+            )
+        if "@localhost" in self.mail_from:
+            problems.append("PORTAL_MAIL_FROM: set the sender address members will see")
         return problems
 
 

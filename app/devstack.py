@@ -142,3 +142,34 @@ def start_oidc_provider(
     )
     wait_until_healthy(service, f"{service.url}/.well-known/openid-configuration")
     return service
+
+
+def start_mail_sink(*, port: int, mail_dir: Path, log_dir: Path) -> RunningService:
+    """aiosmtpd on 127.0.0.1, keeping every message it receives as a file in the Maildir
+    ``mail_dir`` (new/), readable with any mail client or a text editor."""
+    for folder in ("tmp", "new", "cur"):
+        (mail_dir / folder).mkdir(parents=True, exist_ok=True)
+    service = _spawn(
+        "development mail sink",
+        [
+            sys.executable,
+            "-m",
+            "aiosmtpd",
+            "--nosetuid",
+            "--listen",
+            f"127.0.0.1:{port}",
+            "--class",
+            "aiosmtpd.handlers.Mailbox",
+            str(mail_dir),
+        ],
+        log_dir / f"mail-sink-{port}.log",
+        f"smtp://127.0.0.1:{port}",
+    )
+    deadline = time.monotonic() + 15
+    while not port_in_use(port):
+        if service.process.poll() is not None or time.monotonic() > deadline:
+            service.stop()
+            log = service.log_path.read_text(errors="replace")[-2000:]
+            raise ServiceDidNotStart(f"the mail sink did not start on port {port}:\n{log}")
+        time.sleep(0.1)
+    return service

@@ -29,6 +29,8 @@ from app.moderation.api import moderation_router as reports_api_router
 from app.moderation.api import router as moderation_api_router
 from app.moderation.views import moderation_router as reports_router
 from app.moderation.views import router as moderation_router
+from app.notifications.api import router as notifications_api_router
+from app.notifications.views import router as notifications_router
 from app.resources.api import router as resources_api_router
 from app.resources.storage import LocalFileStorage
 from app.resources.views import router as resources_router
@@ -109,6 +111,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(search_admin_router)
     app.include_router(groups_router)
     app.include_router(groups_api_router)
+    app.include_router(notifications_router)
+    app.include_router(notifications_api_router)
 
     @app.get("/api/v1/openapi.json", include_in_schema=False)
     def openapi_document(request: Request) -> dict[str, Any]:

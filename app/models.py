@@ -15,6 +15,7 @@ from app.events.models import Booking, CalendarFeed, Event
 from app.groups.models import Group, GroupMembership, JoinRequest
 from app.members.models import AdminInvitation, ApiToken, Member, MemberIdentity, Organisation
 from app.moderation.models import AuditEntry, MemberWarning, Report
+from app.notifications.models import DigestSchedule, Notification, NotificationPreference, SentEmail
 from app.outbox.models import OutboxMessage
 from app.resources.models import FileVersion, Resource, ResourceFile
 from app.search.models import SearchSynonym
@@ -29,6 +30,7 @@ __all__ = [
     "CalendarFeed",
     "Category",
     "CategoryFollow",
+    "DigestSchedule",
     "DiscussionVisit",
     "Event",
     "FileVersion",
@@ -38,6 +40,8 @@ __all__ = [
     "Member",
     "MemberIdentity",
     "MemberWarning",
+    "Notification",
+    "NotificationPreference",
     "Organisation",
     "OutboxMessage",
     "Post",
@@ -47,6 +51,7 @@ __all__ = [
     "Resource",
     "ResourceFile",
     "SearchSynonym",
+    "SentEmail",
     "SignInAttempt",
     "Thread",
     "ThreadFollow",

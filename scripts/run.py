@@ -11,11 +11,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from app.config import ConfigError, load_settings  # noqa: E402
+from app.config import DEV_SMTP_HOST, DEV_SMTP_PORT, ConfigError, load_settings  # noqa: E402
 from app.demo import DEMO_PEOPLE  # noqa: E402
 from app.devstack import (  # noqa: E402
     RunningService,
     port_in_use,
+    start_mail_sink,
     start_meilisearch,
     start_oidc_provider,
 )
@@ -65,6 +66,20 @@ def main() -> int:
                     )
                 )
                 print(f"development OpenID provider: {settings.dev_oidc_issuer}")
+
+        dev_sink = (settings.smtp_host, settings.smtp_port) == (DEV_SMTP_HOST, DEV_SMTP_PORT)
+        if dev_sink and not port_in_use(settings.smtp_port):
+            started.append(
+                start_mail_sink(
+                    port=settings.smtp_port,
+                    mail_dir=settings.data_dir / "mail",
+                    log_dir=settings.data_dir,
+                )
+            )
+            print(
+                f"mail sink: smtp://127.0.0.1:{settings.smtp_port}; "
+                "every e-mail the portal sends is a file in var/mail/new/"
+            )
 
         processes.append(subprocess.Popen([PORTAL, "worker"]))
         print(

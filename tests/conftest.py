@@ -25,6 +25,9 @@ from app.members.reference_data import ensure_partner_organisations
 from app.topics.reference_data import ensure_topics
 from tests.support.database import delete_all_rows, fresh_database, upgrade_to_head
 from tests.support.hostile_idp import HostileIdentityProvider
+from tests.support.smtp import SmtpSink
+
+pytest_plugins = ["tests.support.portal"]
 
 MEILI_TEST_KEY = "test-master-key-0123456789"
 
@@ -63,6 +66,21 @@ def hostile_idp() -> Iterator[HostileIdentityProvider]:
     provider.start()
     yield provider
     provider.stop()
+
+
+@pytest.fixture(scope="session")
+def smtp_server() -> Iterator[SmtpSink]:
+    sink = SmtpSink()
+    sink.start()
+    yield sink
+    sink.stop()
+
+
+@pytest.fixture
+def mailbox(smtp_server: SmtpSink) -> SmtpSink:
+    """The session's SMTP server, emptied for this test."""
+    smtp_server.clear()
+    return smtp_server
 
 
 @pytest.fixture(scope="session")
@@ -111,6 +129,7 @@ def settings(
     oidc_primary: RunningService,
     oidc_secondary: RunningService,
     hostile_idp: HostileIdentityProvider,
+    smtp_server: SmtpSink,
 ) -> Settings:
     return Settings(
         env="test",
@@ -122,6 +141,8 @@ def settings(
         meili_master_key=SecretStr(MEILI_TEST_KEY),
         meili_index_prefix=f"test{uuid.uuid4().hex[:6]}",
         oidc_providers=provider_configs(oidc_primary, oidc_secondary, hostile_idp),
+        smtp_port=smtp_server.port,
+        mail_from="Partnership portal <portal@testserver>",
         _env_file=None,  # type: ignore[call-arg]
     )
 

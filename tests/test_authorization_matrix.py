@@ -1,4 +1,5 @@
-"""The authorization matrix: object kind x where it lives x viewer x channel.
+"""The authorization matrix: object kind x where it lives x viewer x channel (page, list,
+API, file download, calendar feed, notifications, e-mail digest, search).
 
 Every cell states allow or deny; a deny must not leak the object (no title, no body, no
 file, no joining link) and, where the viewer may not know the object exists, answers 404
@@ -21,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from app.db import LONDON, transaction, utcnow
 from app.devstack import RunningService
-from app.discussions.models import Category
+from app.discussions.models import Category, Post
 from app.discussions.schemas import ThreadCreate
 from app.discussions.seed import seed_discussions
 from app.discussions.service import start_thread
@@ -31,6 +32,9 @@ from app.events.schemas import EventData
 from app.groups.models import GroupMembership, GroupRole
 from app.groups.service import create_group
 from app.members.models import Member, MemberStatus
+from app.notifications.delivery import prepare_digest
+from app.notifications.kinds import NotificationKind
+from app.notifications.service import notify
 from app.outbox.service import drain_once
 from app.outbox.worker import registered_handlers
 from app.resources.models import ResourceFile
@@ -67,6 +71,7 @@ class World:
     places: dict[str, Place] = field(default_factory=dict)
     browsers: dict[str, TestClient] = field(default_factory=dict)
     feeds: dict[str, str] = field(default_factory=dict)
+    member_ids: dict[str, str] = field(default_factory=dict)
     member_name: str = "Mia Member"
 
 
@@ -179,6 +184,11 @@ def build_world(app: FastAPI, db: Session, provider_url: str) -> World:
             world.feeds[viewer] = (
                 "/calendar/" + events.new_feed_token(session, actor=actor) + ".ics"
             )
+        # everyone is told about everything; the channels must show only what they may see
+        for viewer in ("admin", "owner", "member", "other", "suspended"):
+            world.member_ids[viewer] = people[viewer].id
+            for place in world.places.values():
+                tell_about_everything(session, people[viewer].id, place)
     world.feeds["anonymous"] = "/calendar/not-a-real-token.ics"
     for viewer, member in people.items():
         browser = TestClient(app, base_url="http://testserver", follow_redirects=False)
@@ -204,6 +214,38 @@ def build_world(app: FastAPI, db: Session, provider_url: str) -> World:
     return world
 
 
+def tell_about_everything(session: Session, member_id: str, place: Place) -> None:
+    """Digest-bound notifications about the place's post, event and group."""
+    post_id = session.execute(
+        select(Post.id).where(Post.thread_id == place.thread_id, Post.number == 1)
+    ).scalar_one()
+    subjects = [
+        (NotificationKind.REPLY, "post", post_id),
+        (NotificationKind.BOOKING_CHANGED, "event", place.event_id),
+    ]
+    if place.group_id:
+        subjects.append((NotificationKind.GROUP_INVITATION, "group", place.group_id))
+    for kind, subject_type, subject_id in subjects:
+        notify(
+            session,
+            member_id=member_id,
+            kind=kind,
+            subject_type=subject_type,
+            subject_id=subject_id,
+            detail={"status": "booked"} if subject_type == "event" else {},
+        )
+
+
+def digest_text(app: FastAPI, member_id: str | None) -> str:
+    """The viewer's digest as it would be sent now, built and then rolled back."""
+    if member_id is None:
+        return ""
+    with app.state.session_factory() as session:
+        email = prepare_digest(session, app.state.settings, member_id)
+        session.rollback()
+    return "" if email is None else email.text + email.html
+
+
 def denied_status_ok(viewer: str, status: int, api: bool) -> bool:
     if viewer in ("anonymous", "suspended"):
         return status == (401 if api else 303)
@@ -221,7 +263,7 @@ class Cell:
     detail: str = ""
 
 
-def check_cells(world: World, viewer: str, place: Place) -> list[Cell]:
+def check_cells(app: FastAPI, world: World, viewer: str, place: Place) -> list[Cell]:
     browser = world.browsers[viewer]
     cells: list[Cell] = []
 
@@ -350,6 +392,16 @@ def check_cells(world: World, viewer: str, place: Place) -> list[Cell]:
     cell("joining link", "page", seen=place.joining_link in event_page.text, status=None)
     cell("joining link", "API", seen=place.joining_link in event_api.text, status=None)
     cell("joining link", "calendar feed", seen=place.joining_link in feed_text, status=None)
+    # notifications in the portal, and the e-mail digest built from them
+    told = browser.get("/api/v1/notifications")
+    told_text = told.text if told.status_code == 200 else ""
+    digest = digest_text(app, world.member_ids.get(viewer))
+    told_about = {"post": place.post_marker, "event": place.event_title}
+    if place.slug:
+        told_about["group"] = f"Matrix {place.name}"
+    for kind, marker in told_about.items():
+        cell(kind, "notifications", seen=marker in told_text, status=None)
+        cell(kind, "e-mail digest", seen=marker in digest, status=None)
     # search, against the real Meilisearch, after the worker has indexed everything
     searches = {
         "thread": (place.thread_title, place.thread_id),
@@ -379,7 +431,7 @@ def test_authorization_matrix(
     cells: list[Cell] = []
     for viewer in VIEWERS:
         for place in world.places.values():
-            cells.extend(check_cells(world, viewer, place))
+            cells.extend(check_cells(app, world, viewer, place))
     failures = [cell for cell in cells if not cell.ok]
     with capsys.disabled():
         print(f"\nauthorization matrix: {len(cells)} cells checked, {len(failures)} wrong")
@@ -388,7 +440,8 @@ def test_authorization_matrix(
         f"{'allow' if c.expected else 'deny'} ({c.detail})"
         for c in failures
     )
-    assert len(cells) == 612  # 6 viewers x (21 cells for all-members content + 3 x 27 per group)
+    # 6 viewers x (25 cells for all-members content + 3 x 33 per group)
+    assert len(cells) == 744
     kinds_checked = {cell.kind for cell in cells}
     assert kinds_checked == set(KINDS)
 

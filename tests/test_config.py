@@ -99,6 +99,8 @@ def test_production_refuses_development_conveniences(monkeypatch: pytest.MonkeyP
     assert "PORTAL_SECRET_KEY" in message
     assert "PORTAL_BASE_URL: cookies would travel over plain http" in message
     assert "PORTAL_MEILI_MASTER_KEY" in message
+    assert "PORTAL_SMTP_HOST: the development mail sink is in use" in message
+    assert "PORTAL_MAIL_FROM" in message
 
 
 def test_production_names_only_what_is_wrong(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -107,6 +109,12 @@ def test_production_names_only_what_is_wrong(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setenv("PORTAL_SECRET_KEY", "x" * 40)
     monkeypatch.setenv("PORTAL_MEILI_MASTER_KEY", "y" * 40)
     monkeypatch.setenv("PORTAL_BASE_URL", "http://portal.example.org")
+    monkeypatch.setenv("PORTAL_SMTP_HOST", "smtp.example.org")
+    monkeypatch.setenv("PORTAL_SMTP_PORT", "587")
+    monkeypatch.setenv("PORTAL_SMTP_SECURITY", "starttls")
+    monkeypatch.setenv("PORTAL_SMTP_USERNAME", "portal")
+    monkeypatch.setenv("PORTAL_SMTP_PASSWORD", "mail-secret")
+    monkeypatch.setenv("PORTAL_MAIL_FROM", "Partnership portal <portal@example.org>")
     with pytest.raises(ConfigError) as refusal:
         load_settings()
     assert "PORTAL_BASE_URL" in str(refusal.value)
@@ -115,3 +123,8 @@ def test_production_names_only_what_is_wrong(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setenv("PORTAL_BASE_URL", "https://portal.example.org")
     settings = load_settings()
     assert settings.uses_https and settings.env == "production"
+
+    monkeypatch.setenv("PORTAL_SMTP_SECURITY", "none")
+    with pytest.raises(ConfigError) as refusal:
+        load_settings()
+    assert "PORTAL_SMTP_SECURITY: the SMTP password would travel in clear" in str(refusal.value)

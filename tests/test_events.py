@@ -20,6 +20,7 @@ from app.errors import InvalidAction
 from app.events import service
 from app.events.models import Booking, BookingStatus, Event
 from app.members.models import Member
+from app.notifications.models import Notification
 from app.outbox.models import OutboxMessage
 from tests.support.database import apply_changes, count_rows, see_committed
 from tests.support.factories import identity_subject, make_member
@@ -94,7 +95,13 @@ def test_booking_waitlist_and_promotion(person: Person, db: Session) -> None:
     topics = [
         m.topic for m in db.execute(select(OutboxMessage).order_by(OutboxMessage.id)).scalars()
     ]
-    assert topics.count("events.promoted") == 1 and topics.count("events.reminder") == 3
+    assert topics.count("events.reminder") == 3
+    promoted = db.execute(
+        select(Notification).where(Notification.kind == "waitlist_promoted")
+    ).scalar_one()
+    assert promoted.member_id == cat_member.id and promoted.subject_id == event_id
+    assert promoted.email_state == "immediate"  # the urgent kinds go by e-mail at once
+    assert topics.count("notifications.email") == 1
     # the waitlisted member leaves; a booked member can always cancel, full or not
     assert api(cat, "DELETE", f"/api/v1/events/{event_id}/booking").json()["promoted"] is None
     assert api(ann, "DELETE", f"/api/v1/events/{event_id}/booking").status_code == 409
@@ -191,9 +198,14 @@ def test_changes_and_cancellation_tell_everyone_booked(person: Person, db: Sessi
     )
     api(organiser, "POST", f"/api/v1/events/{event_id}/cancel", {"reason": "Speaker unwell"})
     see_committed(db)
-    topics = [m.topic for m in db.execute(select(OutboxMessage)).scalars()]
-    assert topics.count("events.changed") == 2  # the time change only, one per booked member
-    assert topics.count("events.cancelled") == 2
+    kinds = [n.kind for n in db.execute(select(Notification)).scalars()]
+    assert kinds.count("event_changed") == 2  # the time change only, one per booked member
+    assert kinds.count("event_cancelled") == 2
+    assert kinds.count("booking_changed") == 2  # each booking confirmed to its member
+    reminders = [
+        m for m in db.execute(select(OutboxMessage)).scalars() if m.topic == "events.reminder"
+    ]
+    assert len(reminders) == 4  # one per booking, and again for the new start time
     assert db.get_one(Event, event_id).sequence == 3
 
 

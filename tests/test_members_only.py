@@ -20,6 +20,7 @@ PUBLIC_ROUTES = {
     "/auth/sign-out",
     "/auth/signed-out",
     "/calendar/{token}.ics",
+    "/unsubscribe/{token}",  # from e-mails: the signed token is the authority
 }
 
 

@@ -35,9 +35,12 @@ from app.discussions.models import (
 )
 from app.discussions.schemas import CategoryWrite, PostCreate, PostUpdate, ThreadCreate
 from app.errors import Forbidden, InvalidAction, InvalidInput, NotFound
-from app.members.models import Member
+from app.members.handles import new_mentions
+from app.members.models import Member, MemberStatus
 from app.members.reference_data import slugify
 from app.moderation import audit
+from app.notifications.kinds import NotificationKind
+from app.notifications.service import notify, notify_reaction
 from app.policy import (
     check_accept_answer_permission,
     check_delete_post_permission,
@@ -55,6 +58,7 @@ from app.policy import (
     visible_categories_filter,
 )
 from app.policy.discussions import may_moderate_discussions
+from app.policy.notifications import may_be_told_about_thread
 from app.search.sync import enqueue_sync
 from app.topics.models import Topic
 
@@ -588,6 +592,74 @@ def recent_activity(db: Session, *, viewer: Member, limit: int = 5) -> list[Thre
 # --- writing ---------------------------------------------------------------------------------
 
 
+def _mentioned_members(db: Session, body: str, previous: str | None = None) -> list[Member]:
+    """Members newly @mentioned in ``body``; an unknown handle stops the save."""
+    handles = new_mentions(body, previous)
+    if not handles:
+        return []
+    found = {
+        member.handle: member
+        for member in db.execute(select(Member).where(Member.handle.in_(handles))).scalars()
+    }
+    unknown = [handle for handle in handles if handle not in found]
+    if unknown:
+        names = ", ".join(f"@{handle}" for handle in unknown)
+        raise InvalidInput(
+            {
+                "body": f"No member is called {names}. Check the name in the member "
+                "directory, or remove the @ if you did not mean to mention anyone."
+            }
+        )
+    return [found[handle] for handle in handles]
+
+
+def _notify_about_post(
+    db: Session,
+    *,
+    actor: Member,
+    thread: Thread,
+    post: Post,
+    mentioned: list[Member],
+    tell_followers: bool,
+) -> None:
+    """Mentions first (a follower who is mentioned hears once, as a mention), then the
+    thread's followers. Only active members who may see the thread are told anything: a
+    mention of anyone else notifies no one."""
+    told = {actor.id}
+    for member in mentioned:
+        if member.id in told or member.status != MemberStatus.ACTIVE:
+            continue
+        if not may_be_told_about_thread(member, thread):
+            continue
+        notify(
+            db,
+            member_id=member.id,
+            kind=NotificationKind.MENTION,
+            subject_type="post",
+            subject_id=post.id,
+            actor_id=actor.id,
+        )
+        told.add(member.id)
+    if not tell_followers:
+        return
+    followers = db.execute(
+        select(Member)
+        .join(ThreadFollow, ThreadFollow.member_id == Member.id)
+        .where(ThreadFollow.thread_id == thread.id, Member.status == MemberStatus.ACTIVE)
+    ).scalars()
+    for follower in followers:
+        if follower.id in told or not may_be_told_about_thread(follower, thread):
+            continue
+        notify(
+            db,
+            member_id=follower.id,
+            kind=NotificationKind.REPLY,
+            subject_type="post",
+            subject_id=post.id,
+            actor_id=actor.id,
+        )
+
+
 def start_thread(db: Session, *, actor: Member, data: ThreadCreate) -> Thread:
     category = db.execute(
         select(Category).where(Category.id == data.category_id)
@@ -600,6 +672,7 @@ def start_thread(db: Session, *, actor: Member, data: ThreadCreate) -> Thread:
         raise InvalidInput({"category_id": "Choose a category for your thread."}) from None
     topics = _topics_for(db, data.topics)
     override = _guard(body=data.body, title=data.title, post_anyway=data.post_anyway)
+    mentioned = _mentioned_members(db, data.body)
     now = utcnow()
     thread = Thread(
         category_id=category.id,
@@ -615,20 +688,22 @@ def start_thread(db: Session, *, actor: Member, data: ThreadCreate) -> Thread:
     )
     db.add(thread)
     db.flush()
-    db.add(
-        Post(
-            thread_id=thread.id,
-            number=1,
-            author_id=actor.id,
-            body_markdown=data.body,
-            body_html=render_markdown(data.body),
-            created_at=now,
-            guard_override=override,
-        )
+    opening = Post(
+        thread_id=thread.id,
+        number=1,
+        author_id=actor.id,
+        body_markdown=data.body,
+        body_html=render_markdown(data.body),
+        created_at=now,
+        guard_override=override,
     )
+    db.add(opening)
     db.flush()
     _follow_thread(db, actor, thread.id)
     _mark_read(db, actor, thread.id, 1)
+    _notify_about_post(
+        db, actor=actor, thread=thread, post=opening, mentioned=mentioned, tell_followers=False
+    )
     enqueue_sync(db, kind="thread", id=thread.id)
     _record_override(db, actor=actor, thread=thread, override=override)
     return thread
@@ -638,6 +713,7 @@ def reply(db: Session, *, actor: Member, thread_id: str, data: PostCreate) -> Po
     thread = _load_thread(db, actor, thread_id, for_update=True)
     check_reply_permission(actor, thread)
     override = _guard(body=data.body, title=None, post_anyway=data.post_anyway)
+    mentioned = _mentioned_members(db, data.body)
     now = utcnow()
     number = thread.last_post_number + 1
     post = Post(
@@ -654,6 +730,9 @@ def reply(db: Session, *, actor: Member, thread_id: str, data: PostCreate) -> Po
     thread.reply_count += 1
     thread.last_post_at = now
     db.flush()
+    _notify_about_post(
+        db, actor=actor, thread=thread, post=post, mentioned=mentioned, tell_followers=True
+    )
     _follow_thread(db, actor, thread.id)
     _mark_read(db, actor, thread.id, number)
     enqueue_sync(db, kind="post", id=post.id)
@@ -674,6 +753,7 @@ def edit_post(db: Session, *, actor: Member, post_id: str, data: PostUpdate) -> 
         title=new_title if post.number == 1 else None,
         post_anyway=data.post_anyway,
     )
+    mentioned = _mentioned_members(db, data.body, previous=post.body_markdown)
     now = utcnow()
     db.add(
         PostRevision(
@@ -692,6 +772,9 @@ def edit_post(db: Session, *, actor: Member, post_id: str, data: PostUpdate) -> 
     post.guard_override = override
     thread.title = new_title
     db.flush()
+    _notify_about_post(
+        db, actor=actor, thread=thread, post=post, mentioned=mentioned, tell_followers=False
+    )
     if post.number == 1:
         enqueue_sync(db, kind="thread", id=thread.id)
     else:
@@ -971,6 +1054,14 @@ def react(db: Session, *, actor: Member, post_id: str, kind: str, on: bool = Tru
                 else "You have already thanked the author for this post."
             )
         db.add(Reaction(post_id=post.id, member_id=actor.id, kind=reaction_kind.value))
+        if post.author_id is not None:
+            notify_reaction(
+                db,
+                member_id=post.author_id,
+                actor_id=actor.id,
+                post_id=post.id,
+                reaction=reaction_kind.value,
+            )
     else:
         if existing is None:
             raise InvalidAction(f"You had not marked this post as {word}.")
@@ -999,6 +1090,16 @@ def accept_answer(db: Session, *, actor: Member, thread_id: str, post_id: str | 
         if thread.accepted_post_id == post.id:
             raise InvalidAction("This reply is already the accepted answer.")
         thread.accepted_post_id = post.id
+        if post.author_id is not None:
+            notify(
+                db,
+                member_id=post.author_id,
+                kind=NotificationKind.ANSWER_ACCEPTED,
+                subject_type="post",
+                subject_id=post.id,
+                actor_id=actor.id,
+                dedupe_key=f"accepted:{post.id}",
+            )
     db.flush()
     enqueue_sync(db, kind="thread", id=thread.id)
     if thread.author_id != actor.id:

@@ -23,6 +23,8 @@ from app.groups.service import check_post_to_group
 from app.members.models import Member, MemberStatus, Organisation
 from app.moderation import audit
 from app.moderation.audit import csv_safe
+from app.notifications.kinds import NotificationKind
+from app.notifications.service import notify
 from app.outbox.service import enqueue
 from app.policy import (
     check_manage_event_permission,
@@ -36,9 +38,6 @@ from app.search.sync import enqueue_sync
 from app.security.sessions import hash_token
 
 REMINDER_TOPIC = "events.reminder"
-CHANGED_TOPIC = "events.changed"
-CANCELLED_TOPIC = "events.cancelled"
-PROMOTED_TOPIC = "events.promoted"
 ACTIVE = (BookingStatus.BOOKED, BookingStatus.WAITLISTED)
 
 
@@ -105,7 +104,8 @@ def _booked_count(db: Session, event_id: str) -> int:
 
 
 def _queue_reminder(db: Session, event: Event, member_id: str, reminder_hours: int) -> None:
-    """The notifications issue delivers it, after checking the booking still stands."""
+    """The worker delivers it when due, after checking the booking and the time still stand
+    (app/notifications/delivery.py)."""
     at = event.starts_at - timedelta(hours=reminder_hours)
     enqueue(
         db,
@@ -128,8 +128,12 @@ def _promote(db: Session, event: Event, *, reminder_hours: int) -> list[str]:
         if free is not None and free <= 0:
             break
         booking.status, booking.booked_at = BookingStatus.BOOKED, utcnow()
-        enqueue(
-            db, topic=PROMOTED_TOPIC, payload={"event_id": event.id, "member_id": booking.member_id}
+        notify(
+            db,
+            member_id=booking.member_id,
+            kind=NotificationKind.WAITLIST_PROMOTED,
+            subject_type="event",
+            subject_id=event.id,
         )
         _queue_reminder(db, event, booking.member_id, reminder_hours)
         promoted.append(booking.member_id)
@@ -139,12 +143,40 @@ def _promote(db: Session, event: Event, *, reminder_hours: int) -> list[str]:
     return promoted
 
 
-def _notify_everyone_booked(db: Session, event: Event, topic: str, details: dict[str, str]) -> None:
-    member_ids = db.execute(
-        select(Booking.member_id).where(Booking.event_id == event.id, Booking.status.in_(ACTIVE))
-    ).scalars()
-    for member_id in member_ids:
-        enqueue(db, topic=topic, payload={"event_id": event.id, "member_id": member_id, **details})
+def _booked_member_ids(db: Session, event: Event, statuses: tuple[BookingStatus, ...]) -> list[str]:
+    return list(
+        db.execute(
+            select(Booking.member_id).where(
+                Booking.event_id == event.id, Booking.status.in_(statuses)
+            )
+        ).scalars()
+    )
+
+
+def _notify_everyone_booked(
+    db: Session, event: Event, kind: NotificationKind, detail: dict[str, str]
+) -> None:
+    """Everyone booked or waiting is told, whoever made the change."""
+    for member_id in _booked_member_ids(db, event, ACTIVE):
+        notify(
+            db,
+            member_id=member_id,
+            kind=kind,
+            subject_type="event",
+            subject_id=event.id,
+            detail=detail,
+        )
+
+
+def _tell_booker(db: Session, event: Event, member_id: str, status: BookingStatus) -> None:
+    notify(
+        db,
+        member_id=member_id,
+        kind=NotificationKind.BOOKING_CHANGED,
+        subject_type="event",
+        subject_id=event.id,
+        detail={"status": status.value},
+    )
 
 
 def update_event(
@@ -166,7 +198,12 @@ def update_event(
     event.sequence += 1
     event.updated_at = utcnow()
     if before != (event.starts_at, event.ends_at, event.online, event.venue, event.address):
-        _notify_everyone_booked(db, event, CHANGED_TOPIC, {"change": "time or place"})
+        _notify_everyone_booked(
+            db, event, NotificationKind.EVENT_CHANGED, {"change": "time or place"}
+        )
+    if before[0] != event.starts_at:
+        for member_id in _booked_member_ids(db, event, (BookingStatus.BOOKED,)):
+            _queue_reminder(db, event, member_id, reminder_hours)
     _promote(db, event, reminder_hours=reminder_hours)
     db.flush()
     enqueue_sync(db, kind="event", id=event.id)
@@ -184,7 +221,7 @@ def cancel_event(db: Session, *, actor: Member, event_id: str, reason: str) -> E
     event.status, event.cancel_reason = EventStatus.CANCELLED, cleaned[:1000]
     event.sequence += 1
     event.updated_at = utcnow()
-    _notify_everyone_booked(db, event, CANCELLED_TOPIC, {"reason": cleaned[:1000]})
+    _notify_everyone_booked(db, event, NotificationKind.EVENT_CANCELLED, {"reason": cleaned[:1000]})
     enqueue_sync(db, kind="event", id=event.id)
     audit.record(
         db,
@@ -272,6 +309,7 @@ def book(db: Session, *, actor: Member, event_id: str, reminder_hours: int) -> B
     db.flush()
     if status == BookingStatus.BOOKED:
         _queue_reminder(db, event, actor.id, reminder_hours)
+    _tell_booker(db, event, actor.id, status)
     return booking
 
 
@@ -296,6 +334,7 @@ def cancel_booking(
     was_booked = booking.status == BookingStatus.BOOKED
     booking.status, booking.cancelled_at = BookingStatus.CANCELLED, utcnow()
     db.flush()
+    _tell_booker(db, event, actor.id, BookingStatus.CANCELLED)
     promoted = []
     if was_booked and event.status == EventStatus.SCHEDULED and event.starts_at > utcnow():
         promoted = _promote(db, event, reminder_hours=reminder_hours)

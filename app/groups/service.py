@@ -25,6 +25,8 @@ from app.groups.models import (
 )
 from app.members.models import Member, MemberStatus
 from app.members.reference_data import slugify
+from app.notifications.kinds import NotificationKind
+from app.notifications.service import notify
 from app.policy import (
     check_change_group_roles_permission,
     check_manage_group_permission,
@@ -320,6 +322,18 @@ def decide_request(
             GroupMembership(group_id=group.id, member_id=request.member_id, role=GroupRole.MEMBER)
         )
     db.flush()
+    detail = {"decision": "approved" if approve else "refused"}
+    if request.decision_message:
+        detail["message"] = request.decision_message
+    notify(
+        db,
+        member_id=request.member_id,
+        kind=NotificationKind.GROUP_DECISION,
+        subject_type="group",
+        subject_id=group.id,
+        actor_id=actor.id,
+        detail=detail,
+    )
     return request
 
 
@@ -345,6 +359,14 @@ def invite(db: Session, *, actor: Member, slug: str, member_id: str) -> JoinRequ
         group_id=group.id, member_id=invitee.id, is_invitation=True, invited_by_id=actor.id
     )
     db.add(invitation)
+    notify(
+        db,
+        member_id=invitee.id,
+        kind=NotificationKind.GROUP_INVITATION,
+        subject_type="group",
+        subject_id=group.id,
+        actor_id=actor.id,
+    )
     db.flush()
     return invitation
 

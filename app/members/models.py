@@ -6,10 +6,22 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Enum, ForeignKey, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Connection,
+    Enum,
+    ForeignKey,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    select,
+)
+from sqlalchemy.orm import Mapped, Mapper, Session, mapped_column, object_session, relationship
 
 from app.db import Base, UTCDateTime, new_id, utcnow
+from app.members.handles import choose_handle, handle_base
 from app.topics.models import Topic, member_topic
 
 
@@ -84,6 +96,8 @@ class Member(Base):
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     display_name: Mapped[str] = mapped_column(String(120))
+    handle: Mapped[str | None] = mapped_column(String(40), unique=True)
+    """For @mentions; set when the member is created (see _assign_handle)."""
     email: Mapped[str | None] = mapped_column(String(320), index=True)
     email_verified: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[MemberStatus] = mapped_column(
@@ -125,6 +139,33 @@ class Member(Base):
         if stored in {visibility.value for visibility in Visibility}:
             return Visibility(stored)
         return DEFAULT_VISIBILITY[field]
+
+
+_PENDING_HANDLES = "pending_member_handles"
+
+
+@event.listens_for(Member, "before_insert")
+def _assign_handle(_mapper: Mapper[Member], connection: Connection, member: Member) -> None:
+    """Every way a member is created (sign-in, admin grant, seeds, tests) gets a handle.
+    Handles given out earlier in the same flush are remembered, so two members of the
+    same name created together get two handles."""
+    if member.handle is not None:
+        return
+    base = handle_base(member.display_name)
+    taken = set(
+        connection.execute(select(Member.handle).where(Member.handle.like(f"{base}%"))).scalars()
+    )
+    session = object_session(member)
+    pending: set[str] = session.info.setdefault(_PENDING_HANDLES, set()) if session else set()
+    member.handle = choose_handle(
+        member.display_name, lambda candidate: candidate in taken or candidate in pending
+    )
+    pending.add(member.handle)
+
+
+@event.listens_for(Session, "after_flush")
+def _forget_pending_handles(session: Session, _context: object) -> None:
+    session.info.pop(_PENDING_HANDLES, None)
 
 
 class MemberIdentity(Base):

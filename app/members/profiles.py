@@ -32,6 +32,7 @@ def profile_for(viewer: Member, member: Member) -> ProfileOut:
     return ProfileOut(
         id=member.id,
         display_name=member.display_name,
+        handle=member.handle,
         role=member.role,
         organisation=member.organisation.name if member.organisation else None,
         is_champion=member.is_champion,

@@ -70,6 +70,7 @@ class ProfileOut(BaseModel):
 
     id: str
     display_name: str
+    handle: str | None = Field(default=None, description="Mention them in posts as @handle.")
     role: MemberRole
     organisation: str | None
     is_champion: bool

@@ -24,6 +24,8 @@ from app.members.models import (
 )
 from app.moderation import audit
 from app.moderation.models import AuditEntry
+from app.notifications.kinds import NotificationKind
+from app.notifications.service import notify
 from app.policy import check_moderate_member_permission, check_use_admin_area_permission
 from app.search.sync import enqueue_sync
 from app.security.sessions import revoke_member_sessions
@@ -337,6 +339,24 @@ def _record_change(
 STATUS_FIELDS = ("status", "status_reason", "suspended_until")
 
 
+def _tell_member(db: Session, subject: Member, decision: str, *, reason: str | None = None) -> None:
+    """The member hears the decision (by e-mail at once, by default), with the reason
+    they would see on the sign-in page."""
+    detail: dict[str, Any] = {"decision": decision}
+    if reason:
+        detail["reason"] = reason
+    if subject.suspended_until is not None and decision == "suspended":
+        detail["until"] = _london_date(subject.suspended_until)
+    notify(
+        db,
+        member_id=subject.id,
+        kind=NotificationKind.MEMBERSHIP_DECISION,
+        subject_type="member",
+        subject_id=subject.id,
+        detail=detail,
+    )
+
+
 def approve(db: Session, *, actor: Member, member_id: str, reason: str | None = None) -> Member:
     subject = _load_subject(db, member_id)
     check_moderate_member_permission(actor, subject, "approve")
@@ -349,6 +369,7 @@ def approve(db: Session, *, actor: Member, member_id: str, reason: str | None = 
         None,
         None,
     )
+    _tell_member(db, subject, "approved")
     return _record_change(
         db, actor=actor, subject=subject, action="approved", before=before, reason=reason
     )
@@ -363,6 +384,7 @@ def reject(db: Session, *, actor: Member, member_id: str, reason: str | None) ->
 
     before = _snapshot(subject, *STATUS_FIELDS)
     subject.status, subject.status_reason = MemberStatus.REJECTED, cleaned
+    _tell_member(db, subject, "rejected", reason=cleaned)
     return _record_change(
         db, actor=actor, subject=subject, action="rejected", before=before, reason=cleaned
     )
@@ -393,6 +415,7 @@ def suspend(
         until,
     )
     _revoke_access(db, subject)
+    _tell_member(db, subject, "suspended", reason=cleaned)
     return _record_change(
         db, actor=actor, subject=subject, action="suspended", before=before, reason=cleaned
     )
@@ -413,6 +436,7 @@ def reinstate(db: Session, *, actor: Member, member_id: str, reason: str | None 
         None,
         None,
     )
+    _tell_member(db, subject, "reinstated")
     return _record_change(
         db, actor=actor, subject=subject, action="reinstated", before=before, reason=reason
     )

@@ -22,8 +22,15 @@ logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
 BASE_BACKOFF = timedelta(seconds=5)
+MAX_WAIT_BACKOFF = timedelta(minutes=10)
 LEASE = timedelta(minutes=5)
 Handler = Callable[[list[dict[str, Any]]], None]
+
+
+class RetryLater(Exception):
+    """Raised by a handler whose side effect cannot happen yet because a server it needs is
+    down (SMTP): the rows wait, retried at most every MAX_WAIT_BACKOFF, and never count
+    towards MAX_ATTEMPTS, so an outage delays them but never loses them."""
 
 
 def enqueue(
@@ -77,10 +84,15 @@ def drain_once(
         return 0
 
     outcomes: dict[int, str | None] = {}
+    waiting: set[int] = set()
     for topic, batch in claimed.items():
         try:
             handlers[topic]([payload for _id, payload in batch])
             error = None
+        except RetryLater as pause:
+            logger.warning("outbox topic %s waits: %s", topic, pause)
+            error = f"waiting: {pause}"[:2000]
+            waiting.update(message_id for message_id, _payload in batch)
         except Exception as failure:
             logger.warning("outbox topic %s failed: %s", topic, failure)
             error = f"{type(failure).__name__}: {failure}"[:2000]
@@ -95,6 +107,9 @@ def drain_once(
             error = outcomes[message.id]
             if error is None:
                 message.processed_at = now
+            elif message.id in waiting:
+                message.last_error = error
+                message.available_at = now + min(backoff_for(message.attempts), MAX_WAIT_BACKOFF)
             else:
                 message.last_error = error
                 if message.attempts >= MAX_ATTEMPTS:

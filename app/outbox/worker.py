@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.config import Settings
 from app.db import transaction
+from app.notifications.delivery import notification_handlers, queue_due_digests
 from app.outbox.service import Handler, drain_once
 from app.resources.extraction import extract_text
 from app.resources.service import EXTRACT_TOPIC, pending_extractions, record_extraction
@@ -23,7 +24,7 @@ logger = logging.getLogger(__name__)
 
 
 def registered_handlers(factory: sessionmaker[Session], settings: Settings) -> dict[str, Handler]:
-    """Topic handlers of every domain. Search indexing and e-mail add theirs in their issues."""
+    """Topic handlers of every domain: text extraction, search indexing, notifications."""
     storage = LocalFileStorage(settings.resolved_files_dir)
 
     def extract(payloads: list[dict[str, Any]]) -> None:
@@ -40,7 +41,11 @@ def registered_handlers(factory: sessionmaker[Session], settings: Settings) -> d
                     db, version_id=job.version_id, text=result.text, error=result.error
                 )
 
-    return {EXTRACT_TOPIC: extract, **sync_handlers(factory, SearchEngine.from_settings(settings))}
+    return {
+        EXTRACT_TOPIC: extract,
+        **sync_handlers(factory, SearchEngine.from_settings(settings)),
+        **notification_handlers(factory, settings),
+    }
 
 
 def run_worker(
@@ -61,6 +66,7 @@ def run_worker(
     handlers = registered_handlers(factory, settings)
     logger.info("worker started; topics: %s", ", ".join(sorted(handlers)) or "none yet")
     while not stopping:
+        queue_due_digests(factory)
         handled = drain_once(factory, handlers)
         if once:
             return

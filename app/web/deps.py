@@ -16,6 +16,7 @@ from app.config import Settings
 from app.db import transaction
 from app.members.models import Member
 from app.members.tokens import member_for_bearer
+from app.notifications.service import unread_count
 from app.policy import check_admin_only_permission, check_use_admin_area_permission
 from app.policy.content import load_visible_groups
 from app.security.sessions import resolve_session, session_cookie_name
@@ -31,7 +32,7 @@ class NotSignedIn(Exception):
 
 
 PUBLIC_PATHS = frozenset({"/healthz", "/readyz"})
-PUBLIC_PATH_PREFIXES = ("/auth/", "/static/", "/calendar/")
+PUBLIC_PATH_PREFIXES = ("/auth/", "/static/", "/calendar/", "/unsubscribe/")
 
 
 def get_db(request: Request) -> Iterator[Session]:
@@ -67,6 +68,7 @@ def authenticate(request: Request, settings: SettingsDep) -> None:
     transaction (and SQLite's write lock) is not held while a route awaits the network."""
     request.state.member = None
     request.state.web_session = None
+    request.state.unread_notifications = 0
     authorization = request.headers.get("authorization", "")
     bearer = is_api_path(request.url.path) and authorization[:7].lower() == "bearer "
     token = request.cookies.get(session_cookie_name(settings))
@@ -87,6 +89,7 @@ def authenticate(request: Request, settings: SettingsDep) -> None:
         active = resolve_session(db, token, settings=settings) if token else None
         if active is not None:
             load_visible_groups(db, active.member)
+            request.state.unread_notifications = unread_count(db, active.member.id)
     if active is not None:
         request.state.member = active.member
         request.state.web_session = active.session

@@ -56,6 +56,7 @@ def render(
         template,
         {
             "member": member,
+            "unread_notifications": getattr(request.state, "unread_notifications", 0),
             "nav": [
                 item
                 for item in nav

@@ -17,11 +17,16 @@ from sqlalchemy import select
 
 from app.db import LONDON, transaction, utcnow
 from app.devstack import RunningService
+from app.discussions import service as discussion_service
+from app.discussions.models import Category
+from app.discussions.schemas import PostCreate, ThreadCreate
+from app.discussions.seed import seed_discussions
 from app.events import service as event_service
 from app.events.schemas import EventData
 from app.groups.models import JoinRequest
 from app.groups.service import create_group
 from app.members.models import Member, MemberStatus
+from app.notifications.mail import unsubscribe_token
 from app.resources.models import ResourceFile
 from app.resources.schemas import ResourceData
 from app.resources.service import Upload, add_files, create_resource
@@ -566,3 +571,73 @@ def test_moderation_pages_have_no_axe_violations(
         response = page.goto(path)
         assert response is not None and response.status == 200, path
         assert_no_axe_violations(page)
+
+
+def test_notification_pages_have_no_axe_violations(
+    page: Page, live_portal: str, oidc_primary: RunningService, live_app: FastAPI
+) -> None:
+    """The list with unread and read notifications, the header count, the e-mail settings
+    (as shown and with an error), and the unsubscribe pages an e-mail opens: the question,
+    the confirmation and the refusal of a changed link, signed out."""
+    sign_in_as(page, portal_url=live_portal, provider_url=oidc_primary.url)
+    member_id = own_member_id(page)
+    with transaction(live_app.state.session_factory) as db:
+        author = Member(display_name="Rae Replier", email="rae@leeds.gov.uk")
+        db.add(author)
+        db.flush()
+        seed_discussions(db)
+        db.flush()
+        category_id = (
+            db.execute(
+                select(Category.id).where(Category.group_id.is_(None)).order_by(Category.position)
+            )
+            .scalars()
+            .first()
+        )
+        assert category_id is not None
+        thread_id = discussion_service.start_thread(
+            db,
+            actor=db.get_one(Member, member_id),
+            data=ThreadCreate(category_id=category_id, title="Planning transitions", body="How?"),
+        ).id
+        for body in ("Start at fourteen.", "Involve the personal adviser."):
+            discussion_service.reply(
+                db, actor=author, thread_id=thread_id, data=PostCreate(body=body)
+            )
+
+    page.goto("/")
+    expect(page.locator(".portal-header__notifications")).to_contain_text("2")
+    page.locator(".portal-header__notifications").click()
+    expect(page.get_by_role("heading", name="Notifications")).to_be_visible()
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Mark as read").first.click()
+    expect(page.get_by_text("Marked as read.")).to_be_visible()
+    assert_no_axe_violations(page)
+
+    page.goto("/notifications/settings")
+    assert_no_axe_violations(page)
+    page.get_by_label("Replies in threads I follow: At once").check()
+    page.get_by_role("button", name="Save e-mail settings").click()
+    expect(page.get_by_text("Your e-mail settings are saved.")).to_be_visible()
+    expect(page.get_by_label("Replies in threads I follow: At once")).to_be_checked()
+    # a value the form does not offer, as a tampered request would send
+    page.eval_on_selector(
+        "#reply-off", "radio => { radio.value = 'loudly'; radio.checked = true; }"
+    )
+    with page.expect_response("**/notifications/settings") as posted:
+        page.get_by_role("button", name="Save e-mail settings").click()
+    assert posted.value.status == 422
+    expect(page.get_by_role("alert")).to_contain_text("Choose how to hear about replies")
+    assert_no_axe_violations(page)
+
+    token = unsubscribe_token(live_app.state.settings, member_id=member_id, kind="reply")
+    page.context.clear_cookies()
+    page.goto(f"/unsubscribe/{token}")
+    expect(page.get_by_role("heading", name="Stop e-mails about replies")).to_be_visible()
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Stop these e-mails").click()
+    expect(page.get_by_role("heading", name="E-mails stopped")).to_be_visible()
+    assert_no_axe_violations(page)
+    response = page.goto(f"/unsubscribe/{token}x")
+    assert response is not None and response.status == 400
+    assert_no_axe_violations(page)

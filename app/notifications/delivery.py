@@ -1,0 +1,328 @@
+"""The worker's side of notifications: immediate e-mails, digests, and event reminders.
+
+Each e-mail is prepared in one short transaction (re-checking that the member may still
+be told, and still wants it), handed to SMTP with no transaction open, and recorded as
+sent in a second transaction. Only after that record does the notification count as
+e-mailed, so an SMTP outage delays mail (the outbox retries, see RetryLater) and a
+redelivered outbox row finds it already sent. The one window left is a crash between the
+SMTP server accepting a message and the record being written; the stable Message-ID lets
+mail systems drop that duplicate (docs/notifications.md).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.config import Settings
+from app.db import transaction, utcnow
+from app.events.models import Booking, BookingStatus, Event, EventStatus
+from app.events.service import REMINDER_TOPIC
+from app.members.models import Member
+from app.notifications.kinds import (
+    DIGEST_UNSUBSCRIBE_KIND,
+    KINDS,
+    Delivery,
+    DigestFrequency,
+    NotificationKind,
+)
+from app.notifications.mail import (
+    MailRejected,
+    MailServerUnavailable,
+    OutgoingEmail,
+    SmtpMailer,
+    message_id,
+    render_email,
+    smtp_mailer,
+    unsubscribe_url,
+)
+from app.notifications.models import DigestSchedule, EmailState, Notification, SentEmail
+from app.notifications.rendering import NotificationItem, describe
+from app.notifications.service import (
+    DIGEST_TOPIC,
+    EMAIL_TOPIC,
+    delivery_for,
+    notify,
+    schedule_digest,
+)
+from app.outbox.service import Handler, RetryLater, enqueue
+from app.policy.notifications import may_be_told_about_event
+
+logger = logging.getLogger(__name__)
+
+REMINDER_EARLY_SLACK = timedelta(minutes=5)
+
+
+def _footer_context(settings: Settings, member: Member, kind: str) -> dict[str, Any]:
+    return {
+        "base_url": settings.base_url,
+        "settings_url": f"{settings.base_url}/notifications/settings",
+        "unsubscribe_url": unsubscribe_url(settings, member_id=member.id, kind=kind),
+        "member": member,
+    }
+
+
+def _absolute(settings: Settings, item: NotificationItem) -> str:
+    return settings.base_url + item.url
+
+
+# --- immediate e-mail ---------------------------------------------------------------------
+
+
+def prepare_immediate(
+    db: Session, settings: Settings, notification_id: int
+) -> OutgoingEmail | None:
+    """The e-mail for one notification, or None (marking why) if it must not go."""
+    notification = db.get(Notification, notification_id)
+    if notification is None or notification.email_state != EmailState.IMMEDIATE:
+        return None
+    member = db.get(Member, notification.member_id)
+    kind = NotificationKind(notification.kind)
+    if member is None or not member.email:
+        notification.email_state = EmailState.DROPPED
+        return None
+    current = delivery_for(db, member.id, kind)
+    if current == Delivery.OFF:
+        notification.email_state = EmailState.DROPPED
+        return None
+    if current == Delivery.DIGEST:
+        notification.email_state = EmailState.DIGEST
+        schedule_digest(db, member.id)
+        return None
+    (item,) = describe(db, member, [notification])
+    if item is None:
+        notification.email_state = EmailState.DROPPED
+        return None
+    context = {
+        **_footer_context(settings, member, kind.value),
+        "item": item,
+        "url": _absolute(settings, item),
+        "why": KINDS[kind].label,
+    }
+    text, html = render_email("notification", context)
+    return OutgoingEmail(
+        to=member.email,
+        subject=item.text if len(item.text) <= 150 else item.text[:149] + "…",
+        text=text,
+        html=html,
+        message_id=message_id(settings, f"notification-{notification.id}"),
+        unsubscribe_url=context["unsubscribe_url"],
+        member_id=member.id,
+        kind=kind.value,
+        notification_ids=[notification.id],
+    )
+
+
+def record_sent(db: Session, email: OutgoingEmail) -> None:
+    now = utcnow()
+    for notification in db.execute(
+        select(Notification).where(Notification.id.in_(email.notification_ids))
+    ).scalars():
+        notification.email_state, notification.emailed_at = EmailState.SENT, now
+    db.add(
+        SentEmail(
+            member_id=email.member_id,
+            message_id=email.message_id,
+            kind=email.kind,
+            subject=email.subject,
+            notification_ids=email.notification_ids,
+            sent_at=now,
+        )
+    )
+    if email.kind == DIGEST_UNSUBSCRIBE_KIND:
+        schedule = db.get(DigestSchedule, email.member_id)
+        if schedule is not None:
+            schedule.last_sent_at = now
+
+
+def _deliver(factory: sessionmaker[Session], mailer: SmtpMailer, email: OutgoingEmail) -> None:
+    try:
+        mailer.send(email)
+    except MailServerUnavailable as failure:
+        raise RetryLater(str(failure)) from failure
+    except MailRejected as refusal:
+        logger.warning("mail to member %s refused for good: %s", email.member_id, refusal)
+        with transaction(factory) as db:
+            for notification in db.execute(
+                select(Notification).where(Notification.id.in_(email.notification_ids))
+            ).scalars():
+                notification.email_state = EmailState.DROPPED
+        return
+    try:
+        with transaction(factory) as db:
+            record_sent(db, email)
+    except IntegrityError:
+        logger.warning("mail %s was already recorded as sent", email.message_id)
+
+
+def send_immediate(
+    factory: sessionmaker[Session], settings: Settings, notification_ids: list[int]
+) -> None:
+    with smtp_mailer(settings) as mailer:
+        for notification_id in dict.fromkeys(notification_ids):
+            with transaction(factory) as db:
+                email = prepare_immediate(db, settings, notification_id)
+            if email is not None:
+                _deliver(factory, mailer, email)
+
+
+# --- digests ------------------------------------------------------------------------------
+
+
+def queue_due_digests(factory: sessionmaker[Session], *, now: datetime | None = None) -> int:
+    """Queue a digest job for every member whose digest time has come. Run by the worker on
+    every pass; the schedule row moves on in the same transaction, so each is queued once."""
+    now = now or utcnow()
+    with transaction(factory) as db:
+        due = list(
+            db.execute(
+                select(DigestSchedule).where(DigestSchedule.next_due_at <= now).limit(500)
+            ).scalars()
+        )
+        for schedule in due:
+            enqueue(
+                db,
+                topic=DIGEST_TOPIC,
+                payload={"member_id": schedule.member_id, "until": now.isoformat()},
+            )
+            schedule.next_due_at = None
+    return len(due)
+
+
+def prepare_digest(
+    db: Session, settings: Settings, member_id: str, *, until: datetime | None = None
+) -> OutgoingEmail | None:
+    """The member's digest of everything waiting for it, built now: access is checked
+    item by item as it is built, and what the member may no longer see is dropped."""
+    member = db.get(Member, member_id)
+    query = select(Notification).where(
+        Notification.member_id == member_id, Notification.email_state == EmailState.DIGEST
+    )
+    if until is not None:
+        query = query.where(Notification.created_at <= until)
+    waiting = list(db.execute(query.order_by(Notification.id)).scalars())
+    if not waiting:
+        return None
+    schedule = db.get(DigestSchedule, member_id)
+    frequency = DigestFrequency(schedule.frequency) if schedule else DigestFrequency.DAILY
+    items: list[NotificationItem] = []
+    kept: list[int] = []
+    described = describe(db, member, waiting) if member is not None else [None] * len(waiting)
+    for notification, item in zip(waiting, described, strict=True):
+        wanted = (
+            member is not None
+            and delivery_for(db, member_id, NotificationKind(notification.kind)) == Delivery.DIGEST
+        )
+        if item is None or not wanted or frequency == DigestFrequency.OFF:
+            notification.email_state = EmailState.DROPPED
+            continue
+        items.append(item)
+        kept.append(notification.id)
+    if member is None or not member.email or not items:
+        for notification in waiting:
+            notification.email_state = EmailState.DROPPED
+        return None
+    sections: dict[NotificationKind, list[NotificationItem]] = {}
+    for item in items:
+        sections.setdefault(item.kind, []).append(item)
+    context = {
+        **_footer_context(settings, member, DIGEST_UNSUBSCRIBE_KIND),
+        "why": "the digest",
+        "frequency": frequency.value,
+        "count": len(items),
+        "sections": [
+            {
+                "label": KINDS[kind].label,
+                "items": [(item, _absolute(settings, item)) for item in kind_items],
+                "unsubscribe_url": unsubscribe_url(settings, member_id=member.id, kind=kind.value),
+            }
+            for kind, kind_items in sections.items()
+        ],
+    }
+    text, html = render_email("digest", context)
+    period = "daily" if frequency == DigestFrequency.DAILY else "weekly"
+    plural = "update" if len(items) == 1 else "updates"
+    return OutgoingEmail(
+        to=member.email,
+        subject=f"Your {period} digest from the partnership portal: {len(items)} {plural}",
+        text=text,
+        html=html,
+        message_id=message_id(settings, f"digest-{member.id}-{kept[-1]}"),
+        unsubscribe_url=context["unsubscribe_url"],
+        member_id=member.id,
+        kind=DIGEST_UNSUBSCRIBE_KIND,
+        notification_ids=kept,
+    )
+
+
+def send_digests(
+    factory: sessionmaker[Session], settings: Settings, payloads: list[dict[str, Any]]
+) -> None:
+    """One digest per member however many jobs were queued, covering what had arrived by
+    the latest job's time."""
+    until: dict[str, datetime] = {}
+    for payload in payloads:
+        member_id, at = str(payload["member_id"]), datetime.fromisoformat(payload["until"])
+        until[member_id] = max(at, until.get(member_id, at))
+    with smtp_mailer(settings) as mailer:
+        for member_id, cutoff in until.items():
+            with transaction(factory) as db:
+                email = prepare_digest(db, settings, member_id, until=cutoff)
+            if email is not None:
+                _deliver(factory, mailer, email)
+
+
+# --- event reminders ----------------------------------------------------------------------
+
+
+def deliver_reminders(
+    factory: sessionmaker[Session], settings: Settings, payloads: list[dict[str, Any]]
+) -> None:
+    """A reminder queued at booking time is told only if, now, the booking stands, the
+    event is still on at the time the reminder was meant for, and the member may see it.
+    One reminder per member, event and start time, however often it was queued."""
+    now = utcnow()
+    window = timedelta(hours=settings.event_reminder_hours) + REMINDER_EARLY_SLACK
+    with transaction(factory) as db:
+        for payload in payloads:
+            event = db.get(Event, payload["event_id"])
+            member = db.get(Member, payload["member_id"])
+            if event is None or member is None:
+                continue
+            booking = db.execute(
+                select(Booking).where(Booking.event_id == event.id, Booking.member_id == member.id)
+            ).scalar_one_or_none()
+            if (
+                booking is None
+                or booking.status != BookingStatus.BOOKED
+                or event.status != EventStatus.SCHEDULED
+                or not (now < event.starts_at <= now + window)
+                or not may_be_told_about_event(member, event)
+            ):
+                continue
+            notify(
+                db,
+                member_id=member.id,
+                kind=NotificationKind.EVENT_REMINDER,
+                subject_type="event",
+                subject_id=event.id,
+                dedupe_key=f"reminder:{event.id}:{event.starts_at.isoformat()}",
+            )
+
+
+def notification_handlers(factory: sessionmaker[Session], settings: Settings) -> dict[str, Handler]:
+    def email(payloads: list[dict[str, Any]]) -> None:
+        send_immediate(factory, settings, [int(p["notification_id"]) for p in payloads])
+
+    def digest(payloads: list[dict[str, Any]]) -> None:
+        send_digests(factory, settings, payloads)
+
+    def reminder(payloads: list[dict[str, Any]]) -> None:
+        deliver_reminders(factory, settings, payloads)
+
+    return {EMAIL_TOPIC: email, DIGEST_TOPIC: digest, REMINDER_TOPIC: reminder}

@@ -1,0 +1,191 @@
+"""E-mail: building messages (plain text and HTML), unsubscribe links, and SMTP.
+
+Every message carries a one-click unsubscribe link for its own member and kind, as a link
+in the footer and as List-Unsubscribe / List-Unsubscribe-Post headers (RFC 8058). The
+link is signed with the portal's secret; it needs no sign-in and changes nothing else.
+"""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import formatdate
+from typing import Any
+
+from itsdangerous import BadSignature, URLSafeSerializer
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from app.config import PROJECT_ROOT, Settings
+from app.notifications.kinds import DIGEST_UNSUBSCRIBE_KIND, NotificationKind
+
+_UNSUBSCRIBE_SALT = "notifications.unsubscribe"
+_MAIL_POLICY = SMTP.clone(max_line_length=998)
+"""RFC 5322's hard line limit: a long List-Unsubscribe URL stays one plain token instead
+of being folded into encoded words that mail clients would not read as a URL."""
+
+
+class MailServerUnavailable(Exception):
+    """The SMTP server could not take the message now; it will be tried again later."""
+
+
+class MailRejected(Exception):
+    """The SMTP server refused this message for good (e.g. an unknown recipient)."""
+
+
+# --- unsubscribe links --------------------------------------------------------------------
+
+
+def _unsubscribe_signer(settings: Settings) -> URLSafeSerializer:
+    return URLSafeSerializer(settings.secret_key.get_secret_value(), salt=_UNSUBSCRIBE_SALT)
+
+
+def unsubscribe_token(settings: Settings, *, member_id: str, kind: str) -> str:
+    return str(_unsubscribe_signer(settings).dumps({"m": member_id, "k": kind}))
+
+
+def read_unsubscribe_token(settings: Settings, token: str) -> tuple[str, str] | None:
+    """(member id, kind), or None if the token was not made by this portal."""
+    try:
+        data = _unsubscribe_signer(settings).loads(token)
+    except BadSignature:
+        return None
+    if not isinstance(data, dict):
+        return None
+    member_id, kind = data.get("m"), data.get("k")
+    valid_kinds = {k.value for k in NotificationKind} | {DIGEST_UNSUBSCRIBE_KIND}
+    if not isinstance(member_id, str) or kind not in valid_kinds:
+        return None
+    return member_id, str(kind)
+
+
+def unsubscribe_url(settings: Settings, *, member_id: str, kind: str) -> str:
+    token = unsubscribe_token(settings, member_id=member_id, kind=kind)
+    return f"{settings.base_url}/unsubscribe/{token}"
+
+
+# --- building -----------------------------------------------------------------------------
+
+_templates = Environment(
+    loader=FileSystemLoader(PROJECT_ROOT / "templates" / "email"),
+    autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+@dataclass(frozen=True)
+class OutgoingEmail:
+    to: str
+    subject: str
+    text: str
+    html: str
+    message_id: str
+    unsubscribe_url: str
+    member_id: str
+    kind: str
+    notification_ids: list[int] = field(default_factory=list)
+
+    def to_message(self, settings: Settings) -> EmailMessage:
+        message = EmailMessage(policy=_MAIL_POLICY)
+        message["From"] = settings.mail_from
+        message["To"] = self.to
+        message["Subject"] = self.subject
+        message["Date"] = formatdate(localtime=False, usegmt=True)
+        message["Message-ID"] = self.message_id
+        message["List-Unsubscribe"] = f"<{self.unsubscribe_url}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+        message["Auto-Submitted"] = "auto-generated"
+        message["X-Auto-Response-Suppress"] = "All"
+        message.set_content(self.text)
+        message.add_alternative(self.html, subtype="html")
+        return message
+
+
+def message_id(settings: Settings, local_part: str) -> str:
+    host = settings.base_url.split("://", 1)[1].split("/", 1)[0].split(":", 1)[0]
+    return f"<{local_part}@{host}>"
+
+
+def render_email(template: str, context: dict[str, Any]) -> tuple[str, str]:
+    """(plain text, HTML) from ``templates/email/<template>.txt`` and ``.html``."""
+    text = _templates.get_template(f"{template}.txt").render(context)
+    html = _templates.get_template(f"{template}.html").render(context)
+    return text, html
+
+
+# --- sending ------------------------------------------------------------------------------
+
+
+class SmtpMailer:
+    """One SMTP connection per batch, opened on the first message."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._connection: smtplib.SMTP | None = None
+
+    def _connect(self) -> smtplib.SMTP:
+        settings = self.settings
+        try:
+            connection: smtplib.SMTP
+            if settings.smtp_security == "tls":
+                connection = smtplib.SMTP_SSL(
+                    settings.smtp_host,
+                    settings.smtp_port,
+                    timeout=settings.smtp_timeout_seconds,
+                    context=ssl.create_default_context(),
+                )
+            else:
+                connection = smtplib.SMTP(
+                    settings.smtp_host, settings.smtp_port, timeout=settings.smtp_timeout_seconds
+                )
+                if settings.smtp_security == "starttls":
+                    connection.starttls(context=ssl.create_default_context())
+            if settings.smtp_username and settings.smtp_password is not None:
+                connection.login(settings.smtp_username, settings.smtp_password.get_secret_value())
+        except (OSError, smtplib.SMTPException) as failure:
+            raise MailServerUnavailable(
+                f"SMTP server {settings.smtp_host}:{settings.smtp_port}: {failure}"
+            ) from failure
+        return connection
+
+    def send(self, email: OutgoingEmail) -> None:
+        if self._connection is None:
+            self._connection = self._connect()
+        try:
+            self._connection.send_message(email.to_message(self.settings))
+        except smtplib.SMTPRecipientsRefused as refusal:
+            codes = [code for code, _text in refusal.recipients.values()]
+            if all(500 <= code < 600 for code in codes):
+                raise MailRejected(f"{email.to}: {refusal.recipients}") from refusal
+            raise MailServerUnavailable(str(refusal)) from refusal
+        except smtplib.SMTPResponseException as failure:
+            self.close()
+            if 500 <= failure.smtp_code < 600 and failure.smtp_code != 554:
+                raise MailRejected(f"{failure.smtp_code} {failure.smtp_error!r}") from failure
+            raise MailServerUnavailable(f"{failure.smtp_code} {failure.smtp_error!r}") from failure
+        except (OSError, smtplib.SMTPException) as failure:
+            self.close()
+            raise MailServerUnavailable(str(failure)) from failure
+
+    def close(self) -> None:
+        if self._connection is not None:
+            try:
+                self._connection.quit()
+            except (OSError, smtplib.SMTPException):
+                self._connection.close()
+            self._connection = None
+
+
+@contextmanager
+def smtp_mailer(settings: Settings) -> Iterator[SmtpMailer]:
+    mailer = SmtpMailer(settings)
+    try:
+        yield mailer
+    finally:
+        mailer.close()

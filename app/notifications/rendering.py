@@ -1,0 +1,231 @@
+"""Turn notifications into words and links from the live rows, checking on the way that
+the member may still see each one (app/policy/notifications.py). Used by the list page,
+the API, immediate e-mails and digests alike, so every channel says the same thing."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import nh3
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.db import LONDON
+from app.discussions.models import Post, Thread
+from app.events.models import Event
+from app.groups.models import Group
+from app.members.models import Member
+from app.notifications.kinds import NotificationKind
+from app.notifications.models import Notification
+from app.policy.notifications import (
+    may_be_told_about_event,
+    may_be_told_about_group,
+    may_be_told_about_post,
+    may_receive_notifications,
+)
+
+EXCERPT_LENGTH = 240
+
+
+@dataclass(frozen=True)
+class NotificationItem:
+    id: int
+    kind: NotificationKind
+    text: str
+    url: str
+    excerpt: str | None
+    group_id: str | None
+    """The group whose content this is about, if any."""
+    created_at: datetime
+    updated_at: datetime
+    read: bool
+
+
+def _when(value: datetime) -> str:
+    return value.astimezone(LONDON).strftime("%A %-d %B %Y, %H:%M")
+
+
+def _excerpt(post: Post) -> str:
+    text = html.unescape(nh3.clean(post.body_html, tags=set()))
+    text = re.sub(r"\s+", " ", text).strip()
+    return text if len(text) <= EXCERPT_LENGTH else text[: EXCERPT_LENGTH - 1].rstrip() + "…"
+
+
+def _where(event: Event) -> str:
+    if event.online:
+        return "online"
+    return (
+        ", ".join(part for part in (event.venue, event.address) if part) or "venue to be confirmed"
+    )
+
+
+@dataclass
+class _Loaded:
+    posts: dict[str, Post]
+    threads: dict[str, Thread]
+    events: dict[str, Event]
+    groups: dict[str, Group]
+    actors: dict[str, Member]
+
+
+def _load(db: Session, notifications: Sequence[Notification]) -> _Loaded:
+    def ids(kind: str) -> set[str]:
+        return {n.subject_id for n in notifications if n.subject_type == kind}
+
+    posts = {
+        post.id: post for post in db.execute(select(Post).where(Post.id.in_(ids("post")))).scalars()
+    }
+    thread_ids = ids("thread") | {post.thread_id for post in posts.values()}
+    threads = {
+        thread.id: thread
+        for thread in db.execute(select(Thread).where(Thread.id.in_(thread_ids))).scalars()
+    }
+    events = {
+        event.id: event
+        for event in db.execute(select(Event).where(Event.id.in_(ids("event")))).scalars()
+    }
+    groups = {
+        group.id: group
+        for group in db.execute(select(Group).where(Group.id.in_(ids("group")))).scalars()
+    }
+    actor_ids = {n.actor_id for n in notifications if n.actor_id}
+    actors = {
+        member.id: member
+        for member in db.execute(select(Member).where(Member.id.in_(actor_ids))).scalars()
+    }
+    return _Loaded(posts, threads, events, groups, actors)
+
+
+def _describe_one(
+    db: Session, member: Member, notification: Notification, loaded: _Loaded
+) -> tuple[str, str, str | None, str | None] | None:
+    """(text, url, excerpt, group_id), or None when the member may not be told."""
+    kind = NotificationKind(notification.kind)
+    detail: dict[str, Any] = notification.detail or {}
+    actor = loaded.actors.get(notification.actor_id or "")
+    who = actor.display_name if actor is not None else "A former member"
+    subject_id = notification.subject_id
+
+    if notification.subject_type == "post":
+        post = loaded.posts.get(subject_id)
+        thread = loaded.threads.get(post.thread_id) if post is not None else None
+        if post is None or thread is None or not may_be_told_about_post(member, thread, post):
+            return None
+        title = f"“{thread.title}”"
+        url = f"/discussions/p/{post.id}"
+        if kind == NotificationKind.REPLY:
+            text = f"{who} replied in {title}"
+        elif kind == NotificationKind.MENTION:
+            text = f"{who} mentioned you in {title}"
+        elif kind == NotificationKind.ANSWER_ACCEPTED:
+            text = f"{who} accepted your reply as the answer to {title}"
+        else:
+            verb = (
+                "found your post helpful"
+                if detail.get("reaction") == "helpful"
+                else ("thanked you for your post")
+            )
+            text = (
+                f"{who} {verb} in {title}"
+                if notification.count == 1
+                else f"{notification.count} reactions to your post in {title}, "
+                f"most recently from {who}"
+            )
+        return text, url, _excerpt(post), thread.group_id
+
+    if notification.subject_type == "event":
+        event = loaded.events.get(subject_id)
+        if event is None or not may_be_told_about_event(member, event):
+            return None
+        title = f"“{event.title}”"
+        url = f"/events/{event.id}"
+        if kind == NotificationKind.WAITLIST_PROMOTED:
+            text = f"A place came up: you are now booked on {title}, {_when(event.starts_at)}"
+        elif kind == NotificationKind.EVENT_CHANGED:
+            text = f"{title} has changed: it is now {_when(event.starts_at)}, {_where(event)}"
+        elif kind == NotificationKind.EVENT_CANCELLED:
+            reason = detail.get("reason") or event.cancel_reason or ""
+            text = f"{title} on {_when(event.starts_at)} is cancelled" + (
+                f": {reason}" if reason else ""
+            )
+        elif kind == NotificationKind.EVENT_REMINDER:
+            text = f"Reminder: {title} starts {_when(event.starts_at)}, {_where(event)}"
+        else:
+            status = detail.get("status")
+            if status == "waitlisted":
+                text = f"You are on the waitlist for {title}"
+            elif status == "cancelled":
+                text = f"Your booking for {title} is cancelled"
+            else:
+                text = f"You are booked on {title}, {_when(event.starts_at)}"
+        return text, url, None, event.group_id
+
+    if notification.subject_type == "group":
+        group = loaded.groups.get(subject_id)
+        if group is None or not may_be_told_about_group(db, member, group):
+            return None
+        url = f"/groups/{group.slug}"
+        if kind == NotificationKind.GROUP_INVITATION:
+            text = f"{who} invited you to join the group {group.name}"
+        else:
+            approved = detail.get("decision") == "approved"
+            text = f"Your request to join the group {group.name} was " + (
+                "approved" if approved else "refused"
+            )
+            if detail.get("message"):
+                text += f": {detail['message']}"
+        return text, url, None, group.id
+
+    if notification.subject_type == "member":
+        decision = detail.get("decision", "")
+        reason = detail.get("reason")
+        texts = {
+            "approved": "Your membership of the portal is approved: welcome",
+            "rejected": "Your request to join the portal was not approved",
+            "suspended": "Your account on the portal is suspended",
+            "reinstated": "Your account on the portal is active again",
+        }
+        text = texts.get(decision, "Your membership of the portal has changed")
+        if decision == "suspended" and detail.get("until"):
+            text += f" until {detail['until']}"
+        if reason:
+            text += f". Reason: {reason}"
+        return text, "/", None, None
+    return None
+
+
+def describe(
+    db: Session, member: Member, notifications: Sequence[Notification]
+) -> list[NotificationItem | None]:
+    """One entry per notification, in order; None for those the member may not be told."""
+    loaded = _load(db, notifications)
+    items: list[NotificationItem | None] = []
+    for notification in notifications:
+        described = (
+            _describe_one(db, member, notification, loaded)
+            if may_receive_notifications(member, notification.kind)
+            else None
+        )
+        if described is None:
+            items.append(None)
+            continue
+        text, url, excerpt, group_id = described
+        items.append(
+            NotificationItem(
+                id=notification.id,
+                kind=NotificationKind(notification.kind),
+                text=text,
+                url=url,
+                excerpt=excerpt,
+                group_id=group_id,
+                created_at=notification.created_at,
+                updated_at=notification.updated_at,
+                read=notification.read_at is not None,
+            )
+        )
+    return items

@@ -1,0 +1,71 @@
+"""What the notifications API and the settings form take and give."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.notifications.kinds import KINDS, NotificationKind
+
+
+class NotificationOut(BaseModel):
+    id: int
+    kind: NotificationKind
+    text: str
+    url: str
+    excerpt: str | None
+    created_at: datetime
+    updated_at: datetime
+    read: bool
+
+
+class NotificationPageOut(BaseModel):
+    total: int
+    unread: int
+    offset: int
+    limit: int
+    notifications: list[NotificationOut]
+
+
+class MarkedOut(BaseModel):
+    marked: int
+    unread: int
+
+
+class PreferencesIn(BaseModel):
+    """How to e-mail each kind (off, digest, immediate) and how often the digest goes.
+    Omitted kinds keep their current setting. Values are checked by the service, so a form
+    and the API get the same messages."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reply: str | None = None
+    mention: str | None = None
+    answer_accepted: str | None = None
+    reaction: str | None = None
+    booking_changed: str | None = None
+    waitlist_promoted: str | None = None
+    event_changed: str | None = None
+    event_cancelled: str | None = None
+    event_reminder: str | None = None
+    group_invitation: str | None = None
+    group_decision: str | None = None
+    membership_decision: str | None = None
+    digest_frequency: str | None = Field(default=None, max_length=16)
+
+    def deliveries(self) -> dict[str, str]:
+        return {
+            kind.value: value for kind in KINDS if (value := getattr(self, kind.value)) is not None
+        }
+
+
+class PreferencesForm(PreferencesIn):
+    """The settings page's form: the same fields, beside the CSRF token."""
+
+    model_config = ConfigDict(extra="ignore")
+
+
+class PreferencesOut(BaseModel):
+    deliveries: dict[NotificationKind, str]
+    digest_frequency: str

@@ -1,0 +1,344 @@
+"""Recording notifications, reading and marking them, and members' e-mail preferences.
+
+Domains call notify() inside their own transaction; an immediate e-mail is queued in the
+outbox in that same transaction, so a rolled-back change tells nobody anything. Services
+flush; the request (or the worker) commits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from app.db import LONDON, utcnow
+from app.errors import InvalidInput, NotFound
+from app.members.models import Member
+from app.notifications.kinds import (
+    DIGEST_UNSUBSCRIBE_KIND,
+    KINDS,
+    Delivery,
+    DigestFrequency,
+    NotificationKind,
+)
+from app.notifications.models import (
+    DigestSchedule,
+    EmailState,
+    Notification,
+    NotificationPreference,
+)
+from app.notifications.rendering import NotificationItem, describe
+from app.outbox.service import enqueue
+
+EMAIL_TOPIC = "notifications.email"
+DIGEST_TOPIC = "notifications.digest"
+DIGEST_HOUR = time(7, 0)
+"""Digests go at 07:00 London time: daily, or on Mondays for weekly."""
+
+
+# --- recording ----------------------------------------------------------------------------
+
+
+def delivery_for(db: Session, member_id: str, kind: NotificationKind) -> Delivery:
+    chosen = db.get(NotificationPreference, (member_id, kind.value))
+    return Delivery(chosen.delivery) if chosen is not None else KINDS[kind].default
+
+
+def next_digest_time(frequency: DigestFrequency, now: datetime) -> datetime:
+    local = now.astimezone(LONDON)
+    due = datetime.combine(local.date(), DIGEST_HOUR, tzinfo=LONDON)
+    if due <= local:
+        due += timedelta(days=1)
+    if frequency == DigestFrequency.WEEKLY:
+        due += timedelta(days=(7 - due.weekday()) % 7)
+    return due.astimezone(now.tzinfo)
+
+
+def _digest_schedule(db: Session, member_id: str) -> DigestSchedule:
+    schedule = db.get(DigestSchedule, member_id)
+    if schedule is None:
+        schedule = DigestSchedule(member_id=member_id, frequency=DigestFrequency.DAILY.value)
+        db.add(schedule)
+    return schedule
+
+
+def schedule_digest(db: Session, member_id: str) -> None:
+    """Make sure the member's next digest is due, unless they turned the digest off."""
+    schedule = _digest_schedule(db, member_id)
+    frequency = DigestFrequency(schedule.frequency)
+    if frequency != DigestFrequency.OFF and schedule.next_due_at is None:
+        schedule.next_due_at = next_digest_time(frequency, utcnow())
+
+
+def _plan_email(db: Session, notification: Notification) -> None:
+    delivery = delivery_for(db, notification.member_id, NotificationKind(notification.kind))
+    if delivery == Delivery.IMMEDIATE:
+        notification.email_state = EmailState.IMMEDIATE
+        db.flush()
+        enqueue(db, topic=EMAIL_TOPIC, payload={"notification_id": notification.id})
+    elif delivery == Delivery.DIGEST:
+        notification.email_state = EmailState.DIGEST
+        schedule_digest(db, notification.member_id)
+    else:
+        notification.email_state = EmailState.NONE
+
+
+def notify(
+    db: Session,
+    *,
+    member_id: str,
+    kind: NotificationKind,
+    subject_type: str,
+    subject_id: str,
+    actor_id: str | None = None,
+    detail: dict[str, Any] | None = None,
+    dedupe_key: str | None = None,
+) -> Notification | None:
+    """Tell one member about something. Nobody is told about their own action; a
+    ``dedupe_key`` already used for this member tells them nothing twice (a redelivered
+    outbox row, a reminder queued twice)."""
+    if actor_id is not None and actor_id == member_id:
+        return None
+    if dedupe_key is not None:
+        seen = db.execute(
+            select(Notification.id).where(
+                Notification.member_id == member_id, Notification.dedupe_key == dedupe_key
+            )
+        ).first()
+        if seen is not None:
+            return None
+    now = utcnow()
+    notification = Notification(
+        member_id=member_id,
+        kind=kind.value,
+        actor_id=actor_id,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        detail=detail or {},
+        count=1,
+        dedupe_key=dedupe_key,
+        created_at=now,
+        updated_at=now,
+    )
+    db.add(notification)
+    _plan_email(db, notification)
+    db.flush()
+    return notification
+
+
+def notify_reaction(
+    db: Session, *, member_id: str, actor_id: str, post_id: str, reaction: str
+) -> Notification | None:
+    """Reactions to one post are batched: while the last notification about them is unread
+    and not yet e-mailed, it counts up instead of a new one appearing."""
+    if actor_id == member_id:
+        return None
+    pending = db.execute(
+        select(Notification)
+        .where(
+            Notification.member_id == member_id,
+            Notification.kind == NotificationKind.REACTION.value,
+            Notification.subject_id == post_id,
+            Notification.read_at.is_(None),
+            Notification.emailed_at.is_(None),
+        )
+        .order_by(Notification.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    if pending is None:
+        return notify(
+            db,
+            member_id=member_id,
+            kind=NotificationKind.REACTION,
+            subject_type="post",
+            subject_id=post_id,
+            actor_id=actor_id,
+            detail={"reaction": reaction},
+        )
+    pending.count += 1
+    pending.actor_id = actor_id
+    pending.detail = {**pending.detail, "reaction": reaction}
+    pending.updated_at = utcnow()
+    db.flush()
+    return pending
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+def unread_count(db: Session, member_id: str) -> int:
+    return db.execute(
+        select(func.count())
+        .select_from(Notification)
+        .where(Notification.member_id == member_id, Notification.read_at.is_(None))
+    ).scalar_one()
+
+
+@dataclass(frozen=True)
+class NotificationPage:
+    items: list[NotificationItem]
+    total: int
+    unread: int
+
+
+def list_notifications(
+    db: Session, *, viewer: Member, offset: int, limit: int, unread_only: bool = False
+) -> NotificationPage:
+    """Newest first. Notifications about things the member may no longer see are left
+    out of the page (they still count towards the total, so page links stay stable)."""
+    where = [Notification.member_id == viewer.id]
+    if unread_only:
+        where.append(Notification.read_at.is_(None))
+    rows = list(
+        db.execute(
+            select(Notification)
+            .where(*where)
+            .order_by(Notification.updated_at.desc(), Notification.id.desc())
+            .offset(offset)
+            .limit(limit)
+        ).scalars()
+    )
+    total = db.execute(select(func.count()).select_from(Notification).where(*where)).scalar_one()
+    items = [item for item in describe(db, viewer, rows) if item is not None]
+    return NotificationPage(items=items, total=total, unread=unread_count(db, viewer.id))
+
+
+def _own_notification(db: Session, viewer: Member, notification_id: int) -> Notification:
+    notification = db.get(Notification, notification_id)
+    if notification is None or notification.member_id != viewer.id:
+        raise NotFound("There is no such notification.")
+    return notification
+
+
+def open_notification(db: Session, *, viewer: Member, notification_id: int) -> str:
+    """Mark it read and return where it points; the list if that is no longer visible."""
+    notification = _own_notification(db, viewer, notification_id)
+    if notification.read_at is None:
+        notification.read_at = utcnow()
+        db.flush()
+    (item,) = describe(db, viewer, [notification])
+    return item.url if item is not None else "/notifications"
+
+
+def mark_read(db: Session, *, viewer: Member, notification_id: int, read: bool = True) -> None:
+    notification = _own_notification(db, viewer, notification_id)
+    notification.read_at = (notification.read_at or utcnow()) if read else None
+    db.flush()
+
+
+def mark_all_read(db: Session, *, viewer: Member) -> int:
+    result = db.execute(
+        update(Notification)
+        .where(Notification.member_id == viewer.id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+# --- preferences --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Preferences:
+    deliveries: dict[NotificationKind, Delivery]
+    digest_frequency: DigestFrequency
+
+
+def preferences(db: Session, *, member: Member) -> Preferences:
+    chosen = {
+        row.kind: row.delivery
+        for row in db.execute(
+            select(NotificationPreference).where(NotificationPreference.member_id == member.id)
+        ).scalars()
+    }
+    schedule = db.get(DigestSchedule, member.id)
+    return Preferences(
+        deliveries={
+            kind: Delivery(chosen[kind.value]) if kind.value in chosen else info.default
+            for kind, info in KINDS.items()
+        },
+        digest_frequency=DigestFrequency(schedule.frequency)
+        if schedule is not None
+        else DigestFrequency.DAILY,
+    )
+
+
+def _set_delivery(db: Session, member_id: str, kind: NotificationKind, delivery: Delivery) -> None:
+    row = db.get(NotificationPreference, (member_id, kind.value))
+    if row is None:
+        db.add(NotificationPreference(member_id=member_id, kind=kind.value, delivery=delivery))
+    else:
+        row.delivery, row.updated_at = delivery.value, utcnow()
+
+
+def _set_digest_frequency(db: Session, member_id: str, frequency: DigestFrequency) -> None:
+    schedule = _digest_schedule(db, member_id)
+    if schedule.frequency == frequency.value:
+        return
+    schedule.frequency = frequency.value
+    if frequency == DigestFrequency.OFF:
+        schedule.next_due_at = None
+        db.execute(
+            update(Notification)
+            .where(
+                Notification.member_id == member_id,
+                Notification.email_state == EmailState.DIGEST,
+            )
+            .values(email_state=EmailState.DROPPED)
+        )
+    else:
+        schedule.next_due_at = next_digest_time(frequency, utcnow())
+
+
+def save_preferences(
+    db: Session, *, member: Member, deliveries: dict[str, str], digest_frequency: str | None
+) -> Preferences:
+    """All or nothing: every value is checked before anything is saved."""
+    errors: dict[str, str] = {}
+    parsed: dict[NotificationKind, Delivery] = {}
+    for name, value in deliveries.items():
+        try:
+            kind = NotificationKind(name)
+        except ValueError:
+            errors[name] = "There is no such kind of notification."
+            continue
+        try:
+            parsed[kind] = Delivery(value)
+        except ValueError:
+            errors[name] = f"Choose how to hear about {KINDS[kind].label}: off, digest or at once."
+    frequency: DigestFrequency | None = None
+    if digest_frequency is not None:
+        try:
+            frequency = DigestFrequency(digest_frequency)
+        except ValueError:
+            errors["digest_frequency"] = "Choose daily, weekly or no digest."
+    if errors:
+        raise InvalidInput(errors)
+    for kind, delivery in parsed.items():
+        _set_delivery(db, member.id, kind, delivery)
+    if frequency is not None:
+        _set_digest_frequency(db, member.id, frequency)
+    db.flush()
+    return preferences(db, member=member)
+
+
+def unsubscribe_label(kind: str) -> str:
+    if kind == DIGEST_UNSUBSCRIBE_KIND:
+        return "the daily or weekly digest"
+    return KINDS[NotificationKind(kind)].label
+
+
+def unsubscribe(db: Session, *, member_id: str, kind: str) -> str:
+    """Stop e-mail of one kind (or the digest) for one member, from an e-mail's link.
+    Returns what was stopped, for the confirmation page."""
+    if db.get(Member, member_id) is None:
+        raise NotFound("This unsubscribe link is for an account that no longer exists.")
+    if kind == DIGEST_UNSUBSCRIBE_KIND:
+        _set_digest_frequency(db, member_id, DigestFrequency.OFF)
+    else:
+        _set_delivery(db, member_id, NotificationKind(kind), Delivery.OFF)
+    db.flush()
+    return unsubscribe_label(kind)

@@ -1,0 +1,68 @@
+"""Whether a member may still be told about something: checked when the notification list
+is shown, when an immediate e-mail is sent and when a digest is built, so a member who
+lost access (left a group, content hidden) is told nothing more about it.
+
+Notifications never repeat hidden or deleted content, not even to staff: moderators see
+it on the page itself."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.discussions.models import Post, Thread
+from app.errors import NotFound
+from app.events.models import Event
+from app.groups.models import Group, GroupKind, GroupMembership, JoinRequest, RequestStatus
+from app.members.models import Member, MemberStatus
+from app.policy.discussions import check_view_thread_permission
+from app.policy.events import check_view_event_permission
+
+ALWAYS_DELIVERED_KINDS = frozenset({"membership_decision"})
+"""Told even to a member who is no longer active: the decision is about that."""
+
+
+def may_receive_notifications(member: Member, kind: str) -> bool:
+    return member.status == MemberStatus.ACTIVE or kind in ALWAYS_DELIVERED_KINDS
+
+
+def may_be_told_about_thread(member: Member, thread: Thread) -> bool:
+    if thread.deleted_at is not None:
+        return False
+    try:
+        check_view_thread_permission(member, thread)
+    except NotFound:
+        return False
+    return True
+
+
+def may_be_told_about_post(member: Member, thread: Thread, post: Post) -> bool:
+    if post.hidden_reason is not None or post.deleted_at is not None:
+        return False
+    return may_be_told_about_thread(member, thread)
+
+
+def may_be_told_about_event(member: Member, event: Event) -> bool:
+    if event.hidden_reason is not None:
+        return False
+    try:
+        check_view_event_permission(member, event)
+    except NotFound:
+        return False
+    return True
+
+
+def may_be_told_about_group(db: Session, member: Member, group: Group) -> bool:
+    """A secret group exists only for its members and those with a pending invitation."""
+    if group.kind != GroupKind.SECRET or member.is_admin:
+        return True
+    belongs = select(GroupMembership.id).where(
+        GroupMembership.group_id == group.id, GroupMembership.member_id == member.id
+    )
+    invited = select(JoinRequest.id).where(
+        JoinRequest.group_id == group.id,
+        JoinRequest.member_id == member.id,
+        JoinRequest.is_invitation.is_(True),
+        JoinRequest.status == RequestStatus.PENDING,
+    )
+    return db.execute(belongs.union_all(invited).limit(1)).first() is not None
