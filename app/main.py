@@ -30,6 +30,7 @@ from app.moderation.api import router as moderation_api_router
 from app.moderation.views import moderation_router as reports_router
 from app.moderation.views import router as moderation_router
 from app.notifications.api import router as notifications_api_router
+from app.notifications.views import admin_router as notifications_admin_router
 from app.notifications.views import router as notifications_router
 from app.resources.api import router as resources_api_router
 from app.resources.storage import LocalFileStorage
@@ -112,6 +113,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(groups_router)
     app.include_router(groups_api_router)
     app.include_router(notifications_router)
+    app.include_router(notifications_admin_router)
     app.include_router(notifications_api_router)
 
     @app.get("/api/v1/openapi.json", include_in_schema=False)

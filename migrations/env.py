@@ -38,6 +38,13 @@ def run_migrations_online() -> None:
     url = _database_url()
     engine = make_engine(url)
     with engine.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            # Batch operations rebuild a table (copy, DROP, rename). With foreign keys on,
+            # the DROP would fire every ON DELETE rule pointing at the table and wipe or
+            # orphan the rows that refer to it. SQLite ignores this pragma inside a
+            # transaction, so it goes to the driver before SQLAlchemy begins one; the
+            # connection is discarded afterwards.
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
         context.configure(
             connection=connection,
             target_metadata=target_metadata,
@@ -46,6 +53,11 @@ def run_migrations_online() -> None:
         )
         with context.begin_transaction():
             context.run_migrations()
+            if connection.dialect.name == "sqlite":
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"migration left broken foreign keys: {broken[:5]}")
+        connection.invalidate()
     engine.dispose()
 
 

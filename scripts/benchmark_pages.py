@@ -25,7 +25,8 @@ sys.path.insert(0, str(ROOT))
 import httpx  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
 from pydantic import SecretStr  # noqa: E402
-from sqlalchemy import event  # noqa: E402
+from sqlalchemy import event, select  # noqa: E402
+from sqlalchemy.orm import Session  # noqa: E402
 from starlette.applications import Starlette  # noqa: E402
 from starlette.responses import HTMLResponse  # noqa: E402
 from starlette.routing import Route  # noqa: E402
@@ -34,7 +35,11 @@ from app.config import OidcProviderConfig, Settings  # noqa: E402
 from app.db import transaction  # noqa: E402
 from app.demo import seed_demo  # noqa: E402
 from app.devstack import free_port, start_meilisearch, start_oidc_provider  # noqa: E402
+from app.discussions.models import Post, Thread  # noqa: E402
 from app.main import create_app  # noqa: E402
+from app.members.models import Member  # noqa: E402
+from app.notifications.kinds import NotificationKind  # noqa: E402
+from app.notifications.service import notify  # noqa: E402
 from tests.support.database import upgrade_to_head  # noqa: E402
 
 
@@ -49,6 +54,26 @@ def measure(client: TestClient, path: str, requests: int) -> tuple[float, float]
         assert response.status_code == 200, (path, response.status_code)
     timings.sort()
     return statistics.median(timings), timings[int(len(timings) * 0.95) - 1]
+
+
+def add_notifications(db: Session, *, handle: str, count: int) -> None:
+    """Reply notifications about the demo's public posts, so the list has full pages."""
+    member_id = db.execute(select(Member.id).where(Member.handle == handle)).scalar_one()
+    posts = db.execute(
+        select(Post.id, Post.author_id)
+        .join(Thread, Thread.id == Post.thread_id)
+        .where(Thread.group_id.is_(None), Post.author_id != member_id)
+    ).all()
+    for index in range(count):
+        post_id, author_id = posts[index % len(posts)]
+        notify(
+            db,
+            member_id=member_id,
+            kind=NotificationKind.REPLY,
+            subject_type="post",
+            subject_id=post_id,
+            actor_id=author_id,
+        )
 
 
 def main() -> int:
@@ -87,6 +112,8 @@ def main() -> int:
             app = create_app(settings)
             with transaction(app.state.session_factory) as db:
                 seed_demo(db, settings=settings)
+            with transaction(app.state.session_factory) as db:
+                add_notifications(db, handle="amara.okafor", count=60)
 
             statements = 0
 
@@ -109,6 +136,8 @@ def main() -> int:
                 ("/healthz through all middleware", "/healthz"),
                 ("sign-in page (anonymous)", "/auth/sign-in"),
                 ("home page (signed in)", "/"),
+                ("notifications, 25 of 60 (signed in)", "/notifications"),
+                ("API notifications (signed in)", "/api/v1/notifications"),
                 ("API /api/v1/me (signed in)", "/api/v1/me"),
             ]:
                 page_client = client if "signed in" in label else TestClient(app)

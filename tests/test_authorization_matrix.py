@@ -1,5 +1,5 @@
 """The authorization matrix: object kind x where it lives x viewer x channel (page, list,
-API, file download, calendar feed, notifications, e-mail digest, search).
+API, file download, calendar feed, notifications, e-mail digest and at once, search).
 
 Every cell states allow or deny; a deny must not leak the object (no title, no body, no
 file, no joining link) and, where the viewer may not know the object exists, answers 404
@@ -32,8 +32,9 @@ from app.events.schemas import EventData
 from app.groups.models import GroupMembership, GroupRole
 from app.groups.service import create_group
 from app.members.models import Member, MemberStatus
-from app.notifications.delivery import prepare_digest
+from app.notifications.delivery import prepare_digest, prepare_immediate
 from app.notifications.kinds import NotificationKind
+from app.notifications.models import NotificationPreference
 from app.notifications.service import notify
 from app.outbox.service import drain_once
 from app.outbox.worker import registered_handlers
@@ -246,6 +247,38 @@ def digest_text(app: FastAPI, member_id: str | None) -> str:
     return "" if email is None else email.text + email.html
 
 
+def immediate_email_text(app: FastAPI, member_id: str | None, place: Place, kind: str) -> str:
+    """The e-mail the worker would send at once about the place's post, event or group,
+    built in a transaction that is then rolled back (nothing is queued or sent)."""
+    if member_id is None:
+        return ""
+    with app.state.session_factory() as session:
+        post_id = session.execute(
+            select(Post.id).where(Post.thread_id == place.thread_id, Post.number == 1)
+        ).scalar_one()
+        notification_kind, subject_id = {
+            "post": (NotificationKind.MENTION, post_id),
+            "event": (NotificationKind.EVENT_CHANGED, place.event_id),
+            "group": (NotificationKind.GROUP_INVITATION, place.group_id or ""),
+        }[kind]
+        session.add(
+            NotificationPreference(
+                member_id=member_id, kind=notification_kind.value, delivery="immediate"
+            )
+        )
+        told = notify(
+            session,
+            member_id=member_id,
+            kind=notification_kind,
+            subject_type=kind,
+            subject_id=subject_id,
+        )
+        assert told is not None
+        email = prepare_immediate(session, app.state.settings, told.id)
+        session.rollback()
+    return "" if email is None else email.subject + email.text + email.html
+
+
 def denied_status_ok(viewer: str, status: int, api: bool) -> bool:
     if viewer in ("anonymous", "suspended"):
         return status == (401 if api else 303)
@@ -402,6 +435,8 @@ def check_cells(app: FastAPI, world: World, viewer: str, place: Place) -> list[C
     for kind, marker in told_about.items():
         cell(kind, "notifications", seen=marker in told_text, status=None)
         cell(kind, "e-mail digest", seen=marker in digest, status=None)
+        at_once = immediate_email_text(app, world.member_ids.get(viewer), place, kind)
+        cell(kind, "e-mail at once", seen=marker in at_once, status=None)
     # search, against the real Meilisearch, after the worker has indexed everything
     searches = {
         "thread": (place.thread_title, place.thread_id),
@@ -440,8 +475,8 @@ def test_authorization_matrix(
         f"{'allow' if c.expected else 'deny'} ({c.detail})"
         for c in failures
     )
-    # 6 viewers x (25 cells for all-members content + 3 x 33 per group)
-    assert len(cells) == 744
+    # 6 viewers x (27 cells for all-members content + 3 x 36 per group)
+    assert len(cells) == 810
     kinds_checked = {cell.kind for cell in cells}
     assert kinds_checked == set(KINDS)
 

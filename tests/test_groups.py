@@ -121,7 +121,9 @@ def test_secret_group_invitation_only(person: Person, db: Session) -> None:
     )
     twice = api(owner, "POST", f"/api/v1/groups/{slug}/invitations", {"member_id": ann_member.id})
     assert twice.status_code == 409 and "already been invited" in twice.json()["detail"]
-    assert ann.get(f"/groups/{slug}").status_code == 404  # invited is not yet in
+    invited_page = ann.get(f"/groups/{slug}")  # the invitation opens the page, to answer it
+    assert invited_page.status_code == 200 and "Invitation" in invited_page.text
+    assert "Regional principal" in ann.get("/groups").text
     assert api(ann, "POST", f"/api/v1/groups/{slug}/invitation", {"accept": True}).json() == {
         "result": "accepted"
     }

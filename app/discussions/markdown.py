@@ -14,6 +14,8 @@ import nh3
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from app.members.handles import MENTION, mention_href
+
 ALLOWED_TAGS = frozenset(
     {
         "p", "br", "hr", "strong", "em", "del", "s", "code", "pre", "blockquote",
@@ -39,7 +41,49 @@ def _parser() -> MarkdownIt:
                 token.tag = f"h{min(level + 2, 6)}"
 
     parser.core.ruler.push("shift_headings", shift_headings)
+    parser.core.ruler.push("link_mentions", _link_mentions)
     return parser
+
+
+def _mention_tokens(text: str) -> list[Token]:
+    tokens: list[Token] = []
+    position = 0
+    for match in MENTION.finditer(text):
+        if match.start() > position:
+            tokens.append(_text_token(text[position : match.start()]))
+        link = Token("link_open", "a", 1)
+        link.attrs = {"href": mention_href(match.group(1))}
+        tokens += [link, _text_token(match.group(0)), Token("link_close", "a", -1)]
+        position = match.end()
+    if position < len(text):
+        tokens.append(_text_token(text[position:]))
+    return tokens
+
+
+def _text_token(content: str) -> Token:
+    token = Token("text", "", 0)
+    token.content = content
+    return token
+
+
+def _link_mentions(state: object) -> None:
+    """``@handle`` in running text links to that member's profile; text inside code spans,
+    code blocks and existing links is left alone."""
+    for block in state.tokens:  # type: ignore[attr-defined]
+        if block.type != "inline" or not block.children:
+            continue
+        children: list[Token] = []
+        link_depth = 0
+        for child in block.children:
+            if child.type == "link_open":
+                link_depth += 1
+            elif child.type == "link_close":
+                link_depth -= 1
+            if child.type == "text" and link_depth == 0 and "@" in child.content:
+                children += _mention_tokens(child.content)
+            else:
+                children.append(child)
+        block.children = children
 
 
 _PARSER = _parser()

@@ -660,6 +660,33 @@ def _notify_about_post(
         )
 
 
+def _notify_category_followers(
+    db: Session, *, actor: Member, thread: Thread, opening: Post, told: list[Member]
+) -> None:
+    """Members who follow the category hear of a new thread (those mentioned in it have
+    heard already), if they may see it."""
+    already = {actor.id, *(member.id for member in told)}
+    followers = db.execute(
+        select(Member)
+        .join(CategoryFollow, CategoryFollow.member_id == Member.id)
+        .where(
+            CategoryFollow.category_id == thread.category_id,
+            Member.status == MemberStatus.ACTIVE,
+        )
+    ).scalars()
+    for follower in followers:
+        if follower.id in already or not may_be_told_about_thread(follower, thread):
+            continue
+        notify(
+            db,
+            member_id=follower.id,
+            kind=NotificationKind.NEW_THREAD,
+            subject_type="post",
+            subject_id=opening.id,
+            actor_id=actor.id,
+        )
+
+
 def start_thread(db: Session, *, actor: Member, data: ThreadCreate) -> Thread:
     category = db.execute(
         select(Category).where(Category.id == data.category_id)
@@ -704,6 +731,7 @@ def start_thread(db: Session, *, actor: Member, data: ThreadCreate) -> Thread:
     _notify_about_post(
         db, actor=actor, thread=thread, post=opening, mentioned=mentioned, tell_followers=False
     )
+    _notify_category_followers(db, actor=actor, thread=thread, opening=opening, told=mentioned)
     enqueue_sync(db, kind="thread", id=thread.id)
     _record_override(db, actor=actor, thread=thread, override=override)
     return thread

@@ -39,6 +39,7 @@ from app.policy.groups import (
     check_remove_group_member_permission,
     may_manage_group,
     may_post_to_group,
+    pending_invitations,
 )
 from app.resources.models import Resource, ResourceStatus
 from app.search.sync import enqueue_sync
@@ -59,10 +60,20 @@ def _group_by_slug(db: Session, slug: str) -> Group:
     return group
 
 
+def is_invited(db: Session, group_id: str, member_id: str) -> bool:
+    invitations = pending_invitations(member_id).where(JoinRequest.group_id == group_id)
+    return db.execute(invitations.limit(1)).first() is not None
+
+
 def _visible_group(db: Session, viewer: Member, slug: str) -> tuple[Group, GroupMembership | None]:
     group = _group_by_slug(db, slug)
     membership = _membership(db, group.id, viewer.id)
-    check_view_group_permission(viewer, group, membership)
+    invited = (
+        group.kind == GroupKind.SECRET
+        and membership is None
+        and is_invited(db, group.id, viewer.id)
+    )
+    check_view_group_permission(viewer, group, membership, invited=invited)
     return group, membership
 
 

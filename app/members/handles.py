@@ -11,7 +11,9 @@ from collections.abc import Callable, Iterable
 HANDLE_PATTERN = r"[a-z0-9](?:[a-z0-9._-]{0,38}[a-z0-9])?"
 MAX_BASE_LENGTH = 30
 
-_MENTION = re.compile(rf"(?<![\w@.&/])@({HANDLE_PATTERN})", re.IGNORECASE)
+MENTION = re.compile(rf"(?<![\w@.&/])@({HANDLE_PATTERN})", re.IGNORECASE)
+"""``@handle`` not preceded by a word character, ``@``, ``.``, ``&`` or ``/`` (so neither an
+e-mail address nor a URL)."""
 _FENCED_CODE = re.compile(r"^(```|~~~).*?^\1", re.MULTILINE | re.DOTALL)
 _INLINE_CODE = re.compile(r"`[^`\n]*`")
 
@@ -33,11 +35,15 @@ def choose_handle(display_name: str, is_taken: Callable[[str], bool]) -> str:
     return candidate
 
 
+def mention_href(handle: str) -> str:
+    return f"/members/handle/{handle.lower().rstrip('._-')}"
+
+
 def mentioned_handles(markdown: str) -> list[str]:
     """Handles written as ``@handle`` outside code, lower-cased, first mention first."""
     text = _INLINE_CODE.sub(" ", _FENCED_CODE.sub(" ", markdown))
     seen: dict[str, None] = {}
-    for match in _MENTION.finditer(text):
+    for match in MENTION.finditer(text):
         seen.setdefault(match.group(1).lower().rstrip("._-"), None)
     return list(seen)
 

@@ -96,7 +96,7 @@ class Member(Base):
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     display_name: Mapped[str] = mapped_column(String(120))
-    handle: Mapped[str | None] = mapped_column(String(40), unique=True)
+    handle: Mapped[str | None] = mapped_column(String(40), unique=True, index=True)
     """For @mentions; set when the member is created (see _assign_handle)."""
     email: Mapped[str | None] = mapped_column(String(320), index=True)
     email_verified: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -49,6 +49,14 @@ def _with_profile(query):  # type: ignore[no-untyped-def]
     return query.options(selectinload(Member.organisation), selectinload(Member.areas_of_practice))
 
 
+def member_by_handle(db: Session, *, viewer: Member, handle: str) -> Member:
+    member = db.execute(select(Member).where(Member.handle == handle.lower())).scalar_one_or_none()
+    if member is None:
+        raise NotFound(f"No member is called @{handle}.")
+    check_view_profile_permission(viewer, member)
+    return member
+
+
 def get_profile(db: Session, *, viewer: Member, member_id: str) -> tuple[Member, ProfileOut]:
     member = db.execute(
         _with_profile(select(Member).where(Member.id == member_id))

@@ -73,6 +73,12 @@ def directory(
     )
 
 
+@router.get("/members/handle/{handle}", summary="The profile of the member with this @handle")
+def profile_by_handle(db: DbSession, member: CurrentMember, handle: str) -> RedirectResponse:
+    subject = profiles.member_by_handle(db, viewer=member, handle=handle)
+    return RedirectResponse(f"/members/{subject.id}", status_code=303)
+
+
 @router.get("/members/{member_id}", response_class=HTMLResponse, summary="A member's profile")
 def member_profile(
     request: Request, db: DbSession, member: CurrentMember, member_id: str

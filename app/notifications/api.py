@@ -10,6 +10,7 @@ from app.notifications import service
 from app.notifications.rendering import NotificationItem
 from app.notifications.schemas import (
     MarkedOut,
+    NotificationId,
     NotificationOut,
     NotificationPageOut,
     PreferencesIn,
@@ -60,7 +61,7 @@ def read_all(db: DbSession, member: CurrentMember) -> MarkedOut:
 
 
 @router.post("/{notification_id}/read", response_model=MarkedOut, summary="Mark one read")
-def read_one(db: DbSession, member: CurrentMember, notification_id: int) -> MarkedOut:
+def read_one(db: DbSession, member: CurrentMember, notification_id: NotificationId) -> MarkedOut:
     service.mark_read(db, viewer=member, notification_id=notification_id)
     return MarkedOut(marked=1, unread=service.unread_count(db, member.id))
 

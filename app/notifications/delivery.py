@@ -12,11 +12,12 @@ mail systems drop that duplicate (docs/notifications.md).
 from __future__ import annotations
 
 import logging
+import time
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.config import Settings
@@ -56,6 +57,9 @@ from app.policy.notifications import may_be_told_about_event
 logger = logging.getLogger(__name__)
 
 REMINDER_EARLY_SLACK = timedelta(minutes=5)
+RECORD_ATTEMPTS = 3
+"""Recording a sent message is retried (a busy database) rather than letting the batch
+fail, which would send the message again."""
 
 
 def _footer_context(settings: Settings, member: Member, kind: str) -> dict[str, Any]:
@@ -65,6 +69,12 @@ def _footer_context(settings: Settings, member: Member, kind: str) -> dict[str, 
         "unsubscribe_url": unsubscribe_url(settings, member_id=member.id, kind=kind),
         "member": member,
     }
+
+
+def _subject(text: str) -> str:
+    """One line (a member's reason may hold line breaks), at most 150 characters."""
+    line = " ".join(text.split())
+    return line if len(line) <= 150 else line[:149] + "…"
 
 
 def _absolute(settings: Settings, item: NotificationItem) -> str:
@@ -91,8 +101,8 @@ def prepare_immediate(
         notification.email_state = EmailState.DROPPED
         return None
     if current == Delivery.DIGEST:
-        notification.email_state = EmailState.DIGEST
-        schedule_digest(db, member.id)
+        digest_on = schedule_digest(db, member.id)
+        notification.email_state = EmailState.DIGEST if digest_on else EmailState.DROPPED
         return None
     (item,) = describe(db, member, [notification])
     if item is None:
@@ -107,7 +117,7 @@ def prepare_immediate(
     text, html = render_email("notification", context)
     return OutgoingEmail(
         to=member.email,
-        subject=item.text if len(item.text) <= 150 else item.text[:149] + "…",
+        subject=_subject(item.text),
         text=text,
         html=html,
         message_id=message_id(settings, f"notification-{notification.id}"),
@@ -153,11 +163,19 @@ def _deliver(factory: sessionmaker[Session], mailer: SmtpMailer, email: Outgoing
             ).scalars():
                 notification.email_state = EmailState.DROPPED
         return
-    try:
-        with transaction(factory) as db:
-            record_sent(db, email)
-    except IntegrityError:
-        logger.warning("mail %s was already recorded as sent", email.message_id)
+    for attempt in range(1, RECORD_ATTEMPTS + 1):
+        try:
+            with transaction(factory) as db:
+                record_sent(db, email)
+            return
+        except IntegrityError:
+            logger.warning("mail %s was already recorded as sent", email.message_id)
+            return
+        except OperationalError:
+            if attempt == RECORD_ATTEMPTS:
+                raise
+            logger.warning("recording mail %s as sent failed; trying again", email.message_id)
+            time.sleep(attempt)
 
 
 def send_immediate(
@@ -179,11 +197,10 @@ def queue_due_digests(factory: sessionmaker[Session], *, now: datetime | None = 
     every pass; the schedule row moves on in the same transaction, so each is queued once."""
     now = now or utcnow()
     with transaction(factory) as db:
-        due = list(
-            db.execute(
-                select(DigestSchedule).where(DigestSchedule.next_due_at <= now).limit(500)
-            ).scalars()
-        )
+        query = select(DigestSchedule).where(DigestSchedule.next_due_at <= now).limit(500)
+        if db.get_bind().dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True)  # two workers queue it once
+        due = list(db.execute(query).scalars())
         for schedule in due:
             enqueue(
                 db,
@@ -260,6 +277,18 @@ def prepare_digest(
     )
 
 
+def _schedule_what_arrived_meanwhile(db: Session, member_id: str) -> None:
+    """A notification that arrived after the cutoff, while the due time was still set,
+    did not set a new one: make sure it goes in the next digest."""
+    left = db.execute(
+        select(Notification.id)
+        .where(Notification.member_id == member_id, Notification.email_state == EmailState.DIGEST)
+        .limit(1)
+    ).first()
+    if left is not None:
+        schedule_digest(db, member_id)
+
+
 def send_digests(
     factory: sessionmaker[Session], settings: Settings, payloads: list[dict[str, Any]]
 ) -> None:
@@ -275,6 +304,8 @@ def send_digests(
                 email = prepare_digest(db, settings, member_id, until=cutoff)
             if email is not None:
                 _deliver(factory, mailer, email)
+            with transaction(factory) as db:
+                _schedule_what_arrived_meanwhile(db, member_id)
 
 
 # --- event reminders ----------------------------------------------------------------------

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 
 class NotificationKind(enum.StrEnum):
+    NEW_THREAD = "new_thread"
     REPLY = "reply"
     MENTION = "mention"
     ANSWER_ACCEPTED = "answer_accepted"
@@ -47,6 +48,7 @@ class KindInfo:
 
 
 KINDS: dict[NotificationKind, KindInfo] = {
+    NotificationKind.NEW_THREAD: KindInfo("new threads in categories I follow", Delivery.DIGEST),
     NotificationKind.REPLY: KindInfo("replies in threads I follow", Delivery.DIGEST),
     NotificationKind.MENTION: KindInfo("mentions of me (@name)", Delivery.DIGEST),
     NotificationKind.ANSWER_ACCEPTED: KindInfo(

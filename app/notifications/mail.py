@@ -155,20 +155,30 @@ class SmtpMailer:
         return connection
 
     def send(self, email: OutgoingEmail) -> None:
+        """Hand one message to the server. MailRejected: this message can never go (its
+        address or content is refused, or it cannot be written); MailServerUnavailable:
+        nothing can go now (down, busy, or refusing our sender or credentials, which an
+        admin must fix), so it waits."""
+        try:
+            message = email.to_message(self.settings)
+        except (ValueError, TypeError) as fault:
+            raise MailRejected(f"the message cannot be written: {fault}") from fault
         if self._connection is None:
             self._connection = self._connect()
         try:
-            self._connection.send_message(email.to_message(self.settings))
+            self._connection.send_message(message)
         except smtplib.SMTPRecipientsRefused as refusal:
             codes = [code for code, _text in refusal.recipients.values()]
             if all(500 <= code < 600 for code in codes):
                 raise MailRejected(f"{email.to}: {refusal.recipients}") from refusal
             raise MailServerUnavailable(str(refusal)) from refusal
-        except smtplib.SMTPResponseException as failure:
+        except smtplib.SMTPDataError as refusal:
+            if 500 <= refusal.smtp_code < 600:
+                raise MailRejected(f"{refusal.smtp_code} {refusal.smtp_error!r}") from refusal
             self.close()
-            if 500 <= failure.smtp_code < 600 and failure.smtp_code != 554:
-                raise MailRejected(f"{failure.smtp_code} {failure.smtp_error!r}") from failure
-            raise MailServerUnavailable(f"{failure.smtp_code} {failure.smtp_error!r}") from failure
+            raise MailServerUnavailable(f"{refusal.smtp_code} {refusal.smtp_error!r}") from refusal
+        except smtplib.SMTPNotSupportedError as refusal:
+            raise MailRejected(f"{email.to}: {refusal}") from refusal
         except (OSError, smtplib.SMTPException) as failure:
             self.close()
             raise MailServerUnavailable(str(failure)) from failure

@@ -118,7 +118,9 @@ def _describe_one(
             return None
         title = f"“{thread.title}”"
         url = f"/discussions/p/{post.id}"
-        if kind == NotificationKind.REPLY:
+        if kind == NotificationKind.NEW_THREAD:
+            text = f"{who} started {title}"
+        elif kind == NotificationKind.REPLY:
             text = f"{who} replied in {title}"
         elif kind == NotificationKind.MENTION:
             text = f"{who} mentioned you in {title}"

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
+from fastapi import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.notifications.kinds import KINDS, NotificationKind
+
+NotificationId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+"""Larger numbers are no notification, and would overflow the database's integer."""
 
 
 class NotificationOut(BaseModel):
@@ -40,6 +45,7 @@ class PreferencesIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
+    new_thread: str | None = None
     reply: str | None = None
     mention: str | None = None
     answer_accepted: str | None = None

@@ -29,9 +29,12 @@ from app.notifications.models import (
     EmailState,
     Notification,
     NotificationPreference,
+    SentEmail,
 )
 from app.notifications.rendering import NotificationItem, describe
+from app.outbox.models import OutboxMessage
 from app.outbox.service import enqueue
+from app.policy import check_admin_only_permission
 
 EMAIL_TOPIC = "notifications.email"
 DIGEST_TOPIC = "notifications.digest"
@@ -65,12 +68,15 @@ def _digest_schedule(db: Session, member_id: str) -> DigestSchedule:
     return schedule
 
 
-def schedule_digest(db: Session, member_id: str) -> None:
-    """Make sure the member's next digest is due, unless they turned the digest off."""
+def schedule_digest(db: Session, member_id: str) -> bool:
+    """Make sure the member's next digest is due; False if they turned the digest off."""
     schedule = _digest_schedule(db, member_id)
     frequency = DigestFrequency(schedule.frequency)
-    if frequency != DigestFrequency.OFF and schedule.next_due_at is None:
+    if frequency == DigestFrequency.OFF:
+        return False
+    if schedule.next_due_at is None:
         schedule.next_due_at = next_digest_time(frequency, utcnow())
+    return True
 
 
 def _plan_email(db: Session, notification: Notification) -> None:
@@ -79,9 +85,8 @@ def _plan_email(db: Session, notification: Notification) -> None:
         notification.email_state = EmailState.IMMEDIATE
         db.flush()
         enqueue(db, topic=EMAIL_TOPIC, payload={"notification_id": notification.id})
-    elif delivery == Delivery.DIGEST:
+    elif delivery == Delivery.DIGEST and schedule_digest(db, notification.member_id):
         notification.email_state = EmailState.DIGEST
-        schedule_digest(db, notification.member_id)
     else:
         notification.email_state = EmailState.NONE
 
@@ -133,21 +138,24 @@ def notify_reaction(
     db: Session, *, member_id: str, actor_id: str, post_id: str, reaction: str
 ) -> Notification | None:
     """Reactions to one post are batched: while the last notification about them is unread
-    and not yet e-mailed, it counts up instead of a new one appearing."""
+    and not yet e-mailed, another member's reaction counts it up instead of adding a line.
+    A member who takes a reaction back and gives it again is not counted twice."""
     if actor_id == member_id:
         return None
-    pending = db.execute(
-        select(Notification)
-        .where(
-            Notification.member_id == member_id,
-            Notification.kind == NotificationKind.REACTION.value,
-            Notification.subject_id == post_id,
-            Notification.read_at.is_(None),
-            Notification.emailed_at.is_(None),
-        )
-        .order_by(Notification.id.desc())
-        .limit(1)
-    ).scalar_one_or_none()
+    earlier = list(
+        db.execute(
+            select(Notification)
+            .where(
+                Notification.member_id == member_id,
+                Notification.kind == NotificationKind.REACTION.value,
+                Notification.subject_id == post_id,
+            )
+            .order_by(Notification.id.desc())
+        ).scalars()
+    )
+    if any(actor_id in (n.detail or {}).get("actors", []) for n in earlier):
+        return None
+    pending = next((n for n in earlier if n.read_at is None and n.emailed_at is None), None)
     if pending is None:
         return notify(
             db,
@@ -156,11 +164,12 @@ def notify_reaction(
             subject_type="post",
             subject_id=post_id,
             actor_id=actor_id,
-            detail={"reaction": reaction},
+            detail={"reaction": reaction, "actors": [actor_id]},
         )
-    pending.count += 1
+    actors = [*(pending.detail or {}).get("actors", []), actor_id]
+    pending.count = len(actors)
     pending.actor_id = actor_id
-    pending.detail = {**pending.detail, "reaction": reaction}
+    pending.detail = {**(pending.detail or {}), "reaction": reaction, "actors": actors}
     pending.updated_at = utcnow()
     db.flush()
     return pending
@@ -188,7 +197,8 @@ def list_notifications(
     db: Session, *, viewer: Member, offset: int, limit: int, unread_only: bool = False
 ) -> NotificationPage:
     """Newest first. Notifications about things the member may no longer see are left
-    out of the page (they still count towards the total, so page links stay stable)."""
+    out of the page and marked read, so the header stops counting them (they still count
+    towards the total, so page links stay stable)."""
     where = [Notification.member_id == viewer.id]
     if unread_only:
         where.append(Notification.read_at.is_(None))
@@ -202,7 +212,14 @@ def list_notifications(
         ).scalars()
     )
     total = db.execute(select(func.count()).select_from(Notification).where(*where)).scalar_one()
-    items = [item for item in describe(db, viewer, rows) if item is not None]
+    items: list[NotificationItem] = []
+    now = utcnow()
+    for notification, item in zip(rows, describe(db, viewer, rows), strict=True):
+        if item is not None:
+            items.append(item)
+        elif notification.read_at is None:
+            notification.read_at = now  # it can never be shown: stop counting it as unread
+    db.flush()
     return NotificationPage(items=items, total=total, unread=unread_count(db, viewer.id))
 
 
@@ -331,14 +348,74 @@ def unsubscribe_label(kind: str) -> str:
     return KINDS[NotificationKind(kind)].label
 
 
+def unsubscribe_target(db: Session, *, member_id: str, kind: str) -> str:
+    """What an unsubscribe link would stop, for the page that asks."""
+    if db.get(Member, member_id) is None:
+        raise NotFound("This unsubscribe link is for an account that no longer exists.")
+    return unsubscribe_label(kind)
+
+
 def unsubscribe(db: Session, *, member_id: str, kind: str) -> str:
     """Stop e-mail of one kind (or the digest) for one member, from an e-mail's link.
     Returns what was stopped, for the confirmation page."""
-    if db.get(Member, member_id) is None:
-        raise NotFound("This unsubscribe link is for an account that no longer exists.")
+    unsubscribe_target(db, member_id=member_id, kind=kind)
     if kind == DIGEST_UNSUBSCRIBE_KIND:
         _set_digest_frequency(db, member_id, DigestFrequency.OFF)
     else:
         _set_delivery(db, member_id, NotificationKind(kind), Delivery.OFF)
     db.flush()
     return unsubscribe_label(kind)
+
+
+# --- the admins' view of e-mail -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EmailStatus:
+    waiting: int
+    oldest_waiting_at: datetime | None
+    last_error: str | None
+    failed: int
+    sent_last_day: int
+    sent_last_week: int
+    recent: list[SentEmail]
+
+
+def email_status(db: Session, *, actor: Member, recent: int = 20) -> EmailStatus:
+    """What the worker has waiting for SMTP (an outage shows here as a growing queue with
+    its last error) and what it sent lately."""
+    check_admin_only_permission(actor)
+    mail_topics = OutboxMessage.topic.in_([EMAIL_TOPIC, DIGEST_TOPIC])
+    pending = (mail_topics, OutboxMessage.processed_at.is_(None))
+    waiting, oldest = db.execute(
+        select(func.count(), func.min(OutboxMessage.created_at)).where(
+            *pending, OutboxMessage.failed_at.is_(None)
+        )
+    ).one()
+    last_error = db.execute(
+        select(OutboxMessage.last_error)
+        .where(*pending, OutboxMessage.last_error.is_not(None))
+        .order_by(OutboxMessage.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    failed = db.execute(
+        select(func.count()).where(*pending, OutboxMessage.failed_at.is_not(None))
+    ).scalar_one()
+    now = utcnow()
+
+    def sent_since(since: datetime) -> int:
+        return db.execute(
+            select(func.count()).select_from(SentEmail).where(SentEmail.sent_at >= since)
+        ).scalar_one()
+
+    return EmailStatus(
+        waiting=waiting,
+        oldest_waiting_at=oldest,
+        last_error=last_error,
+        failed=failed,
+        sent_last_day=sent_since(now - timedelta(days=1)),
+        sent_last_week=sent_since(now - timedelta(days=7)),
+        recent=list(
+            db.execute(select(SentEmail).order_by(SentEmail.id.desc()).limit(recent)).scalars()
+        ),
+    )

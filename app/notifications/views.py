@@ -12,13 +12,14 @@ from app.errors import InvalidInput
 from app.notifications import service
 from app.notifications.kinds import KINDS, Delivery, DigestFrequency
 from app.notifications.mail import read_unsubscribe_token
-from app.notifications.schemas import PreferencesForm
-from app.web.deps import CurrentMember, DbSession
+from app.notifications.schemas import NotificationId, PreferencesForm
+from app.web.deps import CurrentMember, DbSession, require_admin
 from app.web.flash import flash
 from app.web.pagination import PageRequest, page_request, paginate
 from app.web.templating import render
 
 router = APIRouter(tags=["notifications"])
+admin_router = APIRouter(prefix="/admin", tags=["admin"], dependencies=[Depends(require_admin)])
 
 Show = Literal["all", "unread"]
 
@@ -76,7 +77,7 @@ def _settings_page(
         "notifications/settings.html",
         {
             "kinds": KINDS,
-            "deliveries": list(Delivery),
+            "deliveries": [Delivery.IMMEDIATE, Delivery.DIGEST, Delivery.OFF],
             "frequencies": list(DigestFrequency),
             "chosen": chosen,
             "errors": errors or {},
@@ -110,7 +111,9 @@ def save_settings(
 
 
 @router.get("/notifications/{notification_id}", summary="Open a notification (marks it read)")
-def open_notification(db: DbSession, member: CurrentMember, notification_id: int) -> Response:
+def open_notification(
+    db: DbSession, member: CurrentMember, notification_id: NotificationId
+) -> Response:
     target = service.open_notification(db, viewer=member, notification_id=notification_id)
     return RedirectResponse(target, status_code=303)
 
@@ -120,7 +123,7 @@ def read_one(
     request: Request,
     db: DbSession,
     member: CurrentMember,
-    notification_id: int,
+    notification_id: NotificationId,
     unread: Annotated[bool, Form()] = False,
 ) -> Response:
     service.mark_read(db, viewer=member, notification_id=notification_id, read=not unread)
@@ -141,11 +144,10 @@ def unsubscribe_page(request: Request, db: DbSession, token: str) -> Response:
     target = read_unsubscribe_token(request.app.state.settings, token)
     if target is None:
         return _invalid_link(request)
-    _member_id, kind = target
+    member_id, kind = target
+    what = service.unsubscribe_target(db, member_id=member_id, kind=kind)
     return render(
-        request,
-        "notifications/unsubscribe.html",
-        {"token": token, "what": service.unsubscribe_label(kind), "done": False},
+        request, "notifications/unsubscribe.html", {"token": token, "what": what, "done": False}
     )
 
 
@@ -158,4 +160,21 @@ def unsubscribe(request: Request, db: DbSession, token: str) -> Response:
     what = service.unsubscribe(db, member_id=member_id, kind=kind)
     return render(
         request, "notifications/unsubscribe.html", {"token": token, "what": what, "done": True}
+    )
+
+
+@admin_router.get("/email", summary="E-mail waiting for the SMTP server, and sent lately")
+def email_admin(request: Request, db: DbSession, member: CurrentMember) -> Response:
+    settings = request.app.state.settings
+    return render(
+        request,
+        "notifications/admin.html",
+        {
+            "status": service.email_status(db, actor=member),
+            "smtp": {
+                "server": f"{settings.smtp_host}:{settings.smtp_port}",
+                "security": settings.smtp_security,
+                "sender": settings.mail_from,
+            },
+        },
     )

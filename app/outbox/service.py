@@ -22,15 +22,15 @@ logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
 BASE_BACKOFF = timedelta(seconds=5)
-MAX_WAIT_BACKOFF = timedelta(minutes=10)
+WAIT_RETRY = timedelta(minutes=1)
 LEASE = timedelta(minutes=5)
 Handler = Callable[[list[dict[str, Any]]], None]
 
 
 class RetryLater(Exception):
     """Raised by a handler whose side effect cannot happen yet because a server it needs is
-    down (SMTP): the rows wait, retried at most every MAX_WAIT_BACKOFF, and never count
-    towards MAX_ATTEMPTS, so an outage delays them but never loses them."""
+    down (SMTP): the rows wait and are tried again every WAIT_RETRY; the wait is not an
+    attempt, so an outage of any length delays them but never fails or loses them."""
 
 
 def enqueue(
@@ -103,13 +103,14 @@ def drain_once(
         for message in db.execute(
             select(OutboxMessage).where(OutboxMessage.id.in_(outcomes))
         ).scalars():
-            message.attempts += 1
             error = outcomes[message.id]
+            if message.id in waiting:
+                message.last_error = error
+                message.available_at = now + WAIT_RETRY
+                continue
+            message.attempts += 1
             if error is None:
                 message.processed_at = now
-            elif message.id in waiting:
-                message.last_error = error
-                message.available_at = now + min(backoff_for(message.attempts), MAX_WAIT_BACKOFF)
             else:
                 message.last_error = error
                 if message.attempts >= MAX_ATTEMPTS:

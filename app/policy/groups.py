@@ -2,19 +2,41 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, or_, select, true
+from sqlalchemy import ColumnElement, Select, or_, select, true
 
 from app.errors import Forbidden, NotFound
-from app.groups.models import Group, GroupKind, GroupMembership, GroupRole
+from app.groups.models import (
+    Group,
+    GroupKind,
+    GroupMembership,
+    GroupRole,
+    JoinRequest,
+    RequestStatus,
+)
 from app.members.models import Member
 
 
 def check_view_group_permission(
-    viewer: Member, group: Group, membership: GroupMembership | None
+    viewer: Member, group: Group, membership: GroupMembership | None, *, invited: bool = False
 ) -> None:
-    """A secret group does not exist for those outside it."""
-    if group.kind == GroupKind.SECRET and membership is None and not viewer.is_admin:
+    """A secret group does not exist for those outside it, except for a member with a
+    pending invitation, who sees its name and description to accept or decline."""
+    if (
+        group.kind == GroupKind.SECRET
+        and membership is None
+        and not invited
+        and not viewer.is_admin
+    ):
         raise NotFound("There is no such group.")
+
+
+def pending_invitations(member_id: str) -> Select[tuple[str]]:
+    """The groups that have invited the member and wait for an answer."""
+    return select(JoinRequest.group_id).where(
+        JoinRequest.member_id == member_id,
+        JoinRequest.is_invitation.is_(True),
+        JoinRequest.status == RequestStatus.PENDING,
+    )
 
 
 def may_see_inside_group(viewer: Member, group: Group, membership: GroupMembership | None) -> bool:
@@ -50,11 +72,16 @@ def check_change_group_roles_permission(
 
 
 def listed_groups_filter(viewer: Member) -> ColumnElement[bool]:
-    """The groups list: open and private groups, and secret ones the member is in."""
+    """The groups list: open and private groups, and secret ones the member is in or is
+    invited to."""
     if viewer.is_admin:
         return true()
     mine = select(GroupMembership.group_id).where(GroupMembership.member_id == viewer.id)
-    return or_(Group.kind != GroupKind.SECRET, Group.id.in_(mine))
+    return or_(
+        Group.kind != GroupKind.SECRET,
+        Group.id.in_(mine),
+        Group.id.in_(pending_invitations(viewer.id)),
+    )
 
 
 def may_manage_group(viewer: Member, membership: GroupMembership | None) -> bool:

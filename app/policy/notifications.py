@@ -13,10 +13,11 @@ from sqlalchemy.orm import Session
 from app.discussions.models import Post, Thread
 from app.errors import NotFound
 from app.events.models import Event
-from app.groups.models import Group, GroupKind, GroupMembership, JoinRequest, RequestStatus
+from app.groups.models import Group, GroupMembership, JoinRequest
 from app.members.models import Member, MemberStatus
 from app.policy.discussions import check_view_thread_permission
 from app.policy.events import check_view_event_permission
+from app.policy.groups import check_view_group_permission, pending_invitations
 
 ALWAYS_DELIVERED_KINDS = frozenset({"membership_decision"})
 """Told even to a member who is no longer active: the decision is about that."""
@@ -53,16 +54,18 @@ def may_be_told_about_event(member: Member, event: Event) -> bool:
 
 
 def may_be_told_about_group(db: Session, member: Member, group: Group) -> bool:
-    """A secret group exists only for its members and those with a pending invitation."""
-    if group.kind != GroupKind.SECRET or member.is_admin:
-        return True
-    belongs = select(GroupMembership.id).where(
-        GroupMembership.group_id == group.id, GroupMembership.member_id == member.id
-    )
-    invited = select(JoinRequest.id).where(
-        JoinRequest.group_id == group.id,
-        JoinRequest.member_id == member.id,
-        JoinRequest.is_invitation.is_(True),
-        JoinRequest.status == RequestStatus.PENDING,
-    )
-    return db.execute(belongs.union_all(invited).limit(1)).first() is not None
+    """The same rule as the group's page: a secret group exists only for its members and
+    those it has invited."""
+    membership = db.execute(
+        select(GroupMembership).where(
+            GroupMembership.group_id == group.id, GroupMembership.member_id == member.id
+        )
+    ).scalar_one_or_none()
+    invited = db.execute(
+        pending_invitations(member.id).where(JoinRequest.group_id == group.id).limit(1)
+    ).first()
+    try:
+        check_view_group_permission(member, group, membership, invited=invited is not None)
+    except NotFound:
+        return False
+    return True

@@ -44,11 +44,9 @@ def _backfill_handles() -> None:
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("member") as batch:
-        batch.add_column(sa.Column("handle", sa.String(length=40), nullable=True))
+    op.add_column("member", sa.Column("handle", sa.String(length=40), nullable=True))
     _backfill_handles()
-    with op.batch_alter_table("member") as batch:
-        batch.create_unique_constraint(op.f("uq_member_handle"), ["handle"])
+    op.create_index(op.f("ix_member_handle"), "member", ["handle"], unique=True)
 
     op.create_table(
         "notification",
@@ -120,6 +118,6 @@ def downgrade() -> None:
     op.drop_index("ix_notification_email_state", table_name="notification")
     op.drop_index("ix_notification_member_unread", table_name="notification")
     op.drop_table("notification")
+    op.drop_index(op.f("ix_member_handle"), table_name="member")
     with op.batch_alter_table("member") as batch:
-        batch.drop_constraint(op.f("uq_member_handle"), type_="unique")
         batch.drop_column("handle")

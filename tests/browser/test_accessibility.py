@@ -187,10 +187,14 @@ def test_admin_pages_have_no_axe_violations(
     expect(page.get_by_role("alert")).to_contain_text("Give a reason for the suspension")
     assert_no_axe_violations(page)
 
-    for path in ("/admin/audit", "/admin/organisations"):
+    for path, heading in (
+        ("/admin/audit", "Audit log"),
+        ("/admin/organisations", "Organisations"),
+        ("/admin/email", "E-mail"),
+    ):
         page.goto(path)
+        expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
         assert_no_axe_violations(page)
-    expect(page.get_by_role("heading", name="Organisations")).to_be_visible()
 
 
 def test_resource_pages_have_no_axe_violations(
@@ -616,10 +620,11 @@ def test_notification_pages_have_no_axe_violations(
 
     page.goto("/notifications/settings")
     assert_no_axe_violations(page)
-    page.get_by_label("Replies in threads I follow: At once").check()
+    replies = page.get_by_role("group", name="Replies in threads I follow")
+    replies.get_by_label("At once").check()
     page.get_by_role("button", name="Save e-mail settings").click()
     expect(page.get_by_text("Your e-mail settings are saved.")).to_be_visible()
-    expect(page.get_by_label("Replies in threads I follow: At once")).to_be_checked()
+    expect(replies.get_by_label("At once")).to_be_checked()
     # a value the form does not offer, as a tampered request would send
     page.eval_on_selector(
         "#reply-off", "radio => { radio.value = 'loudly'; radio.checked = true; }"
@@ -628,6 +633,8 @@ def test_notification_pages_have_no_axe_violations(
         page.get_by_role("button", name="Save e-mail settings").click()
     assert posted.value.status == 422
     expect(page.get_by_role("alert")).to_contain_text("Choose how to hear about replies")
+    page.get_by_role("alert").get_by_role("link").first.click()
+    expect(page.locator("#reply")).to_be_focused()  # the summary leads to the field
     assert_no_axe_violations(page)
 
     token = unsubscribe_token(live_app.state.settings, member_id=member_id, kind="reply")
