@@ -36,6 +36,7 @@ from app.db import transaction  # noqa: E402
 from app.demo import seed_demo  # noqa: E402
 from app.devstack import free_port, start_meilisearch, start_oidc_provider  # noqa: E402
 from app.discussions.models import Post, Thread  # noqa: E402
+from app.discussions.seed import seed_discussions  # noqa: E402
 from app.main import create_app  # noqa: E402
 from app.members.models import Member  # noqa: E402
 from app.notifications.kinds import NotificationKind  # noqa: E402
@@ -112,6 +113,7 @@ def main() -> int:
             app = create_app(settings)
             with transaction(app.state.session_factory) as db:
                 seed_demo(db, settings=settings)
+                seed_discussions(db)
             with transaction(app.state.session_factory) as db:
                 add_notifications(db, handle="amara.okafor", count=60)
 

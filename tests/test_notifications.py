@@ -798,3 +798,28 @@ def test_following_a_category_tells_of_new_threads_in_it(
         for n in api(browser_of(follower), "GET", "/api/v1/notifications").json()["notifications"]
     ]
     assert texts == ["Abe Author started “Life story work with under-fives”"]
+
+
+def test_the_notification_list_costs_the_same_statements_for_few_or_many(
+    app: FastAPI, db: Session, make: MakeMember, browser_of: Any
+) -> None:
+    from tests.test_discussions_queries import counted_statements
+
+    reader = make("Nia Numbers")
+    writers = [make(f"Writer {i}") for i in range(5)]
+    thread_id, _ = add_thread(app, reader.id, "Counting statements", "Opening.")
+    nia = browser_of(reader)
+
+    def statements_for_page() -> int:
+        nia.get("/notifications")  # warm: marks nothing, loads nothing new next time
+        with counted_statements(app) as statements:
+            assert nia.get("/notifications").status_code == 200
+        return len(statements)
+
+    add_reply(app, writers[0].id, thread_id, "One reply.")
+    few = statements_for_page()
+    for index in range(30):
+        add_reply(app, writers[index % 5].id, thread_id, f"Reply {index}.")
+    many = statements_for_page()
+    assert api(nia, "GET", "/api/v1/notifications").json()["total"] == 31
+    assert few == many
