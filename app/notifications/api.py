@@ -63,7 +63,7 @@ def read_all(db: DbSession, member: CurrentMember) -> MarkedOut:
 @router.post("/{notification_id}/read", response_model=MarkedOut, summary="Mark one read")
 def read_one(db: DbSession, member: CurrentMember, notification_id: NotificationId) -> MarkedOut:
     service.mark_read(db, viewer=member, notification_id=notification_id)
-    return MarkedOut(marked=1, unread=service.unread_count(db, member.id))
+    return MarkedOut(marked=1, unread=service.unread_count(db, member))
 
 
 def _preferences_out(chosen: service.Preferences) -> PreferencesOut:

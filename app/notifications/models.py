@@ -40,6 +40,9 @@ class Notification(Base):
     actor_id: Mapped[str | None] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"))
     subject_type: Mapped[str] = mapped_column(String(16))
     subject_id: Mapped[str] = mapped_column(String(36))
+    group_id: Mapped[str | None] = mapped_column(String(36))
+    """The group whose content the subject is (posts, threads, events), when it was told:
+    the unread count leaves out groups the member can no longer see."""
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     count: Mapped[int] = mapped_column(Integer, default=1)
     dedupe_key: Mapped[str | None] = mapped_column(String(120))

@@ -15,7 +15,9 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from app.db import LONDON, utcnow
+from app.discussions.models import Post, Thread
 from app.errors import InvalidInput, NotFound
+from app.events.models import Event
 from app.members.models import Member
 from app.notifications.kinds import (
     DIGEST_UNSUBSCRIBE_KIND,
@@ -35,6 +37,7 @@ from app.notifications.rendering import NotificationItem, describe
 from app.outbox.models import OutboxMessage
 from app.outbox.service import enqueue
 from app.policy import check_admin_only_permission
+from app.policy.content import visible_to_member_filter
 
 EMAIL_TOPIC = "notifications.email"
 DIGEST_TOPIC = "notifications.digest"
@@ -91,6 +94,19 @@ def _plan_email(db: Session, notification: Notification) -> None:
         notification.email_state = EmailState.NONE
 
 
+def _content_group(db: Session, subject_type: str, subject_id: str) -> str | None:
+    if subject_type == "post":
+        query = select(Thread.group_id).join(Post, Post.thread_id == Thread.id)
+        return db.execute(query.where(Post.id == subject_id)).scalar_one_or_none()
+    if subject_type == "thread":
+        return db.execute(
+            select(Thread.group_id).where(Thread.id == subject_id)
+        ).scalar_one_or_none()
+    if subject_type == "event":
+        return db.execute(select(Event.group_id).where(Event.id == subject_id)).scalar_one_or_none()
+    return None
+
+
 def notify(
     db: Session,
     *,
@@ -122,6 +138,7 @@ def notify(
         actor_id=actor_id,
         subject_type=subject_type,
         subject_id=subject_id,
+        group_id=_content_group(db, subject_type, subject_id),
         detail=detail or {},
         count=1,
         dedupe_key=dedupe_key,
@@ -178,11 +195,17 @@ def notify_reaction(
 # --- reading ------------------------------------------------------------------------------
 
 
-def unread_count(db: Session, member_id: str) -> int:
+def unread_count(db: Session, member: Member) -> int:
+    """For the header: one count, leaving out content of groups the member can no longer
+    see (whatever else can no longer be shown is marked read when the list is opened)."""
     return db.execute(
         select(func.count())
         .select_from(Notification)
-        .where(Notification.member_id == member_id, Notification.read_at.is_(None))
+        .where(
+            Notification.member_id == member.id,
+            Notification.read_at.is_(None),
+            visible_to_member_filter(member, Notification.group_id),
+        )
     ).scalar_one()
 
 
@@ -220,7 +243,7 @@ def list_notifications(
         elif notification.read_at is None:
             notification.read_at = now  # it can never be shown: stop counting it as unread
     db.flush()
-    return NotificationPage(items=items, total=total, unread=unread_count(db, viewer.id))
+    return NotificationPage(items=items, total=total, unread=unread_count(db, viewer))
 
 
 def _own_notification(db: Session, viewer: Member, notification_id: int) -> Notification:

@@ -47,10 +47,13 @@ def notification_list(
 
 
 def _back(request: Request, fallback: str = "/notifications") -> str:
-    """Back to the list the form was on (same site only)."""
+    """Back to the list the form was on: a path on this site, never another host."""
     referer = request.headers.get("referer", "")
-    base = str(request.base_url)
-    return "/" + referer[len(base) :] if referer.startswith(base) else fallback
+    base = str(request.base_url).rstrip("/")
+    if not referer.startswith(base + "/"):
+        return fallback
+    path = referer[len(base) :]
+    return fallback if path.startswith("//") or "\\" in path else path
 
 
 @router.post("/notifications/read-all", summary="Mark all your notifications read")

@@ -89,7 +89,7 @@ def authenticate(request: Request, settings: SettingsDep) -> None:
         active = resolve_session(db, token, settings=settings) if token else None
         if active is not None:
             load_visible_groups(db, active.member)
-            request.state.unread_notifications = unread_count(db, active.member.id)
+            request.state.unread_notifications = unread_count(db, active.member)
     if active is not None:
         request.state.member = active.member
         request.state.web_session = active.session

@@ -56,6 +56,7 @@ def upgrade() -> None:
         sa.Column("actor_id", sa.String(length=36), nullable=True),
         sa.Column("subject_type", sa.String(length=16), nullable=False),
         sa.Column("subject_id", sa.String(length=36), nullable=False),
+        sa.Column("group_id", sa.String(length=36), nullable=True),
         sa.Column("detail", sa.JSON(), nullable=False),
         sa.Column("count", sa.Integer(), nullable=False),
         sa.Column("dedupe_key", sa.String(length=120), nullable=True),
