@@ -21,7 +21,6 @@ from app.devstack import free_port, start_mail_sink
 from app.discussions import service as discussions
 from app.discussions.models import Post, Thread
 from app.discussions.schemas import ThreadCreate
-from app.events.models import Event, EventType
 from app.groups import service as groups
 from app.groups.models import GroupMembership, GroupRole, JoinRequest
 from app.members.models import Member, MemberStatus
@@ -42,6 +41,7 @@ from tests.support.database import apply_changes, count_rows, see_committed
 from tests.support.flows import csrf_token
 from tests.support.portal import (
     MakeMember,
+    add_event,
     add_reply,
     add_thread,
     api,
@@ -595,21 +595,9 @@ def test_event_reminder_is_told_once_and_emailed(
     app: FastAPI, db: Session, make: MakeMember, browser_of: Any, mailbox: SmtpSink
 ) -> None:
     organiser, attendee = make("Ola Organiser"), make("Ann Attendee")
-    with transaction(app.state.session_factory) as session:
-        start = utcnow() + timedelta(hours=3)
-        event = Event(
-            title="Signs of Safety refresher",
-            description="Online.",
-            description_html="<p>Online.</p>",
-            type=EventType.TRAINING,
-            starts_at=start,
-            ends_at=start + timedelta(hours=2),
-            online=True,
-            organiser_id=organiser.id,
-        )
-        session.add(event)
-        session.flush()
-        event_id = event.id
+    event_id = add_event(
+        app, organiser.id, "Signs of Safety refresher", starts_in=timedelta(hours=3)
+    )
     booked = api(browser_of(attendee), "POST", f"/api/v1/events/{event_id}/booking")
     assert booked.json()["status"] == "booked"
     with transaction(app.state.session_factory) as session:  # the same reminder, queued twice
@@ -735,21 +723,7 @@ def test_a_reason_with_line_breaks_is_one_subject_line_and_nothing_else_waits(
         make("Ada Admin", is_admin=True),
         make("Pat Pending", status=MemberStatus.PENDING),
     )
-    with transaction(app.state.session_factory) as session:
-        start = utcnow() + timedelta(days=5)
-        event = Event(
-            title="Court skills",
-            description="In person.",
-            description_html="<p>In person.</p>",
-            type=EventType.TRAINING,
-            starts_at=start,
-            ends_at=start + timedelta(hours=2),
-            online=True,
-            organiser_id=organiser.id,
-        )
-        session.add(event)
-        session.flush()
-        event_id = event.id
+    event_id = add_event(app, organiser.id, "Court skills", starts_in=timedelta(days=5))
     api(browser_of(attendee), "POST", f"/api/v1/events/{event_id}/booking")
     cancelled = api(
         browser_of(organiser),

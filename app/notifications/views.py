@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
 
 from app.errors import InvalidInput
 from app.notifications import service
@@ -138,32 +139,27 @@ def read_one(
 # --- unsubscribe, from e-mail links: no sign-in ------------------------------------------
 
 
-def _invalid_link(request: Request) -> Response:
-    return render(request, "notifications/unsubscribe_invalid.html", status_code=400)
+def _unsubscribe_page(request: Request, db: Session, token: str, *, act: bool) -> Response:
+    target = read_unsubscribe_token(request.app.state.settings, token)
+    if target is None:
+        return render(request, "notifications/unsubscribe_invalid.html", status_code=400)
+    member_id, kind = target
+    what = (service.unsubscribe if act else service.unsubscribe_target)(
+        db, member_id=member_id, kind=kind
+    )
+    return render(
+        request, "notifications/unsubscribe.html", {"token": token, "what": what, "done": act}
+    )
 
 
 @router.get("/unsubscribe/{token}", summary="Confirm stopping one kind of e-mail")
 def unsubscribe_page(request: Request, db: DbSession, token: str) -> Response:
-    target = read_unsubscribe_token(request.app.state.settings, token)
-    if target is None:
-        return _invalid_link(request)
-    member_id, kind = target
-    what = service.unsubscribe_target(db, member_id=member_id, kind=kind)
-    return render(
-        request, "notifications/unsubscribe.html", {"token": token, "what": what, "done": False}
-    )
+    return _unsubscribe_page(request, db, token, act=False)
 
 
 @router.post("/unsubscribe/{token}", summary="Stop one kind of e-mail (also RFC 8058 one-click)")
 def unsubscribe(request: Request, db: DbSession, token: str) -> Response:
-    target = read_unsubscribe_token(request.app.state.settings, token)
-    if target is None:
-        return _invalid_link(request)
-    member_id, kind = target
-    what = service.unsubscribe(db, member_id=member_id, kind=kind)
-    return render(
-        request, "notifications/unsubscribe.html", {"token": token, "what": what, "done": True}
-    )
+    return _unsubscribe_page(request, db, token, act=True)
 
 
 @admin_router.get("/email", summary="E-mail waiting for the SMTP server, and sent lately")

@@ -6,6 +6,7 @@ a pytest plugin (tests/conftest.py)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -15,7 +16,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.db import transaction
+from app.db import transaction, utcnow
 from app.devstack import RunningService
 from app.discussions import service as discussions
 from app.discussions.models import Category, Post
@@ -175,13 +176,12 @@ def add_group(app: FastAPI, name: str, roles: dict[str, GroupRole]) -> str:
         return group.id
 
 
-def add_event(app: FastAPI, organiser_id: str, title: str) -> str:
-    from datetime import timedelta
-
-    from app.db import utcnow
-
+def add_event(
+    app: FastAPI, organiser_id: str, title: str, starts_in: timedelta = timedelta(days=10)
+) -> str:
+    """An online training event of two hours, starting ``starts_in`` from now."""
     with transaction(app.state.session_factory) as session:
-        start = utcnow() + timedelta(days=10)
+        start = utcnow() + starts_in
         event = Event(
             title=title,
             description="A workshop.",
