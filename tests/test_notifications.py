@@ -6,23 +6,26 @@ sign-in, and an SMTP outage that delays mail without losing or doubling any."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import timedelta
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
+import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from app.db import transaction, utcnow
-from app.devstack import free_port, start_mail_sink
+from app.devstack import RunningService, free_port, start_mail_sink
 from app.discussions import service as discussions
 from app.discussions.models import Post, Thread
 from app.discussions.schemas import ThreadCreate
 from app.groups import service as groups
 from app.groups.models import GroupMembership, GroupRole, JoinRequest
+from app.members import models as members_models
 from app.members.models import Member, MemberStatus
 from app.notifications.delivery import notification_handlers, queue_due_digests
 from app.notifications.kinds import NotificationKind
@@ -38,7 +41,7 @@ from app.outbox.models import OutboxMessage
 from app.outbox.service import MAX_ATTEMPTS, drain_once
 from app.search.engine import SearchEngine
 from tests.support.database import apply_changes, count_rows, see_committed
-from tests.support.flows import csrf_token
+from tests.support.flows import csrf_token, sign_in
 from tests.support.portal import (
     MakeMember,
     add_event,
@@ -805,3 +808,35 @@ def test_the_notification_list_costs_the_same_statements_for_few_or_many(
     many = statements_for_page()
     assert api(nia, "GET", "/api/v1/notifications").json()["total"] == 31
     assert few == many
+
+
+def test_a_handle_taken_by_a_simultaneous_sign_in_is_chosen_again(
+    app: FastAPI,
+    db: Session,
+    make: MakeMember,
+    oidc_primary: RunningService,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two first sign-ins of the same name at the same moment (PostgreSQL runs them side by
+    side) would pick the same handle. Simulated: the first choice ignores the handle the
+    other sign-in just took, as a read made a moment before its commit would."""
+    make("Jane Smith")
+    real_choice = members_models.choose_handle
+    choices: list[str] = []
+
+    def stale_then_real(display_name: str, is_taken: Callable[[str], bool]) -> str:
+        choices.append(display_name)
+        return "jane.smith" if len(choices) == 1 else real_choice(display_name, is_taken)
+
+    monkeypatch.setattr(members_models, "choose_handle", stale_then_real)
+    with TestClient(app, base_url="http://testserver", follow_redirects=False) as browser:
+        landed = sign_in(
+            browser,
+            provider_url=oidc_primary.url,
+            subject="jane-smith-two",
+            claims={"name": "Jane Smith", "email": "jane.two@leeds.gov.uk"},
+        )
+        assert landed.status_code == 303, landed.text
+    see_committed(db)
+    handles = sorted(db.execute(select(Member.handle)).scalars())
+    assert handles == ["jane.smith", "jane.smith2"] and len(choices) == 2

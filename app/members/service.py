@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from app.config import OidcProviderConfig
@@ -161,6 +162,25 @@ def _end_suspension_if_due(db: Session, member: Member) -> None:
         enqueue_sync(db, kind="member", id=member.id)
 
 
+HANDLE_TRIES = 3
+
+
+def _insert_member(db: Session, member: Member) -> None:
+    """The member's @handle is chosen from the handles the database held a moment before
+    the insert; on PostgreSQL another first sign-in of the same name can take it in
+    between. The insert then fails alone (in a savepoint) and the handle is chosen again."""
+    for attempt in range(1, HANDLE_TRIES + 1):
+        try:
+            with db.begin_nested():
+                db.add(member)
+                db.flush()
+            return
+        except IntegrityError:
+            if attempt == HANDLE_TRIES:
+                raise
+            member.handle = None
+
+
 def admit_identity(
     db: Session, *, provider: OidcProviderConfig, issuer: str, subject: str, claims: dict[str, Any]
 ) -> Admission:
@@ -200,8 +220,7 @@ def admit_identity(
         duplicate_of_id=holder.id if holder else None,
         is_admin=invitation is not None and holder is None,
     )
-    db.add(member)
-    db.flush()
+    _insert_member(db, member)
     db.add(
         MemberIdentity(
             member_id=member.id,
