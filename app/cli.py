@@ -89,6 +89,7 @@ def seed(
     from app.events.seed import seed_events
     from app.groups.seed import seed_groups
     from app.members.reference_data import ensure_partner_organisations
+    from app.notifications.seed import seed_notifications
     from app.resources.seed import seed_resources
     from app.resources.storage import LocalFileStorage
     from app.topics.reference_data import ensure_topics
@@ -108,6 +109,7 @@ def seed(
             typer.echo(f"demo discussion threads: {seed_discussions(db)} added")
             groups = seed_groups(db, settings=settings, storage=storage)
             typer.echo(f"demo groups: {groups} added")
+            typer.echo(f"demo notifications: {seed_notifications(db)} added")
             typer.echo("demo members (sign in through the development provider as):")
             for person in people:
                 notes = [

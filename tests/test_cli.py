@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -57,10 +58,12 @@ def test_upgrade_seed_grant_and_worker(cli_env: dict[str, str]) -> None:
     assert "demo events: 7 added" in seeded.stdout
     assert "demo discussion threads: 5 added" in seeded.stdout
     assert "demo groups: 4 added" in seeded.stdout
+    assert re.search(r"demo notifications: [1-9]\d* added", seeded.stdout), seeded.stdout
     again = portal(cli_env, "seed", "--demo")
     assert "partner organisations: 0 created" in again.stdout
     assert "demo resources: 0 added" in again.stdout
     assert "demo discussion threads: 0 added" in again.stdout
+    assert "demo notifications: 0 added" in again.stdout
 
     granted = portal(cli_env, "admin", "grant", "Tom.Hargreaves@sheffield.gov.uk")
     assert granted.returncode == 0, granted.stderr
