@@ -10,7 +10,7 @@ to post anyway, which is recorded on the post and in the audit log.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Literal
@@ -613,20 +613,19 @@ def _mentioned_members(db: Session, body: str, previous: str | None = None) -> l
     return [found[handle] for handle in handles]
 
 
-def _notify_about_post(
+def _tell_about_post(
     db: Session,
+    members: Iterable[Member],
     *,
+    kind: NotificationKind,
     actor: Member,
     thread: Thread,
     post: Post,
-    mentioned: list[Member],
-    tell_followers: bool,
+    told: set[str],
 ) -> None:
-    """Mentions first (a follower who is mentioned hears once, as a mention), then the
-    thread's followers. Only active members who may see the thread are told anything: a
-    mention of anyone else notifies no one."""
-    told = {actor.id}
-    for member in mentioned:
+    """Tell each active member who may see the thread and was not told already (``told``
+    grows), so a mentioned follower hears once, as a mention; anyone else hears nothing."""
+    for member in members:
         if member.id in told or member.status != MemberStatus.ACTIVE:
             continue
         if not may_be_told_about_thread(member, thread):
@@ -634,57 +633,62 @@ def _notify_about_post(
         notify(
             db,
             member_id=member.id,
-            kind=NotificationKind.MENTION,
+            kind=kind,
             subject_type="post",
             subject_id=post.id,
             actor_id=actor.id,
         )
         told.add(member.id)
-    if not tell_followers:
-        return
-    followers = db.execute(
+
+
+def _notify_about_post(
+    db: Session,
+    *,
+    actor: Member,
+    thread: Thread,
+    post: Post,
+    mentioned: list[Member],
+    followers: Select[tuple[Member]] | None = None,
+    followers_kind: NotificationKind = NotificationKind.REPLY,
+) -> None:
+    """Mentions first, then (for a reply, the thread's followers; for a new thread, the
+    category's) the ``followers``."""
+    told = {actor.id}
+    _tell_about_post(
+        db,
+        mentioned,
+        kind=NotificationKind.MENTION,
+        actor=actor,
+        thread=thread,
+        post=post,
+        told=told,
+    )
+    if followers is not None:
+        _tell_about_post(
+            db,
+            db.execute(followers).scalars(),
+            kind=followers_kind,
+            actor=actor,
+            thread=thread,
+            post=post,
+            told=told,
+        )
+
+
+def _thread_followers(thread: Thread) -> Select[tuple[Member]]:
+    return (
         select(Member)
         .join(ThreadFollow, ThreadFollow.member_id == Member.id)
-        .where(ThreadFollow.thread_id == thread.id, Member.status == MemberStatus.ACTIVE)
-    ).scalars()
-    for follower in followers:
-        if follower.id in told or not may_be_told_about_thread(follower, thread):
-            continue
-        notify(
-            db,
-            member_id=follower.id,
-            kind=NotificationKind.REPLY,
-            subject_type="post",
-            subject_id=post.id,
-            actor_id=actor.id,
-        )
+        .where(ThreadFollow.thread_id == thread.id)
+    )
 
 
-def _notify_category_followers(
-    db: Session, *, actor: Member, thread: Thread, opening: Post, told: list[Member]
-) -> None:
-    """Members who follow the category hear of a new thread (those mentioned in it have
-    heard already), if they may see it."""
-    already = {actor.id, *(member.id for member in told)}
-    followers = db.execute(
+def _category_followers(thread: Thread) -> Select[tuple[Member]]:
+    return (
         select(Member)
         .join(CategoryFollow, CategoryFollow.member_id == Member.id)
-        .where(
-            CategoryFollow.category_id == thread.category_id,
-            Member.status == MemberStatus.ACTIVE,
-        )
-    ).scalars()
-    for follower in followers:
-        if follower.id in already or not may_be_told_about_thread(follower, thread):
-            continue
-        notify(
-            db,
-            member_id=follower.id,
-            kind=NotificationKind.NEW_THREAD,
-            subject_type="post",
-            subject_id=opening.id,
-            actor_id=actor.id,
-        )
+        .where(CategoryFollow.category_id == thread.category_id)
+    )
 
 
 def start_thread(db: Session, *, actor: Member, data: ThreadCreate) -> Thread:
@@ -729,9 +733,14 @@ def start_thread(db: Session, *, actor: Member, data: ThreadCreate) -> Thread:
     _follow_thread(db, actor, thread.id)
     _mark_read(db, actor, thread.id, 1)
     _notify_about_post(
-        db, actor=actor, thread=thread, post=opening, mentioned=mentioned, tell_followers=False
+        db,
+        actor=actor,
+        thread=thread,
+        post=opening,
+        mentioned=mentioned,
+        followers=_category_followers(thread),
+        followers_kind=NotificationKind.NEW_THREAD,
     )
-    _notify_category_followers(db, actor=actor, thread=thread, opening=opening, told=mentioned)
     enqueue_sync(db, kind="thread", id=thread.id)
     _record_override(db, actor=actor, thread=thread, override=override)
     return thread
@@ -759,7 +768,12 @@ def reply(db: Session, *, actor: Member, thread_id: str, data: PostCreate) -> Po
     thread.last_post_at = now
     db.flush()
     _notify_about_post(
-        db, actor=actor, thread=thread, post=post, mentioned=mentioned, tell_followers=True
+        db,
+        actor=actor,
+        thread=thread,
+        post=post,
+        mentioned=mentioned,
+        followers=_thread_followers(thread),
     )
     _follow_thread(db, actor, thread.id)
     _mark_read(db, actor, thread.id, number)
@@ -800,9 +814,7 @@ def edit_post(db: Session, *, actor: Member, post_id: str, data: PostUpdate) -> 
     post.guard_override = override
     thread.title = new_title
     db.flush()
-    _notify_about_post(
-        db, actor=actor, thread=thread, post=post, mentioned=mentioned, tell_followers=False
-    )
+    _notify_about_post(db, actor=actor, thread=thread, post=post, mentioned=mentioned)
     if post.number == 1:
         enqueue_sync(db, kind="thread", id=thread.id)
     else:

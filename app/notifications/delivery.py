@@ -64,7 +64,6 @@ fail, which would send the message again."""
 
 def _footer_context(settings: Settings, member: Member, kind: str) -> dict[str, Any]:
     return {
-        "base_url": settings.base_url,
         "settings_url": f"{settings.base_url}/notifications/settings",
         "unsubscribe_url": unsubscribe_url(settings, member_id=member.id, kind=kind),
         "member": member,
@@ -144,10 +143,6 @@ def record_sent(db: Session, email: OutgoingEmail) -> None:
             sent_at=now,
         )
     )
-    if email.kind == DIGEST_UNSUBSCRIBE_KIND:
-        schedule = db.get(DigestSchedule, email.member_id)
-        if schedule is not None:
-            schedule.last_sent_at = now
 
 
 def _deliver(factory: sessionmaker[Session], mailer: SmtpMailer, email: OutgoingEmail) -> None:

@@ -44,7 +44,7 @@ class Notification(Base):
     """The group whose content the subject is (posts, threads, events), when it was told:
     the unread count leaves out groups the member can no longer see."""
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    count: Mapped[int] = mapped_column(Integer, default=1)
+    """Details of the telling: a reason, a decision; for reactions, who reacted."""
     dedupe_key: Mapped[str | None] = mapped_column(String(120))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -77,7 +77,6 @@ class DigestSchedule(Base):
     )
     frequency: Mapped[str] = mapped_column(String(16), default="daily")
     next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
-    last_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class SentEmail(Base):

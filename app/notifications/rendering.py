@@ -39,8 +39,6 @@ class NotificationItem:
     text: str
     url: str
     excerpt: str | None
-    group_id: str | None
-    """The group whose content this is about, if any."""
     created_at: datetime
     updated_at: datetime
     read: bool
@@ -103,8 +101,8 @@ def _load(db: Session, notifications: Sequence[Notification]) -> _Loaded:
 
 def _describe_one(
     db: Session, member: Member, notification: Notification, loaded: _Loaded
-) -> tuple[str, str, str | None, str | None] | None:
-    """(text, url, excerpt, group_id), or None when the member may not be told."""
+) -> tuple[str, str, str | None] | None:
+    """(text, url, excerpt), or None when the member may not be told."""
     kind = NotificationKind(notification.kind)
     detail: dict[str, Any] = notification.detail or {}
     actor = loaded.actors.get(notification.actor_id or "")
@@ -127,6 +125,7 @@ def _describe_one(
         elif kind == NotificationKind.ANSWER_ACCEPTED:
             text = f"{who} accepted your reply as the answer to {title}"
         else:
+            reactions = len(detail.get("actors", [])) or 1
             verb = (
                 "found your post helpful"
                 if detail.get("reaction") == "helpful"
@@ -134,11 +133,10 @@ def _describe_one(
             )
             text = (
                 f"{who} {verb} in {title}"
-                if notification.count == 1
-                else f"{notification.count} reactions to your post in {title}, "
-                f"most recently from {who}"
+                if reactions == 1
+                else f"{reactions} reactions to your post in {title}, most recently from {who}"
             )
-        return text, url, _excerpt(post), thread.group_id
+        return text, url, _excerpt(post)
 
     if notification.subject_type == "event":
         event = loaded.events.get(subject_id)
@@ -165,7 +163,7 @@ def _describe_one(
                 text = f"Your booking for {title} is cancelled"
             else:
                 text = f"You are booked on {title}, {_when(event.starts_at)}"
-        return text, url, None, event.group_id
+        return text, url, None
 
     if notification.subject_type == "group":
         group = loaded.groups.get(subject_id)
@@ -181,7 +179,7 @@ def _describe_one(
             )
             if detail.get("message"):
                 text += f": {detail['message']}"
-        return text, url, None, group.id
+        return text, url, None
 
     if notification.subject_type == "member":
         decision = detail.get("decision", "")
@@ -197,7 +195,7 @@ def _describe_one(
             text += f" until {detail['until']}"
         if reason:
             text += f". Reason: {reason}"
-        return text, "/", None, None
+        return text, "/", None
     return None
 
 
@@ -216,7 +214,7 @@ def describe(
         if described is None:
             items.append(None)
             continue
-        text, url, excerpt, group_id = described
+        text, url, excerpt = described
         items.append(
             NotificationItem(
                 id=notification.id,
@@ -224,7 +222,6 @@ def describe(
                 text=text,
                 url=url,
                 excerpt=excerpt,
-                group_id=group_id,
                 created_at=notification.created_at,
                 updated_at=notification.updated_at,
                 read=notification.read_at is not None,

@@ -38,6 +38,7 @@ from app.outbox.models import OutboxMessage
 from app.outbox.service import enqueue
 from app.policy import check_admin_only_permission
 from app.policy.content import visible_to_member_filter
+from app.policy.notifications import check_own_notification_permission
 
 EMAIL_TOPIC = "notifications.email"
 DIGEST_TOPIC = "notifications.digest"
@@ -140,7 +141,6 @@ def notify(
         subject_id=subject_id,
         group_id=_content_group(db, subject_type, subject_id),
         detail=detail or {},
-        count=1,
         dedupe_key=dedupe_key,
         created_at=now,
         updated_at=now,
@@ -184,7 +184,6 @@ def notify_reaction(
             detail={"reaction": reaction, "actors": [actor_id]},
         )
     actors = [*(pending.detail or {}).get("actors", []), actor_id]
-    pending.count = len(actors)
     pending.actor_id = actor_id
     pending.detail = {**(pending.detail or {}), "reaction": reaction, "actors": actors}
     pending.updated_at = utcnow()
@@ -248,8 +247,8 @@ def list_notifications(
 
 def _own_notification(db: Session, viewer: Member, notification_id: int) -> Notification:
     notification = db.get(Notification, notification_id)
-    if notification is None or notification.member_id != viewer.id:
-        raise NotFound("There is no such notification.")
+    check_own_notification_permission(viewer, notification)
+    assert notification is not None
     return notification
 
 

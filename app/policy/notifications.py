@@ -15,12 +15,19 @@ from app.errors import NotFound
 from app.events.models import Event
 from app.groups.models import Group, GroupMembership, JoinRequest
 from app.members.models import Member, MemberStatus
+from app.notifications.models import Notification
 from app.policy.discussions import check_view_thread_permission
 from app.policy.events import check_view_event_permission
 from app.policy.groups import check_view_group_permission, pending_invitations
 
 ALWAYS_DELIVERED_KINDS = frozenset({"membership_decision"})
 """Told even to a member who is no longer active: the decision is about that."""
+
+
+def check_own_notification_permission(viewer: Member, notification: Notification | None) -> None:
+    """A member's notifications are theirs alone: anyone else's do not exist for them."""
+    if notification is None or notification.member_id != viewer.id:
+        raise NotFound("There is no such notification.")
 
 
 def may_receive_notifications(member: Member, kind: str) -> bool:

@@ -58,7 +58,6 @@ def upgrade() -> None:
         sa.Column("subject_id", sa.String(length=36), nullable=False),
         sa.Column("group_id", sa.String(length=36), nullable=True),
         sa.Column("detail", sa.JSON(), nullable=False),
-        sa.Column("count", sa.Integer(), nullable=False),
         sa.Column("dedupe_key", sa.String(length=120), nullable=True),
         sa.Column("created_at", app.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("updated_at", app.db.UTCDateTime(timezone=True), nullable=False),
@@ -88,7 +87,6 @@ def upgrade() -> None:
         sa.Column("member_id", sa.String(length=36), nullable=False),
         sa.Column("frequency", sa.String(length=16), nullable=False),
         sa.Column("next_due_at", app.db.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("last_sent_at", app.db.UTCDateTime(timezone=True), nullable=True),
         _member_fk("digest_schedule", "member_id", "CASCADE"),
         sa.PrimaryKeyConstraint("member_id", name=op.f("pk_digest_schedule")),
     )
