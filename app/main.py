@@ -46,6 +46,7 @@ from app.security.headers import SecurityHeadersMiddleware
 from app.web.deps import authenticate
 from app.web.errors import install_error_handlers
 from app.web.templating import NavItem, create_templates
+from app.web.unit_of_work import UnitOfWorkMiddleware
 
 STATIC_DIR = PROJECT_ROOT / "app" / "static"
 
@@ -122,7 +123,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")
 
-    # Added innermost first: the body limit runs before CSRF reads any form body.
+    # Added innermost first: the body limit runs before CSRF reads any form body; the unit
+    # of work sits inside them all, next to the routes whose answers it commits.
+    app.add_middleware(UnitOfWorkMiddleware)
     app.add_middleware(CsrfMiddleware, settings=settings)
     app.add_middleware(
         SecurityHeadersMiddleware, form_action_origins=app.state.identity_providers.origins

@@ -158,7 +158,6 @@ async def create_event(request: Request, db: DbSession, member: CurrentMember) -
         data = EventData.model_validate(values)
         event = service.create_event(db, actor=member, data=data)
     except (ValidationError, InvalidInput) as error:
-        db.rollback()
         errors = field_errors(error) if isinstance(error, ValidationError) else error.errors
         return _form_page(request, db, event_id=None, values=values, errors=errors, status_code=422)
     response = RedirectResponse(f"/events/{event.id}", status_code=303)
@@ -190,7 +189,6 @@ def book(
             db, actor=member, event_id=event_id, reminder_hours=settings.event_reminder_hours
         )
     except InvalidAction as error:
-        db.rollback()
         return _redirect(request, event_id, str(error), "error")
     if booking.status == "waitlisted":
         return _redirect(request, event_id, "The event is full: you are on the waitlist.", "info")
@@ -206,7 +204,6 @@ def cancel_booking(
             db, actor=member, event_id=event_id, reminder_hours=settings.event_reminder_hours
         )
     except InvalidAction as error:
-        db.rollback()
         return _redirect(request, event_id, str(error), "error")
     return _redirect(request, event_id, "Your booking is cancelled.")
 
@@ -267,7 +264,6 @@ async def edit(
             reminder_hours=settings.event_reminder_hours,
         )
     except (ValidationError, InvalidInput, InvalidAction) as error:
-        db.rollback()
         if isinstance(error, ValidationError):
             errors = field_errors(error)
         elif isinstance(error, InvalidInput):
@@ -294,7 +290,6 @@ async def cancel_event(
             db, actor=member, event_id=event_id, reason=str(form.get("reason") or "")
         )
     except (InvalidInput, InvalidAction) as error:
-        db.rollback()
         return _redirect(request, event_id, str(error).removeprefix("reason: "), "error")
     return _redirect(request, event_id, "The event is cancelled; everyone booked will be told.")
 
@@ -326,7 +321,6 @@ async def attendance(
             db, actor=member, event_id=event_id, attended_member_ids=attended
         )
     except (InvalidAction, InvalidInput) as error:
-        db.rollback()
         response = RedirectResponse(f"/events/{event_id}/attendees", status_code=303)
         flash(request, response, str(error), "error")
         return response

@@ -48,7 +48,6 @@ def create_group(
             db, actor=member, name=name, description=description, kind=kind
         )
     except InvalidInput as error:
-        db.rollback()
         return render(
             request,
             "groups/list.html",
@@ -107,7 +106,6 @@ def _act(
     try:
         action()
     except (InvalidAction, InvalidInput, Forbidden) as error:
-        db.rollback()
         message = (
             "; ".join(error.errors.values()) if isinstance(error, InvalidInput) else str(error)
         )

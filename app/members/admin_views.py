@@ -118,10 +118,8 @@ def _act(
     try:
         subject = action()
     except InvalidInput as error:
-        db.rollback()
         return _detail_page(request, db, actor, member_id, errors=error.errors, status_code=422)
     except (InvalidAction, Forbidden) as error:
-        db.rollback()
         status = 403 if isinstance(error, Forbidden) else 409
         return _detail_page(
             request, db, actor, member_id, errors={"action": str(error)}, status_code=status
@@ -347,7 +345,6 @@ def create_organisation(
             is_partner=is_partner == "on",
         )
     except InvalidInput as error:
-        db.rollback()
         form = {
             "name": name,
             "kind": kind,
@@ -383,7 +380,6 @@ def update_organisation(
             is_partner=is_partner == "on",
         )
     except InvalidInput as error:
-        db.rollback()
         return _organisations_page(request, db, errors=error.errors, status_code=422)
     response = RedirectResponse("/admin/organisations", status_code=303)
     flash(request, response, f"{organisation.name} is saved.")

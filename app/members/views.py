@@ -143,7 +143,6 @@ def save_profile(
     except ValidationError as error:
         return _edit_profile_page(request, db, form, form_errors(error), status_code=422)
     except InvalidInput as error:
-        db.rollback()
         return _edit_profile_page(request, db, form, error.errors, status_code=422)
     response = RedirectResponse(f"/members/{saved.id}", status_code=303)
     flash(request, response, "Your profile has been saved.")
@@ -193,7 +192,6 @@ def create_api_token(
             request, db, member, name=name, errors=form_errors(error), status_code=422
         )
     except InvalidAction as error:
-        db.rollback()
         return _tokens_page(
             request, db, member, name=name, errors={"name": str(error)}, status_code=409
         )

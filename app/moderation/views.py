@@ -151,12 +151,10 @@ def report(
             db, actor=member, kind=kind, target_id=id, reason=reason, note=note or ""
         )
     except InvalidInput as error:
-        db.rollback()
         return _report_form(
             request, db, member, kind, id, values=values, errors=error.errors, status_code=422
         )
     except InvalidAction as error:
-        db.rollback()
         return _report_form(
             request,
             db,
@@ -236,7 +234,6 @@ def _act(
     try:
         action()
     except InvalidInput as error:
-        db.rollback()
         errors = {
             (f"{form}_reason" if field == "reason" and form else field): message
             for field, message in error.errors.items()
@@ -245,7 +242,6 @@ def _act(
             request, db, member, report_id, errors=errors, values=values, status_code=422
         )
     except (InvalidAction, Forbidden) as error:
-        db.rollback()
         return _report_page(
             request,
             db,

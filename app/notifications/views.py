@@ -105,7 +105,6 @@ def save_settings(
             digest_frequency=form.digest_frequency,
         )
     except InvalidInput as error:
-        db.rollback()
         return _settings_page(
             request, service.preferences(db, member=member), error.errors, status_code=422
         )

@@ -236,7 +236,6 @@ async def create(
             status_code=422,
         )
     except InvalidInput as error:
-        db.rollback()
         return _form_page(
             request, db, resource=None, values=values, errors=error.errors, status_code=422
         )
@@ -283,7 +282,6 @@ async def edit(
             service.update_resource, db, actor=member, resource_id=resource_id, data=data
         )
     except (ValidationError, InvalidInput) as error:
-        db.rollback()
         errors = field_errors(error) if isinstance(error, ValidationError) else error.errors
         resource = await run_in_threadpool(
             service.get_resource, db, viewer=member, resource_id=resource_id
@@ -314,7 +312,6 @@ async def upload_files(
             change_note=str(form.get("change_note") or ""),
         )
     except InvalidInput as error:
-        db.rollback()
         resource = service.get_resource(db, viewer=member, resource_id=resource_id)
         return render(
             request,

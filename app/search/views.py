@@ -132,7 +132,6 @@ def add_synonyms(
     try:
         group = service.add_synonym_group(db, actor=member, text=terms[:4000])
     except InvalidInput as error:
-        db.rollback()
         return _admin_page(request, db, member, errors=error.errors, terms=terms, status_code=422)
     response = RedirectResponse("/admin/search", status_code=303)
     flash(request, response, f"Synonyms added: {', '.join(group.terms)}. Search uses them shortly.")

@@ -1,12 +1,12 @@
 """Request dependencies: the unit of work, the settings and the signed-in member.
 
-The request's database session is the one owner of its transaction: it commits when the
-route returns and rolls back when it raises. Services only flush.
+The request's database session is the one owner of its transaction
+(app/web/unit_of_work.py): it commits for an answer below 400 and rolls back for any other
+answer or an exception. Services only flush.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -21,6 +21,7 @@ from app.policy import check_admin_only_permission, check_use_admin_area_permiss
 from app.policy.content import load_visible_groups
 from app.security.sessions import resolve_session, session_cookie_name
 from app.web.problems import is_api_path
+from app.web.unit_of_work import open_unit_of_work
 
 
 class NotSignedIn(Exception):
@@ -35,18 +36,7 @@ PUBLIC_PATHS = frozenset({"/healthz", "/readyz"})
 PUBLIC_PATH_PREFIXES = ("/auth/", "/static/", "/calendar/", "/unsubscribe/")
 
 
-def get_db(request: Request) -> Iterator[Session]:
-    session: Session = request.app.state.session_factory()
-    try:
-        yield session
-        session.commit()
-    finally:
-        # On error, close() rolls the transaction back without expiring loaded objects,
-        # so the error page can still show the signed-in member's name.
-        session.close()
-
-
-DbSession = Annotated[Session, Depends(get_db, scope="function")]
+DbSession = Annotated[Session, Depends(open_unit_of_work, scope="function")]
 
 
 def get_settings_dep(request: Request) -> Settings:

@@ -10,6 +10,8 @@ from typing import Literal
 from fastapi import Request, Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from app.web.unit_of_work import mark_refused
+
 FLASH_COOKIE = "portal_flash"
 FLASH_MAX_AGE_SECONDS = 120
 FlashKind = Literal["success", "info", "error"]
@@ -21,6 +23,9 @@ def _serializer(request: Request) -> URLSafeTimedSerializer:
 
 
 def flash(request: Request, response: Response, message: str, kind: FlashKind = "success") -> None:
+    """An "error" message answers a refused action, so the request's writes are dropped."""
+    if kind == "error":
+        mark_refused(request)
     value = _serializer(request).dumps({"message": message, "kind": kind})
     response.set_cookie(
         FLASH_COOKIE,

@@ -1,0 +1,118 @@
+"""The request's unit of work keeps a write only when the answer is a success: any answer
+of 400 or above, a redirect carrying an error message, or an exception rolls it back,
+without the view calling rollback()."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import RedirectResponse, Response
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.config import PROJECT_ROOT, Settings
+from app.db import transaction
+from app.main import create_app
+from app.members.models import Member
+from app.security.sessions import session_cookie_name, start_session
+from app.topics.models import Topic
+from app.web.deps import CurrentMember, DbSession
+from app.web.flash import flash
+from tests.support.database import see_committed
+from tests.support.factories import make_member
+
+
+@pytest.fixture
+def probe_app(settings: Settings) -> FastAPI:
+    """A portal with one extra page that writes a topic, then answers as it is told.
+
+    The page is added to a portal of its own so that the shared one serves only real
+    pages."""
+    app = create_app(settings)
+    router = APIRouter()
+
+    @router.get("/probe/{slug}")
+    def write_then_answer(
+        slug: str, status: int, then: str, db: DbSession, member: CurrentMember
+    ) -> Response:
+        db.add(Topic(slug=slug, name=slug))
+        db.flush()
+        if then == "raise":
+            raise RuntimeError("boom")
+        return Response(status_code=status)
+
+    @router.get("/probe-refused/{slug}")
+    def write_then_refuse(
+        slug: str, request: Request, db: DbSession, member: CurrentMember
+    ) -> Response:
+        db.add(Topic(slug=slug, name=slug))
+        db.flush()
+        response = RedirectResponse("/", status_code=303)
+        flash(request, response, "That could not be done.", "error")
+        return response
+
+    app.include_router(router)
+    return app
+
+
+@pytest.fixture
+def probe(probe_app: FastAPI, db: Session, settings: Settings) -> Iterator[TestClient]:
+    member = make_member(db, name="Una Unit", issuer="https://idp.invalid", organisation=None)
+    with transaction(probe_app.state.session_factory) as session:
+        token = start_session(
+            session,
+            member=session.get_one(Member, member.id),
+            provider_name="leeds",
+            id_token=None,
+            settings=settings,
+        )
+    with TestClient(
+        probe_app,
+        base_url="http://testserver",
+        follow_redirects=False,
+        raise_server_exceptions=False,
+    ) as client:
+        client.cookies.set(session_cookie_name(settings), token)
+        yield client
+
+
+def topic_saved(db: Session, slug: str) -> bool:
+    see_committed(db)
+    return db.execute(select(Topic.id).where(Topic.slug == slug)).first() is not None
+
+
+@pytest.mark.parametrize(
+    ("status", "kept"),
+    [(200, True), (303, True), (400, False), (404, False), (409, False), (422, False)],
+)
+def test_a_write_is_kept_only_for_a_success(
+    probe: TestClient, db: Session, status: int, kept: bool
+) -> None:
+    response = probe.get(f"/probe/s{status}", params={"status": status, "then": "answer"})
+    assert response.status_code == status
+    assert topic_saved(db, f"s{status}") is kept
+
+
+def test_an_exception_keeps_nothing(probe: TestClient, db: Session) -> None:
+    response = probe.get("/probe/boom", params={"status": 200, "then": "raise"})
+    assert response.status_code == 500
+    assert not topic_saved(db, "boom")
+
+
+def test_a_redirect_with_an_error_message_keeps_nothing(probe: TestClient, db: Session) -> None:
+    response = probe.get("/probe-refused/refused")
+    assert response.status_code == 303
+    assert not topic_saved(db, "refused")
+
+
+def test_no_view_calls_rollback() -> None:
+    offenders = [
+        str(path)
+        for path in (PROJECT_ROOT / "app").rglob("*.py")
+        if path.name in {"views.py", "api.py"} or "views" in path.parts
+        if "rollback(" in path.read_text()
+    ]
+    assert offenders == []
