@@ -155,11 +155,13 @@ def worker(
 ) -> None:
     """Drain the outbox: search indexing and e-mail."""
     from app.outbox.worker import run_worker
+    from app.worker import worker_tasks
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s worker %(message)s")
     settings = _settings()
     factory = make_session_factory(make_engine(settings.resolved_database_url))
-    run_worker(factory, settings=settings, poll_seconds=poll_seconds, once=once)
+    tasks = worker_tasks(factory, settings)
+    run_worker(factory, tasks=tasks, poll_seconds=poll_seconds, once=once)
 
 
 @admin_cli.command("grant")

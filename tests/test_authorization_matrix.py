@@ -37,10 +37,10 @@ from app.notifications.kinds import NotificationKind
 from app.notifications.models import NotificationPreference
 from app.notifications.service import notify
 from app.outbox.service import drain_once
-from app.outbox.worker import registered_handlers
 from app.resources.models import ResourceFile
 from app.resources.schemas import ResourceData
 from app.resources.service import Upload, create_resource
+from app.worker import registered_handlers
 from tests.support.database import apply_changes
 from tests.support.factories import identity_subject, make_member
 from tests.support.flows import sign_in

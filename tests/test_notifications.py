@@ -27,7 +27,7 @@ from app.groups import service as groups
 from app.groups.models import GroupMembership, GroupRole, JoinRequest
 from app.members import models as members_models
 from app.members.models import Member, MemberStatus
-from app.notifications.delivery import notification_handlers, queue_due_digests
+from app.notifications.delivery import notification_tasks, queue_due_digests
 from app.notifications.kinds import NotificationKind
 from app.notifications.mail import OutgoingEmail, smtp_mailer
 from app.notifications.models import (
@@ -415,7 +415,7 @@ def test_smtp_outage_delays_mail_and_each_arrives_exactly_once(
     outage = SmtpSink()  # its own server, so that stopping it affects only this test
     settings = app.state.settings.model_copy(update={"smtp_port": outage.port})
     factory = app.state.session_factory
-    handlers = notification_handlers(factory, settings)
+    handlers = notification_tasks(factory, settings).handlers
     members = [make(f"Mona Member{i}") for i in range(3)]
     with transaction(factory) as session:
         for member in members:

@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 
 from app.devstack import RunningService
 from app.outbox.service import drain_once
-from app.outbox.worker import registered_handlers
 from app.resources import extraction
 from app.resources.models import FileVersion, Resource, ResourceStatus
+from app.worker import registered_handlers
 from tests.support import files
 from tests.support.database import count_rows, see_committed
 from tests.support.factories import identity_subject, make_member

@@ -24,11 +24,12 @@ from app.members import service as members
 from app.members.models import Member
 from app.outbox.models import OutboxMessage
 from app.outbox.service import drain_once
-from app.outbox.worker import registered_handlers
+from app.outbox.sync import enqueue_sync
 from app.resources import service as resources
 from app.resources.schemas import ResourceData
 from app.search.engine import SearchEngine
-from app.search.sync import enqueue_sync, reindex
+from app.search.sync import reindex
+from app.worker import registered_handlers
 from tests.support import files
 from tests.support.database import see_committed
 from tests.support.flows import csrf_token

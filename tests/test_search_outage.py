@@ -22,11 +22,11 @@ from app.main import create_app
 from app.members.models import Member
 from app.outbox.models import OutboxMessage
 from app.outbox.service import drain_once
-from app.outbox.worker import registered_handlers
+from app.outbox.sync import SYNC_TOPIC
 from app.resources import service as resources
 from app.resources.schemas import ResourceData
 from app.search.engine import SearchEngine
-from app.search.sync import SYNC_TOPIC
+from app.worker import registered_handlers
 from tests.conftest import MEILI_TEST_KEY, seed_reference_data
 
 

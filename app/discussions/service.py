@@ -41,6 +41,7 @@ from app.members.reference_data import slugify
 from app.moderation import audit
 from app.notifications.kinds import NotificationKind
 from app.notifications.service import notify, notify_reaction
+from app.outbox.sync import enqueue_sync
 from app.policy import (
     check_accept_answer_permission,
     check_delete_post_permission,
@@ -59,7 +60,6 @@ from app.policy import (
 )
 from app.policy.discussions import may_moderate_discussions
 from app.policy.notifications import may_be_told_about_thread
-from app.search.sync import enqueue_sync
 from app.topics.models import Topic
 
 POSTS_PER_PAGE = 25

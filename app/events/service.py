@@ -26,6 +26,7 @@ from app.moderation.audit import csv_safe
 from app.notifications.kinds import NotificationKind
 from app.notifications.service import notify
 from app.outbox.service import enqueue
+from app.outbox.sync import enqueue_sync
 from app.policy import (
     check_manage_event_permission,
     check_moderate_event_permission,
@@ -34,7 +35,6 @@ from app.policy import (
     may_see_joining_link,
 )
 from app.policy.events import may_manage_event
-from app.search.sync import enqueue_sync
 from app.security.sessions import hash_token
 
 REMINDER_TOPIC = "events.reminder"

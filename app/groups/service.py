@@ -27,6 +27,7 @@ from app.members.models import Member, MemberStatus
 from app.members.reference_data import slugify
 from app.notifications.kinds import NotificationKind
 from app.notifications.service import notify
+from app.outbox.sync import enqueue_sync
 from app.policy import (
     check_change_group_roles_permission,
     check_manage_group_permission,
@@ -42,7 +43,6 @@ from app.policy.groups import (
     pending_invitations,
 )
 from app.resources.models import Resource, ResourceStatus
-from app.search.sync import enqueue_sync
 
 
 def _membership(db: Session, group_id: str, member_id: str) -> GroupMembership | None:

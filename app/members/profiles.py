@@ -11,13 +11,13 @@ from sqlalchemy.orm import Session, selectinload
 from app.errors import InvalidInput, NotFound
 from app.members.models import Member, MemberRole, Organisation
 from app.members.schemas import ProfileOut, ProfileUpdate, TopicOut
+from app.outbox.sync import enqueue_sync
 from app.policy import (
     check_view_profile_permission,
     listed_in_directory,
     may_see_profile_field,
     profile_field_visible_filter,
 )
-from app.search.sync import enqueue_sync
 from app.topics.models import Topic, member_topic
 
 

@@ -27,8 +27,8 @@ from app.moderation import audit
 from app.moderation.models import AuditEntry
 from app.notifications.kinds import NotificationKind
 from app.notifications.service import notify
+from app.outbox.sync import enqueue_sync
 from app.policy import check_moderate_member_permission, check_use_admin_area_permission
-from app.search.sync import enqueue_sync
 from app.security.sessions import revoke_member_sessions
 
 REASON_MAX_LENGTH = 1000

@@ -51,7 +51,8 @@ from app.notifications.service import (
     notify,
     schedule_digest,
 )
-from app.outbox.service import Handler, RetryLater, enqueue
+from app.outbox.service import RetryLater, enqueue
+from app.outbox.worker import WorkerTasks
 from app.policy.notifications import may_be_told_about_event
 
 logger = logging.getLogger(__name__)
@@ -341,7 +342,7 @@ def deliver_reminders(
             )
 
 
-def notification_handlers(factory: sessionmaker[Session], settings: Settings) -> dict[str, Handler]:
+def notification_tasks(factory: sessionmaker[Session], settings: Settings) -> WorkerTasks:
     def email(payloads: list[dict[str, Any]]) -> None:
         send_immediate(factory, settings, [int(p["notification_id"]) for p in payloads])
 
@@ -351,4 +352,7 @@ def notification_handlers(factory: sessionmaker[Session], settings: Settings) ->
     def reminder(payloads: list[dict[str, Any]]) -> None:
         deliver_reminders(factory, settings, payloads)
 
-    return {EMAIL_TOPIC: email, DIGEST_TOPIC: digest, REMINDER_TOPIC: reminder}
+    return WorkerTasks(
+        handlers={EMAIL_TOPIC: email, DIGEST_TOPIC: digest, REMINDER_TOPIC: reminder},
+        periodic=(lambda: queue_due_digests(factory),),
+    )

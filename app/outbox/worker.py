@@ -1,57 +1,50 @@
-"""The ``portal worker`` loop."""
+"""The ``portal worker`` loop: generic, it knows topics and handlers, never a domain.
+
+Domains offer their handlers as WorkerTasks; app/worker.py (beside app/main.py, the other
+place where domains are put together) collects them.
+"""
 
 from __future__ import annotations
 
 import logging
 import signal
 import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from types import FrameType
-from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.config import Settings
-from app.db import transaction
-from app.notifications.delivery import notification_handlers, queue_due_digests
 from app.outbox.service import Handler, drain_once
-from app.resources.extraction import extract_text
-from app.resources.service import EXTRACT_TOPIC, pending_extractions, record_extraction
-from app.resources.storage import LocalFileStorage
-from app.search.engine import SearchEngine
-from app.search.sync import sync_handlers
 
 logger = logging.getLogger(__name__)
 
 
-def registered_handlers(factory: sessionmaker[Session], settings: Settings) -> dict[str, Handler]:
-    """Topic handlers of every domain: text extraction, search indexing, notifications."""
-    storage = LocalFileStorage(settings.resolved_files_dir)
+@dataclass(frozen=True)
+class WorkerTasks:
+    """What one domain asks of the worker: handlers per outbox topic, and periodic jobs run
+    before every drain (e.g. queueing digests that fell due)."""
 
-    def extract(payloads: list[dict[str, Any]]) -> None:
-        """Each file in a time- and memory-limited child process, with no transaction open
-        while it runs."""
-        with transaction(factory) as db:
-            jobs = pending_extractions(
-                db, storage=storage, version_ids=[str(p["version_id"]) for p in payloads]
-            )
-        for job in jobs:
-            result = extract_text(job.path, job.kind)
-            with transaction(factory) as db:
-                record_extraction(
-                    db, version_id=job.version_id, text=result.text, error=result.error
-                )
+    handlers: dict[str, Handler] = field(default_factory=dict)
+    periodic: tuple[Callable[[], object], ...] = ()
 
-    return {
-        EXTRACT_TOPIC: extract,
-        **sync_handlers(factory, SearchEngine.from_settings(settings)),
-        **notification_handlers(factory, settings),
-    }
+
+def combine(tasks: Iterable[WorkerTasks]) -> WorkerTasks:
+    handlers: dict[str, Handler] = {}
+    periodic: list[Callable[[], object]] = []
+    for part in tasks:
+        clash = handlers.keys() & part.handlers.keys()
+        if clash:
+            raise ValueError(f"outbox topics registered twice: {sorted(clash)}")
+        handlers.update(part.handlers)
+        periodic.extend(part.periodic)
+    return WorkerTasks(handlers=handlers, periodic=tuple(periodic))
 
 
 def run_worker(
     factory: sessionmaker[Session],
     *,
-    settings: Settings,
+    tasks: WorkerTasks,
     poll_seconds: float = 1.0,
     once: bool = False,
 ) -> None:
@@ -63,11 +56,11 @@ def run_worker(
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    handlers = registered_handlers(factory, settings)
-    logger.info("worker started; topics: %s", ", ".join(sorted(handlers)) or "none yet")
+    logger.info("worker started; topics: %s", ", ".join(sorted(tasks.handlers)) or "none")
     while not stopping:
-        queue_due_digests(factory)
-        handled = drain_once(factory, handlers)
+        for job in tasks.periodic:
+            job()
+        handled = drain_once(factory, tasks.handlers)
         if once:
             return
         if handled == 0:

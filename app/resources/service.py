@@ -16,6 +16,7 @@ from app.groups.service import check_post_to_group
 from app.members.models import Member, Organisation
 from app.moderation import audit
 from app.outbox.service import enqueue
+from app.outbox.sync import enqueue_sync
 from app.policy import (
     check_change_resource_permission,
     check_moderate_resource_permission,
@@ -35,7 +36,6 @@ from app.resources.models import (
 )
 from app.resources.schemas import ResourceData
 from app.resources.storage import FileStorage, StagedFile, TooLarge
-from app.search.sync import enqueue_sync
 from app.topics.models import Topic
 
 EXTRACT_TOPIC = "resources.extract"

@@ -26,10 +26,11 @@ from app.discussions.models import Post, Thread
 from app.events.models import Event
 from app.groups.models import Group, GroupKind
 from app.members.models import Member, MemberStatus, Visibility
+from app.outbox.sync import INDEXED_KINDS
 from app.resources.models import Resource, ResourceFile, ResourceStatus
 
 KINDS = ("resource", "discussion", "event", "member", "group")
-SYNC_KINDS = ("resource", "thread", "post", "event", "member", "group")
+SYNC_KINDS = INDEXED_KINDS
 CHUNK_CHARS = 2_000
 MAX_CHUNKS = 300
 # Highlighting marks matches with these; they are removed from indexed text so that a

@@ -25,11 +25,12 @@ from app.errors import InvalidInput, NotFound
 from app.members.models import Member
 from app.outbox.models import OutboxMessage
 from app.outbox.service import enqueue
+from app.outbox.sync import SYNC_TOPIC
 from app.policy import check_admin_only_permission, search_access_filter
 from app.search.documents import HIGHLIGHT_POST, HIGHLIGHT_PRE, KINDS, quoted
 from app.search.engine import SearchEngine, SearchUnavailable, builtin_synonym_groups
 from app.search.models import SearchSynonym
-from app.search.sync import SYNC_TOPIC, SYNONYMS_TOPIC
+from app.search.sync import SYNONYMS_TOPIC
 
 logger = logging.getLogger(__name__)
 

@@ -1,10 +1,10 @@
 """Keeping the index in step with the database, through the outbox.
 
-Services call ``enqueue_sync`` in the transaction of every change (create, edit, delete,
-hide, restore, move, status or profile change), so the change and its outbox row commit
-together. The worker's handler re-reads each row and sends its current state, so it is
-idempotent and order-safe: a payload seen twice, or late, sends the same thing. Rows are
-marked done only after Meilisearch reports every task succeeded; otherwise the handler
+Services call ``enqueue_sync`` (app/outbox/sync.py, on the ground floor) in the transaction
+of every change (create, edit, delete, hide, restore, move, status or profile change), so the
+change and its outbox row commit together. The worker's handler re-reads each row and sends
+its current state, so it is idempotent and order-safe: a payload seen twice, or late, sends
+the same thing. Rows are marked done only after Meilisearch reports every task succeeded; otherwise the handler
 raises and the outbox retries with backoff.
 """
 
@@ -23,22 +23,15 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.db import transaction, utcnow
 from app.outbox.models import OutboxMessage
-from app.outbox.service import Handler, enqueue
-from app.search.documents import SYNC_KINDS, Changes, all_documents, changes_for
+from app.outbox.sync import SYNC_TOPIC, enqueue_sync
+from app.outbox.worker import WorkerTasks
+from app.search.documents import Changes, all_documents, changes_for
 from app.search.engine import SearchEngine, TaskFailed
 from app.search.models import SearchSynonym
 
-SYNC_TOPIC = "search.sync"
 SYNONYMS_TOPIC = "search.synonyms"
 
 logger = logging.getLogger(__name__)
-
-
-def enqueue_sync(db: Session, *, kind: str, id: str) -> None:
-    """Queue re-indexing of one row, in the caller's transaction."""
-    if kind not in SYNC_KINDS:
-        raise ValueError(f"unknown search document kind {kind!r}")
-    enqueue(db, topic=SYNC_TOPIC, payload={"kind": kind, "id": id})
 
 
 def admin_synonym_groups(db: Session) -> list[list[str]]:
@@ -48,7 +41,7 @@ def admin_synonym_groups(db: Session) -> list[list[str]]:
     ]
 
 
-def sync_handlers(factory: sessionmaker[Session], engine: SearchEngine) -> dict[str, Handler]:
+def sync_tasks(factory: sessionmaker[Session], engine: SearchEngine) -> WorkerTasks:
     def sync(payloads: list[dict[str, Any]]) -> None:
         wanted: dict[str, set[str]] = {}
         for payload in payloads:
@@ -71,7 +64,7 @@ def sync_handlers(factory: sessionmaker[Session], engine: SearchEngine) -> dict[
         engine.ensure_current(groups)
         engine.apply_synonyms(groups)
 
-    return {SYNC_TOPIC: sync, SYNONYMS_TOPIC: synonyms}
+    return WorkerTasks(handlers={SYNC_TOPIC: sync, SYNONYMS_TOPIC: synonyms})
 
 
 @dataclass(frozen=True)
@@ -127,7 +120,7 @@ def reindex(
         ).scalars()
         unique = {(str(p["kind"]), str(p["id"])) for p in recent}
         for kind, row_id in sorted(unique):
-            enqueue_sync(db, kind=kind, id=row_id)
+            enqueue_sync(db, kind=kind, id=row_id)  # type: ignore[arg-type]
     return ReindexReport(
         documents=count, seconds=time.perf_counter() - started, requeued=len(unique)
     )

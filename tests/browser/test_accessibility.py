@@ -478,7 +478,7 @@ def test_search_pages_have_no_axe_violations(
     """The search page empty, with results, facets, a highlighted snippet and "did you mean",
     with suggestions shown as you type (htmx), and the admin search page."""
     from app.outbox.service import drain_once
-    from app.outbox.worker import registered_handlers
+    from app.worker import registered_handlers
 
     sign_in_as(page, portal_url=live_portal, provider_url=oidc_primary.url)
     member_id = own_member_id(page)

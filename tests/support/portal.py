@@ -27,10 +27,10 @@ from app.groups.models import Group, GroupKind, GroupMembership, GroupRole
 from app.members.models import Member
 from app.moderation.models import AuditEntry
 from app.outbox.service import drain_once
-from app.outbox.worker import registered_handlers
 from app.resources import service as resources
 from app.resources.schemas import ResourceData
 from app.search.engine import SearchEngine
+from app.worker import registered_handlers
 from tests.support.database import see_committed
 from tests.support.factories import identity_subject, make_member
 from tests.support.flows import csrf_token, sign_in

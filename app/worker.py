@@ -1,0 +1,29 @@
+"""The worker's tasks, put together from the domains that own them (as app/main.py puts
+their routes together): text extraction, search indexing, notifications and e-mail."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.config import Settings
+from app.notifications.delivery import notification_tasks
+from app.outbox.service import Handler
+from app.outbox.worker import WorkerTasks, combine
+from app.resources.extraction_tasks import extraction_tasks
+from app.search.engine import SearchEngine
+from app.search.sync import sync_tasks
+
+
+def worker_tasks(factory: sessionmaker[Session], settings: Settings) -> WorkerTasks:
+    return combine(
+        [
+            extraction_tasks(factory, settings),
+            sync_tasks(factory, SearchEngine.from_settings(settings)),
+            notification_tasks(factory, settings),
+        ]
+    )
+
+
+def registered_handlers(factory: sessionmaker[Session], settings: Settings) -> dict[str, Handler]:
+    """Every topic's handler (tests drain the outbox with these)."""
+    return worker_tasks(factory, settings).handlers
