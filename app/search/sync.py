@@ -4,8 +4,8 @@ Services call ``enqueue_sync`` (app/outbox/sync.py, on the ground floor) in the 
 of every change (create, edit, delete, hide, restore, move, status or profile change), so the
 change and its outbox row commit together. The worker's handler re-reads each row and sends
 its current state, so it is idempotent and order-safe: a payload seen twice, or late, sends
-the same thing. Rows are marked done only after Meilisearch reports every task succeeded; otherwise the handler
-raises and the outbox retries with backoff.
+the same thing. Rows are marked done only after Meilisearch reports every task succeeded;
+otherwise the handler raises and the outbox retries with backoff.
 """
 
 from __future__ import annotations
