@@ -1,11 +1,13 @@
 """The worker's tasks, put together from the domains that own them (as app/main.py puts
-their routes together): text extraction, search indexing, notifications and e-mail."""
+their routes together): text extraction, event reminders, search indexing, notifications
+and e-mail."""
 
 from __future__ import annotations
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.config import Settings
+from app.events.worker_tasks import event_tasks
 from app.notifications.delivery import notification_tasks
 from app.outbox.service import Handler
 from app.outbox.worker import WorkerTasks, combine
@@ -18,6 +20,7 @@ def worker_tasks(factory: sessionmaker[Session], settings: Settings) -> WorkerTa
     return combine(
         [
             extraction_tasks(factory, settings),
+            event_tasks(factory),
             sync_tasks(factory, SearchEngine.from_settings(settings)),
             notification_tasks(factory, settings),
         ]

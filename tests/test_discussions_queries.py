@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
-
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from app.discussions.models import Reaction
 from tests.support.database import see_committed
+from tests.support.statements import counted_statements
 from tests.test_discussions import (  # noqa: F401  (forum and person are fixtures)
     PRACTICE,
     MakePerson,
@@ -22,21 +18,6 @@ from tests.test_discussions import (  # noqa: F401  (forum and person are fixtur
     start,
     thread_json,
 )
-
-
-@contextmanager
-def counted_statements(app: FastAPI) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        statements.append(statement)
-
-    engine = app.state.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 def thread_with_replies(

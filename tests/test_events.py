@@ -25,6 +25,7 @@ from app.outbox.models import OutboxMessage
 from tests.support.database import apply_changes, count_rows, see_committed
 from tests.support.factories import identity_subject, make_member
 from tests.support.flows import csrf_token, sign_in
+from tests.support.portal import run_worker
 
 NEXT_MONTH = (utcnow() + timedelta(days=30)).astimezone(LONDON).date()
 JOIN = "https://meet.example.org/secret-room-42"
@@ -76,7 +77,7 @@ def create(browser: TestClient, **changes: object) -> str:
     return str(response.json()["id"])
 
 
-def test_booking_waitlist_and_promotion(person: Person, db: Session) -> None:
+def test_booking_waitlist_and_promotion(person: Person, db: Session, app: FastAPI) -> None:
     organiser, _ = person("Olu Organiser")
     event_id = create(organiser)
     (ann, ann_member), (bob, _), (cat, cat_member) = person("Ann"), person("Bob"), person("Cat")
@@ -91,6 +92,7 @@ def test_booking_waitlist_and_promotion(person: Person, db: Session) -> None:
     cancelled = api(ann, "DELETE", f"/api/v1/events/{event_id}/booking").json()
     assert cancelled == {"event_id": event_id, "status": "cancelled", "promoted": cat_member.id}
     assert api(cat, "GET", f"/api/v1/events/{event_id}").json()["my_booking"] == "booked"
+    run_worker(app)  # the promotion is announced; the worker tells Cat
     see_committed(db)
     topics = [
         m.topic for m in db.execute(select(OutboxMessage).order_by(OutboxMessage.id)).scalars()
@@ -100,7 +102,7 @@ def test_booking_waitlist_and_promotion(person: Person, db: Session) -> None:
         select(Notification).where(Notification.kind == "waitlist_promoted")
     ).scalar_one()
     assert promoted.member_id == cat_member.id and promoted.subject_id == event_id
-    assert promoted.email_state == "immediate"  # the urgent kinds go by e-mail at once
+    assert promoted.email_state == "sent"  # the urgent kinds go by e-mail at once
     assert topics.count("notifications.email") == 1
     # the waitlisted member leaves; a booked member can always cancel, full or not
     assert api(cat, "DELETE", f"/api/v1/events/{event_id}/booking").json()["promoted"] is None
@@ -183,7 +185,9 @@ def test_booking_refusals(person: Person, db: Session) -> None:
     assert db.execute(select(Booking)).first() is None
 
 
-def test_changes_and_cancellation_tell_everyone_booked(person: Person, db: Session) -> None:
+def test_changes_and_cancellation_tell_everyone_booked(
+    person: Person, db: Session, app: FastAPI
+) -> None:
     organiser, _ = person("Olu Organiser")
     event_id = create(organiser, capacity=None)
     for name in ("Ann", "Bob"):
@@ -196,7 +200,9 @@ def test_changes_and_cancellation_tell_everyone_booked(person: Person, db: Sessi
         f"/api/v1/events/{event_id}",
         event_body(capacity=None, start_time="11:00"),
     )
+    run_worker(app)  # queues the moved event's reminders again, for everyone booked
     api(organiser, "POST", f"/api/v1/events/{event_id}/cancel", {"reason": "Speaker unwell"})
+    run_worker(app)  # each change is one announcement; the worker tells everyone booked
     see_committed(db)
     kinds = [n.kind for n in db.execute(select(Notification)).scalars()]
     assert kinds.count("event_changed") == 2  # the time change only, one per booked member

@@ -23,8 +23,9 @@ from app.groups.service import check_post_to_group
 from app.members.models import Member, MemberStatus, Organisation
 from app.moderation import audit
 from app.moderation.audit import csv_safe
+from app.notifications import audiences
 from app.notifications.kinds import NotificationKind
-from app.notifications.service import notify
+from app.notifications.service import announce
 from app.outbox.service import enqueue
 from app.outbox.sync import enqueue_sync
 from app.policy import (
@@ -38,6 +39,8 @@ from app.policy.events import may_manage_event
 from app.security.sessions import hash_token
 
 REMINDER_TOPIC = "events.reminder"
+REQUEUE_REMINDERS_TOPIC = "events.requeue_reminders"
+"""A moved event's reminders are queued again by the worker, for everyone booked at once."""
 ACTIVE = (BookingStatus.BOOKED, BookingStatus.WAITLISTED)
 
 
@@ -128,51 +131,40 @@ def _promote(db: Session, event: Event, *, reminder_hours: int) -> list[str]:
         if free is not None and free <= 0:
             break
         booking.status, booking.booked_at = BookingStatus.BOOKED, utcnow()
-        notify(
-            db,
-            member_id=booking.member_id,
-            kind=NotificationKind.WAITLIST_PROMOTED,
-            subject_type="event",
-            subject_id=event.id,
-        )
         _queue_reminder(db, event, booking.member_id, reminder_hours)
         promoted.append(booking.member_id)
         if free is not None:
             free -= 1
+    announce(
+        db,
+        parts=[(NotificationKind.WAITLIST_PROMOTED, audiences.members(*promoted))]
+        if promoted
+        else [],
+        subject_type="event",
+        subject_id=event.id,
+    )
     db.flush()
     return promoted
-
-
-def _booked_member_ids(db: Session, event: Event, statuses: tuple[BookingStatus, ...]) -> list[str]:
-    return list(
-        db.execute(
-            select(Booking.member_id).where(
-                Booking.event_id == event.id, Booking.status.in_(statuses)
-            )
-        ).scalars()
-    )
 
 
 def _notify_everyone_booked(
     db: Session, event: Event, kind: NotificationKind, detail: dict[str, str]
 ) -> None:
-    """Everyone booked or waiting is told, whoever made the change."""
-    for member_id in _booked_member_ids(db, event, ACTIVE):
-        notify(
-            db,
-            member_id=member_id,
-            kind=kind,
-            subject_type="event",
-            subject_id=event.id,
-            detail=detail,
-        )
+    """Everyone booked or waiting is told, whoever made the change (one announcement; the
+    worker finds them)."""
+    announce(
+        db,
+        parts=[(kind, audiences.event_bookers(event.id, tuple(status.value for status in ACTIVE)))],
+        subject_type="event",
+        subject_id=event.id,
+        detail=detail,
+    )
 
 
 def _tell_booker(db: Session, event: Event, member_id: str, status: BookingStatus) -> None:
-    notify(
+    announce(
         db,
-        member_id=member_id,
-        kind=NotificationKind.BOOKING_CHANGED,
+        parts=[(NotificationKind.BOOKING_CHANGED, audiences.members(member_id))],
         subject_type="event",
         subject_id=event.id,
         detail={"status": status.value},
@@ -202,8 +194,11 @@ def update_event(
             db, event, NotificationKind.EVENT_CHANGED, {"change": "time or place"}
         )
     if before[0] != event.starts_at:
-        for member_id in _booked_member_ids(db, event, (BookingStatus.BOOKED,)):
-            _queue_reminder(db, event, member_id, reminder_hours)
+        enqueue(
+            db,
+            topic=REQUEUE_REMINDERS_TOPIC,
+            payload={"event_id": event.id, "reminder_hours": reminder_hours},
+        )
     _promote(db, event, reminder_hours=reminder_hours)
     db.flush()
     enqueue_sync(db, kind="event", id=event.id)

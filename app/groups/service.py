@@ -25,8 +25,9 @@ from app.groups.models import (
 )
 from app.members.models import Member, MemberStatus
 from app.members.reference_data import slugify
+from app.notifications import audiences
 from app.notifications.kinds import NotificationKind
-from app.notifications.service import notify
+from app.notifications.service import announce
 from app.outbox.sync import enqueue_sync
 from app.policy import (
     check_change_group_roles_permission,
@@ -336,10 +337,9 @@ def decide_request(
     detail = {"decision": "approved" if approve else "refused"}
     if request.decision_message:
         detail["message"] = request.decision_message
-    notify(
+    announce(
         db,
-        member_id=request.member_id,
-        kind=NotificationKind.GROUP_DECISION,
+        parts=[(NotificationKind.GROUP_DECISION, audiences.members(request.member_id))],
         subject_type="group",
         subject_id=group.id,
         actor_id=actor.id,
@@ -370,10 +370,9 @@ def invite(db: Session, *, actor: Member, slug: str, member_id: str) -> JoinRequ
         group_id=group.id, member_id=invitee.id, is_invitation=True, invited_by_id=actor.id
     )
     db.add(invitation)
-    notify(
+    announce(
         db,
-        member_id=invitee.id,
-        kind=NotificationKind.GROUP_INVITATION,
+        parts=[(NotificationKind.GROUP_INVITATION, audiences.members(invitee.id))],
         subject_type="group",
         subject_id=group.id,
         actor_id=actor.id,

@@ -25,6 +25,7 @@ from app.db import transaction, utcnow
 from app.events.models import Booking, BookingStatus, Event, EventStatus
 from app.events.service import REMINDER_TOPIC
 from app.members.models import Member
+from app.notifications.fanout import deliver_announcements
 from app.notifications.kinds import (
     DIGEST_UNSUBSCRIBE_KIND,
     KINDS,
@@ -45,6 +46,7 @@ from app.notifications.mail import (
 from app.notifications.models import DigestSchedule, EmailState, Notification, SentEmail
 from app.notifications.rendering import NotificationItem, describe
 from app.notifications.service import (
+    ANNOUNCE_TOPIC,
     DIGEST_TOPIC,
     EMAIL_TOPIC,
     delivery_for,
@@ -352,7 +354,15 @@ def notification_tasks(factory: sessionmaker[Session], settings: Settings) -> Wo
     def reminder(payloads: list[dict[str, Any]]) -> None:
         deliver_reminders(factory, settings, payloads)
 
+    def announcement(payloads: list[dict[str, Any]]) -> None:
+        deliver_announcements(factory, payloads)
+
     return WorkerTasks(
-        handlers={EMAIL_TOPIC: email, DIGEST_TOPIC: digest, REMINDER_TOPIC: reminder},
+        handlers={
+            ANNOUNCE_TOPIC: announcement,
+            EMAIL_TOPIC: email,
+            DIGEST_TOPIC: digest,
+            REMINDER_TOPIC: reminder,
+        },
         periodic=(lambda: queue_due_digests(factory),),
     )

@@ -1,12 +1,17 @@
-"""Recording notifications, reading and marking them, and members' e-mail preferences.
+"""Announcing, recording, reading and marking notifications, and members' e-mail
+preferences.
 
-Domains call notify() inside their own transaction; an immediate e-mail is queued in the
-outbox in that same transaction, so a rolled-back change tells nobody anything. Services
-flush; the request (or the worker) commits.
+A domain service calls announce() inside its own transaction: it records one fact (one
+outbox row), so a rolled-back change tells nobody anything and a request costs the same
+whether two members or two hundred are to be told. The worker turns the announcement into
+notifications (app/notifications/fanout.py). notify() records one member's notification
+directly; it is for the worker, seeds and tests. Services flush; the request (or the
+worker) commits.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
@@ -14,11 +19,12 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from app.db import LONDON, utcnow
+from app.db import LONDON, new_id, utcnow
 from app.discussions.models import Post, Thread
 from app.errors import InvalidInput, NotFound
 from app.events.models import Event
 from app.members.models import Member
+from app.notifications.audiences import Audience
 from app.notifications.kinds import (
     DIGEST_UNSUBSCRIBE_KIND,
     KINDS,
@@ -38,15 +44,48 @@ from app.outbox.models import OutboxMessage
 from app.outbox.service import enqueue
 from app.policy import check_admin_only_permission
 from app.policy.content import visible_to_member_filter
-from app.policy.notifications import check_own_notification_permission
+from app.policy.notifications import check_own_notification_permission, is_told_of_own_action
 
+ANNOUNCE_TOPIC = "notifications.announce"
 EMAIL_TOPIC = "notifications.email"
 DIGEST_TOPIC = "notifications.digest"
 DIGEST_HOUR = time(7, 0)
 """Digests go at 07:00 London time: daily, or on Mondays for weekly."""
 
 
-# --- recording ----------------------------------------------------------------------------
+# --- announcing (in the request) --------------------------------------------------------
+
+
+def announce(
+    db: Session,
+    *,
+    parts: Sequence[tuple[NotificationKind, Audience]],
+    subject_type: str,
+    subject_id: str,
+    actor_id: str | None = None,
+    detail: dict[str, Any] | None = None,
+    dedupe_key: str | None = None,
+) -> None:
+    """Tell each part's audience about something, in order; a member in several parts is
+    told once, by the first. Who may be told is decided by the worker, when it delivers."""
+    if not parts:
+        return
+    enqueue(
+        db,
+        topic=ANNOUNCE_TOPIC,
+        payload={
+            "announcement_id": new_id(),
+            "parts": [{"kind": kind.value, "audience": audience} for kind, audience in parts],
+            "subject_type": subject_type,
+            "subject_id": subject_id,
+            "actor_id": actor_id,
+            "detail": detail or {},
+            "dedupe_key": dedupe_key,
+        },
+    )
+
+
+# --- recording (in the worker) ------------------------------------------------------------
 
 
 def delivery_for(db: Session, member_id: str, kind: NotificationKind) -> Delivery:
@@ -119,10 +158,11 @@ def notify(
     detail: dict[str, Any] | None = None,
     dedupe_key: str | None = None,
 ) -> Notification | None:
-    """Tell one member about something. Nobody is told about their own action; a
+    """Tell one member about something, at once (the worker, seeds and tests; a request
+    calls announce()). Nobody is told about their own action; a
     ``dedupe_key`` already used for this member tells them nothing twice (a redelivered
     outbox row, a reminder queued twice)."""
-    if actor_id is not None and actor_id == member_id:
+    if is_told_of_own_action(member_id, actor_id):
         return None
     if dedupe_key is not None:
         seen = db.execute(
@@ -157,7 +197,7 @@ def notify_reaction(
     """Reactions to one post are batched: while the last notification about them is unread
     and not yet e-mailed, another member's reaction counts it up instead of adding a line.
     A member who takes a reaction back and gives it again is not counted twice."""
-    if actor_id == member_id:
+    if is_told_of_own_action(member_id, actor_id):
         return None
     earlier = list(
         db.execute(

@@ -71,3 +71,13 @@ def search_access_filter(member: Member) -> str | None:
         '"' + group.replace("\\", "\\\\").replace('"', '\\"') + '"' for group in groups
     )
     return f"(group_id IS NULL OR group_id IN [{quoted}])"
+
+
+def members_who_may_see_group_content(group_id: str | None) -> ColumnElement[bool]:
+    """Set-based twin of may_see_group_content, as a condition on ``Member`` rows: who may
+    see content of ``group_id`` (the worker tells many members at once with it)."""
+    if group_id is None:
+        return true()
+    open_group = select(Group.id).where(Group.id == group_id, Group.kind == GroupKind.OPEN)
+    in_group = select(GroupMembership.member_id).where(GroupMembership.group_id == group_id)
+    return or_(Member.is_admin, Member.id.in_(in_group), open_group.exists())

@@ -7,7 +7,7 @@ it on the page itself."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, select, true
 from sqlalchemy.orm import Session
 
 from app.discussions.models import Post, Thread
@@ -16,6 +16,7 @@ from app.events.models import Event
 from app.groups.models import Group, GroupMembership, JoinRequest
 from app.members.models import Member, MemberStatus
 from app.notifications.models import Notification
+from app.policy.content import members_who_may_see_group_content
 from app.policy.discussions import check_view_thread_permission
 from app.policy.events import check_view_event_permission
 from app.policy.groups import check_view_group_permission, pending_invitations
@@ -32,6 +33,35 @@ def check_own_notification_permission(viewer: Member, notification: Notification
 
 def may_receive_notifications(member: Member, kind: str) -> bool:
     return member.status == MemberStatus.ACTIVE or kind in ALWAYS_DELIVERED_KINDS
+
+
+def may_be_told_filter(
+    *, kind: str, actor_id: str | None, group_id: str | None
+) -> ColumnElement[bool]:
+    """Set-based twin of the rules above, as a condition on ``Member`` rows, for the worker's
+    fan-out: who may receive this kind, leaving out whoever acted (nobody is told of their
+    own action), among those who may see the content's group."""
+    receiving = true() if kind in ALWAYS_DELIVERED_KINDS else Member.status == MemberStatus.ACTIVE
+    not_the_actor = true() if actor_id is None else Member.id != actor_id
+    return and_(receiving, not_the_actor, members_who_may_see_group_content(group_id))
+
+
+def is_tellable_content(subject: Thread | Post | Event | None, thread: Thread | None) -> bool:
+    """Whether anything may be said about this content at all: nothing about a deleted
+    thread, a hidden or deleted post, or a hidden event, to anyone."""
+    if subject is None:
+        return False
+    if isinstance(subject, Post):
+        if subject.hidden_reason is not None or subject.deleted_at is not None:
+            return False
+        return thread is not None and thread.deleted_at is None
+    if isinstance(subject, Thread):
+        return subject.deleted_at is None
+    return subject.hidden_reason is None
+
+
+def is_told_of_own_action(member_id: str, actor_id: str | None) -> bool:
+    return actor_id is not None and actor_id == member_id
 
 
 def may_be_told_about_thread(member: Member, thread: Thread) -> bool:

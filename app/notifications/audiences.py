@@ -1,0 +1,51 @@
+"""Who an announcement is for, written by the request as data and turned into a query by
+the worker: a few named audiences (an event's bookers, a thread's or a category's
+followers) and explicit member ids. An audience says who might be told; the policy then
+says who may be (app/policy/notifications.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Select, select
+
+from app.discussions.models import CategoryFollow, ThreadFollow
+from app.events.models import Booking
+from app.members.models import Member
+
+Audience = dict[str, Any]
+
+
+def members(*member_ids: str) -> Audience:
+    return {"members": sorted(set(member_ids))}
+
+
+def event_bookers(event_id: str, statuses: tuple[str, ...]) -> Audience:
+    return {"event_bookers": event_id, "statuses": list(statuses)}
+
+
+def thread_followers(thread_id: str) -> Audience:
+    return {"thread_followers": thread_id}
+
+
+def category_followers(category_id: str) -> Audience:
+    return {"category_followers": category_id}
+
+
+def audience_member_ids(audience: Audience) -> Select[tuple[str]]:
+    if "members" in audience:
+        return select(Member.id).where(Member.id.in_(list(audience["members"])))
+    if "event_bookers" in audience:
+        return select(Booking.member_id).where(
+            Booking.event_id == audience["event_bookers"],
+            Booking.status.in_(list(audience["statuses"])),
+        )
+    if "thread_followers" in audience:
+        return select(ThreadFollow.member_id).where(
+            ThreadFollow.thread_id == audience["thread_followers"]
+        )
+    if "category_followers" in audience:
+        return select(CategoryFollow.member_id).where(
+            CategoryFollow.category_id == audience["category_followers"]
+        )
+    raise ValueError(f"unknown audience {sorted(audience)}")
