@@ -135,7 +135,11 @@ def check_view_post_permission(member: Member, thread: Any, post: Any) -> None:
         raise NotFound("There is no such post.")
 
 
+def may_manage_categories(member: Member) -> bool:
+    return member.is_admin
+
+
 def check_manage_categories_permission(member: Member) -> None:
     """Admins only; everyone else is told the page does not exist."""
-    if not member.is_admin:
+    if not may_manage_categories(member):
         raise NotFound()
