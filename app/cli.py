@@ -112,16 +112,9 @@ def seed(
             typer.echo(f"demo notifications: {seed_notifications(db)} added")
             typer.echo("demo members (sign in through the development provider as):")
             for person in people:
-                notes = [
-                    note
-                    for flag, note in (
-                        (person.is_admin, "admin"),
-                        (person.is_moderator, "moderator"),
-                        (person.is_champion, "champion"),
-                        (person.status == "pending", "waiting for approval"),
-                    )
-                    if flag
-                ]
+                notes = list(person.responsibilities)
+                if person.status == "pending":
+                    notes.append("waiting for approval")
                 extra = f" ({', '.join(notes)})" if notes else ""
                 where = person.organisation or "no organisation"
                 typer.echo(f"  {person.subject:<18} {person.name}, {where}{extra}")

@@ -36,9 +36,8 @@ class DemoPerson:
     team: str = ""
     areas: tuple[str, ...] = ()
     bio: str = ""
-    is_admin: bool = False
-    is_moderator: bool = False
-    is_champion: bool = False
+    responsibilities: tuple[str, ...] = ()
+    """Any of "admin", "moderator", "champion", in that order."""
     status: MemberStatus = MemberStatus.ACTIVE
     visibility: dict[str, str] = field(default_factory=dict)
 
@@ -54,7 +53,7 @@ DEMO_PEOPLE = (
         team="Practice improvement",
         areas=("Supervision and reflective practice", "Anti-racist practice"),
         bio="Chair of the regional principal social worker group.",
-        is_admin=True,
+        responsibilities=("admin",),
     ),
     DemoPerson(
         "tom.hargreaves",
@@ -74,8 +73,7 @@ DEMO_PEOPLE = (
         job_title="Advanced practitioner",
         team="Child exploitation",
         areas=("Child exploitation", "Transitional safeguarding"),
-        is_moderator=True,
-        is_champion=True,
+        responsibilities=("moderator", "champion"),
         bio="Ask me about contextual safeguarding and return interviews.",
     ),
     DemoPerson(
@@ -87,7 +85,7 @@ DEMO_PEOPLE = (
         job_title="Team manager",
         team="Children in care",
         areas=("Looked-after children", "Care leavers"),
-        is_champion=True,
+        responsibilities=("champion",),
         visibility={"email": "only_me"},
     ),
     DemoPerson(
@@ -182,9 +180,9 @@ def seed_demo(db: Session, *, settings: Settings) -> list[DemoPerson]:
             job_title=person.job_title or None,
             team=person.team or None,
             bio=person.bio or None,
-            is_admin=person.is_admin,
-            is_moderator=person.is_moderator,
-            is_champion=person.is_champion,
+            is_admin="admin" in person.responsibilities,
+            is_moderator="moderator" in person.responsibilities,
+            is_champion="champion" in person.responsibilities,
             profile_visibility=dict(person.visibility),
             areas_of_practice=[topics[name] for name in person.areas],
         )

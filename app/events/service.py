@@ -20,7 +20,7 @@ from app.errors import InvalidAction, InvalidInput, NotFound
 from app.events.models import Booking, BookingStatus, CalendarFeed, Event, EventStatus, EventType
 from app.events.schemas import EventData
 from app.groups.service import check_post_to_group
-from app.members.models import Member, MemberStatus, Organisation
+from app.members.models import Member, Organisation
 from app.moderation import audit
 from app.moderation.audit import csv_safe
 from app.notifications import audiences
@@ -35,7 +35,7 @@ from app.policy import (
     listed_events_filter,
     may_see_joining_link,
 )
-from app.policy.events import may_manage_event
+from app.policy.events import check_use_calendar_feed_permission, may_manage_event
 from app.security.sessions import hash_token
 
 REMINDER_TOPIC = "events.reminder"
@@ -548,8 +548,9 @@ def feed_events(db: Session, *, token: str) -> tuple[Member, list[EventView]]:
         .join(CalendarFeed, CalendarFeed.member_id == Member.id)
         .where(CalendarFeed.token_hash == hash_token(token))
     ).scalar_one_or_none()
-    if member is None or member.status != MemberStatus.ACTIVE:
+    if member is None:
         raise NotFound("There is no such calendar feed.")
+    check_use_calendar_feed_permission(member)
     events = list(
         db.execute(
             select(Event)

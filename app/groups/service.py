@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.db import utcnow
 from app.discussions.models import Category, Thread
-from app.errors import Forbidden, InvalidAction, InvalidInput, NotFound
+from app.errors import InvalidAction, InvalidInput, NotFound
 from app.events.models import Event, EventStatus
 from app.groups.models import (
     Group,
@@ -23,7 +23,7 @@ from app.groups.models import (
     JoinRequest,
     RequestStatus,
 )
-from app.members.models import Member, MemberStatus
+from app.members.models import Member
 from app.members.reference_data import slugify
 from app.notifications import audiences
 from app.notifications.kinds import NotificationKind
@@ -35,10 +35,17 @@ from app.policy import (
     check_see_inside_group_permission,
     check_view_group_permission,
     listed_groups_filter,
+    listed_in_directory,
     may_see_inside_group,
 )
 from app.policy.groups import (
+    check_join_group_permission,
+    check_post_to_group_permission,
     check_remove_group_member_permission,
+    invitation_decides_visibility,
+    is_only_owner,
+    may_be_invited_to_group,
+    may_join_without_asking,
     may_manage_group,
     may_post_to_group,
     pending_invitations,
@@ -69,21 +76,11 @@ def is_invited(db: Session, group_id: str, member_id: str) -> bool:
 def _visible_group(db: Session, viewer: Member, slug: str) -> tuple[Group, GroupMembership | None]:
     group = _group_by_slug(db, slug)
     membership = _membership(db, group.id, viewer.id)
-    invited = (
-        group.kind == GroupKind.SECRET
-        and membership is None
-        and is_invited(db, group.id, viewer.id)
+    invited = invitation_decides_visibility(group, membership) and is_invited(
+        db, group.id, viewer.id
     )
     check_view_group_permission(viewer, group, membership, invited=invited)
     return group, membership
-
-
-def _owner_count(db: Session, group_id: str) -> int:
-    return db.execute(
-        select(func.count())
-        .select_from(GroupMembership)
-        .where(GroupMembership.group_id == group_id, GroupMembership.role == GroupRole.OWNER)
-    ).scalar_one()
 
 
 def is_group_member(db: Session, *, member: Member, group_id: str) -> bool:
@@ -95,8 +92,8 @@ def check_post_to_group(db: Session, *, actor: Member, group_id: str | None) -> 
     if group_id is None:
         return
     group = db.get(Group, group_id)
-    if group is None or not may_post_to_group(actor, _membership(db, group_id, actor.id)):
-        raise InvalidInput({"group_id": "There is no such group, or you are not a member of it."})
+    membership = _membership(db, group_id, actor.id) if group is not None else None
+    check_post_to_group_permission(actor, group, membership)
 
 
 def create_group(db: Session, *, actor: Member, name: str, description: str, kind: str) -> Group:
@@ -173,6 +170,7 @@ class GroupPage:
     membership: GroupMembership | None
     may_see_inside: bool
     may_manage: bool
+    may_add_content: bool
     members: list[GroupMembership]
     threads: list[Thread]
     resources: list[Resource]
@@ -196,7 +194,7 @@ def group_page(db: Session, *, viewer: Member, slug: str) -> GroupPage:
                 select(GroupMembership)
                 .where(GroupMembership.group_id == group.id)
                 .join(Member, Member.id == GroupMembership.member_id)
-                .where(Member.status == MemberStatus.ACTIVE)
+                .where(listed_in_directory())
                 .options(selectinload(GroupMembership.member))
                 .order_by(GroupMembership.role, Member.display_name)
             ).scalars()
@@ -257,6 +255,7 @@ def group_page(db: Session, *, viewer: Member, slug: str) -> GroupPage:
         membership=membership,
         may_see_inside=inside,
         may_manage=manage,
+        may_add_content=may_post_to_group(viewer, membership),
         members=members,
         threads=threads,
         resources=resources,
@@ -272,13 +271,11 @@ def join(db: Session, *, actor: Member, slug: str, message: str | None = None) -
     group, membership = _visible_group(db, actor, slug)
     if membership is not None:
         raise InvalidAction("You are already a member of this group.")
-    if group.kind == GroupKind.OPEN:
+    if may_join_without_asking(group):
         db.add(GroupMembership(group_id=group.id, member_id=actor.id, role=GroupRole.MEMBER))
         db.flush()
         return "joined"
-    if group.kind == GroupKind.SECRET:
-        # only reachable by admins and members, who never get here; keep the refusal clear
-        raise Forbidden("This group is by invitation only.")
+    check_join_group_permission(actor, group)
     pending = db.execute(
         select(JoinRequest).where(
             JoinRequest.group_id == group.id,
@@ -301,7 +298,7 @@ def leave(db: Session, *, actor: Member, slug: str) -> Group:
     group, membership = _visible_group(db, actor, slug)
     if membership is None:
         raise InvalidAction("You are not a member of this group.")
-    if membership.role == GroupRole.OWNER and _owner_count(db, group.id) <= 1:
+    if is_only_owner(db, membership):
         raise InvalidAction(
             "You are the group's only owner: make someone else an owner before you leave."
         )
@@ -352,7 +349,7 @@ def invite(db: Session, *, actor: Member, slug: str, member_id: str) -> JoinRequ
     group, membership = _visible_group(db, actor, slug)
     check_manage_group_permission(actor, group, membership)
     invitee = db.get(Member, member_id)
-    if invitee is None or invitee.status != MemberStatus.ACTIVE:
+    if invitee is None or not may_be_invited_to_group(invitee):
         raise InvalidInput({"member_id": "Choose an active member from the directory."})
     if _membership(db, group.id, invitee.id) is not None:
         raise InvalidAction(f"{invitee.display_name} is already in the group.")
@@ -413,7 +410,7 @@ def remove_member(db: Session, *, actor: Member, slug: str, member_id: str) -> N
     if target is None:
         raise NotFound("That person is not in the group.")
     check_remove_group_member_permission(actor, membership, target)
-    if target.role == GroupRole.OWNER and _owner_count(db, group.id) <= 1:
+    if is_only_owner(db, target):
         raise InvalidAction("The group's only owner cannot be removed.")
     db.delete(target)
     db.flush()
@@ -433,7 +430,7 @@ def change_role(
         raise NotFound("That person is not in the group.")
     if target.role == new_role:
         raise InvalidAction(f"They are already a {new_role.value}.")
-    if target.role == GroupRole.OWNER and _owner_count(db, group.id) <= 1:
+    if is_only_owner(db, target):
         raise InvalidAction("A group must keep at least one owner; make someone else owner first.")
     target.role = new_role
     db.flush()

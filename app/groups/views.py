@@ -64,6 +64,20 @@ def create_group(
     return response
 
 
+ROLE_PHRASES = {
+    GroupRole.OWNER: "an owner",
+    GroupRole.MODERATOR: "a moderator",
+    GroupRole.MEMBER: "a member",
+}
+"""How the page names the viewer's own role ("You are an owner of this group")."""
+ROLE_NOTES = {
+    GroupRole.OWNER: " (owner)",
+    GroupRole.MODERATOR: " (moderator)",
+    GroupRole.MEMBER: "",
+}
+"""What the members list shows after a name."""
+
+
 def _page(
     request: Request,
     db: DbSession,
@@ -84,7 +98,14 @@ def _page(
     return render(
         request,
         "groups/detail.html",
-        {"page": page, "roles": list(GroupRole), "candidates": candidates, "error": error},
+        {
+            "page": page,
+            "roles": list(GroupRole),
+            "role_phrases": ROLE_PHRASES,
+            "role_notes": ROLE_NOTES,
+            "candidates": candidates,
+            "error": error,
+        },
         status_code=status_code,
     )
 

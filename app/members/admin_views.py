@@ -16,6 +16,7 @@ from app.members import organisations as organisation_service
 from app.members import service
 from app.members.models import Member, MemberRole, MemberStatus, OrganisationKind
 from app.policy import check_admin_only_permission, check_use_admin_area_permission
+from app.policy.members import RESPONSIBILITIES, may_change_responsibility, responsibilities
 from app.web.deps import CurrentMember, DbSession, require_admin, require_staff
 from app.web.flash import flash
 from app.web.pagination import PageRequest, page_request, paginate
@@ -65,6 +66,7 @@ def members_list(
         "admin/members.html",
         {
             "members": members,
+            "role_tags": {subject.id: _role_tag(subject) for subject in members},
             "total": total,
             "pager": paginate(page, total, filters),
             "filters": filters,
@@ -74,6 +76,15 @@ def members_list(
             "pending": service.pending_count(db),
         },
     )
+
+
+_TAG_COLOURS = {"admin": "purple", "moderator": "blue"}
+
+
+def _role_tag(subject: Member) -> tuple[str, str] | None:
+    """The list's tag (label, colour) for an admin or a moderator."""
+    tagged = [flag for flag in responsibilities(subject) if flag in _TAG_COLOURS]
+    return (tagged[0].capitalize(), _TAG_COLOURS[tagged[0]]) if tagged else None
 
 
 def _detail_page(
@@ -86,12 +97,19 @@ def _detail_page(
     status_code: int = 200,
 ) -> Response:
     detail = service.admin_member_detail(db, actor=actor, member_id=member_id)
+    held = responsibilities(detail.member)
     return render(
         request,
         "admin/member.html",
         {
             "detail": detail,
             "subject": detail.member,
+            "subject_roles": [flag.capitalize() for flag in held],
+            "responsibility_buttons": [
+                (flag, flag in held)
+                for flag in RESPONSIBILITIES
+                if may_change_responsibility(actor, flag)
+            ],
             "roles": list(MemberRole),
             "errors": errors or {},
         },

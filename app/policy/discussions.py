@@ -19,6 +19,11 @@ from app.members.models import Member
 from app.policy.content import may_see_group_content, visible_to_member_filter
 
 
+def may_see_deleted_threads(member: Member) -> bool:
+    """Staff still reach a deleted thread (by link), to restore it."""
+    return member.is_staff
+
+
 def visible_categories_filter(member: Member, category_model: Any) -> ColumnElement[bool]:
     return visible_to_member_filter(member, category_model.group_id)
 
@@ -30,7 +35,7 @@ def check_view_category_permission(member: Member, group_id: str | None) -> None
 
 def visible_threads_filter(member: Member, thread_model: Any) -> ColumnElement[bool]:
     """SQL twin of check_view_thread_permission, for every list of threads."""
-    not_deleted = true() if member.is_staff else thread_model.deleted_at.is_(None)
+    not_deleted = true() if may_see_deleted_threads(member) else thread_model.deleted_at.is_(None)
     return and_(visible_to_member_filter(member, thread_model.group_id), not_deleted)
 
 
@@ -45,7 +50,7 @@ def listed_threads_filter(member: Member, thread_model: Any) -> ColumnElement[bo
 def check_view_thread_permission(member: Member, thread: Any) -> None:
     if not may_see_group_content(member, thread.group_id):
         raise NotFound("There is no such thread.")
-    if thread.deleted_at is not None and not member.is_staff:
+    if thread.deleted_at is not None and not may_see_deleted_threads(member):
         raise NotFound("There is no such thread.")
 
 
@@ -135,7 +140,11 @@ def check_view_post_permission(member: Member, thread: Any, post: Any) -> None:
         raise NotFound("There is no such post.")
 
 
+def may_manage_categories(member: Member) -> bool:
+    return member.is_admin
+
+
 def check_manage_categories_permission(member: Member) -> None:
     """Admins only; everyone else is told the page does not exist."""
-    if not member.is_admin:
+    if not may_manage_categories(member):
         raise NotFound()

@@ -6,7 +6,7 @@ from sqlalchemy import ColumnElement, and_
 
 from app.errors import Forbidden, NotFound
 from app.events.models import BookingStatus, Event
-from app.members.models import Member
+from app.members.models import Member, MemberStatus
 from app.policy.content import may_see_group_content, visible_to_member_filter
 
 
@@ -44,3 +44,10 @@ def may_see_joining_link(viewer: Member, event: Event, booking: BookingStatus | 
 def listed_events_filter(viewer: Member) -> ColumnElement[bool]:
     """Lists and feeds leave hidden events out, for staff too; staff reach them by link."""
     return and_(visible_to_member_filter(viewer, Event.group_id), Event.hidden_reason.is_(None))
+
+
+def check_use_calendar_feed_permission(member: Member) -> None:
+    """A feed URL works only while its member is active: a suspended or departed member's
+    feed is answered like an unknown token."""
+    if member.status != MemberStatus.ACTIVE:
+        raise NotFound("There is no such calendar feed.")

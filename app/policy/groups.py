@@ -1,10 +1,12 @@
-"""Who may see a group, see inside it, and manage it."""
+"""Who may see a group, see inside it, join it, post to it and manage it; and the rule that
+a group always keeps an owner."""
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Select, or_, select, true
+from sqlalchemy import ColumnElement, Select, func, or_, select, true
+from sqlalchemy.orm import Session
 
-from app.errors import Forbidden, NotFound
+from app.errors import Forbidden, InvalidInput, NotFound
 from app.groups.models import (
     Group,
     GroupKind,
@@ -13,7 +15,7 @@ from app.groups.models import (
     JoinRequest,
     RequestStatus,
 )
-from app.members.models import Member
+from app.members.models import Member, MemberStatus
 
 
 def check_view_group_permission(
@@ -28,6 +30,12 @@ def check_view_group_permission(
         and not viewer.is_admin
     ):
         raise NotFound("There is no such group.")
+
+
+def invitation_decides_visibility(group: Group, membership: GroupMembership | None) -> bool:
+    """Whether a pending invitation is worth looking up for check_view_group_permission: only
+    for a secret group the member is not in."""
+    return group.kind == GroupKind.SECRET and membership is None
 
 
 def pending_invitations(member_id: str) -> Select[tuple[str]]:
@@ -93,6 +101,45 @@ def may_manage_group(viewer: Member, membership: GroupMembership | None) -> bool
 def may_post_to_group(viewer: Member, membership: GroupMembership | None) -> bool:
     """Content for a group is posted by its members and admins."""
     return viewer.is_admin or membership is not None
+
+
+def check_post_to_group_permission(
+    viewer: Member, group: Group | None, membership: GroupMembership | None
+) -> None:
+    """A form's group field: a group that does not exist and one the member is not in get
+    the same answer."""
+    if group is None or not may_post_to_group(viewer, membership):
+        raise InvalidInput({"group_id": "There is no such group, or you are not a member of it."})
+
+
+def may_join_without_asking(group: Group) -> bool:
+    """An open group is joined at once; a private one is asked."""
+    return group.kind == GroupKind.OPEN
+
+
+def check_join_group_permission(viewer: Member, group: Group) -> None:
+    """A secret group is joined by invitation only. Those outside it never see it, so this
+    refusal is reached only by a request made by hand."""
+    if group.kind == GroupKind.SECRET:
+        raise Forbidden("This group is by invitation only.")
+
+
+def may_be_invited_to_group(invitee: Member | None) -> bool:
+    return invitee is not None and invitee.status == MemberStatus.ACTIVE
+
+
+def owner_count(db: Session, group_id: str) -> int:
+    return db.execute(
+        select(func.count())
+        .select_from(GroupMembership)
+        .where(GroupMembership.group_id == group_id, GroupMembership.role == GroupRole.OWNER)
+    ).scalar_one()
+
+
+def is_only_owner(db: Session, membership: GroupMembership) -> bool:
+    """A group always keeps at least one owner: its only owner cannot leave, be removed or
+    step down until someone else is made owner."""
+    return membership.role == GroupRole.OWNER and owner_count(db, membership.group_id) <= 1
 
 
 def check_remove_group_member_permission(

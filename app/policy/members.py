@@ -7,7 +7,8 @@ see it but not act. Beside each rule for a list sits the SQL filter that applies
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, and_, false, func, or_, true
+from sqlalchemy import ColumnElement, and_, false, func, or_, select, true
+from sqlalchemy.orm import Session
 
 from app.errors import Forbidden, NotFound
 from app.members.models import DEFAULT_VISIBILITY, Member, MemberStatus, Visibility
@@ -27,9 +28,47 @@ def check_use_admin_area_permission(actor: Member) -> None:
         raise NotFound()
 
 
+def may_use_admin_only_pages(actor: Member) -> bool:
+    """The audit log, organisations, search and e-mail pages, and the admin-only links."""
+    return actor.is_admin
+
+
 def check_admin_only_permission(actor: Member) -> None:
-    if not actor.is_admin:
+    if not may_use_admin_only_pages(actor):
         raise NotFound()
+
+
+RESPONSIBILITIES = ("champion", "moderator", "admin")
+"""The portal responsibilities a member can be given (``is_<name>`` on the member)."""
+
+
+def responsibilities(subject: Member) -> list[str]:
+    """The responsibilities ``subject`` holds, highest first, as data for the pages that
+    show them; not for deciding anything."""
+    held = (
+        ("admin", subject.is_admin),
+        ("moderator", subject.is_moderator),
+        ("champion", subject.is_champion),
+    )
+    return [flag for flag, has in held if has]
+
+
+def may_change_responsibility(actor: Member, flag: str) -> bool:
+    """Which grant/remove buttons to offer: the same rule as check_moderate_member_permission."""
+    return f"grant_{flag}" not in ADMIN_ONLY_ACTIONS or actor.is_admin
+
+
+def is_last_active_admin(db: Session, subject: Member) -> bool:
+    """The portal always keeps one active admin: the last one cannot be removed, suspended
+    or erased."""
+    if not (subject.is_admin and subject.status == MemberStatus.ACTIVE):
+        return False
+    active_admins = (
+        select(func.count())
+        .select_from(Member)
+        .where(Member.is_admin, Member.status == MemberStatus.ACTIVE)
+    )
+    return db.execute(active_admins).scalar_one() <= 1
 
 
 def check_moderate_member_permission(actor: Member, subject: Member, action: str) -> None:

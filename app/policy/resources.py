@@ -36,9 +36,18 @@ def may_change_resource(viewer: Member, resource: Resource) -> bool:
     return viewer.id == resource.owner_id or viewer.is_staff
 
 
+def _may_restore_resources(viewer: Member) -> bool:
+    return viewer.is_admin
+
+
+def may_restore_resource(viewer: Member, resource: Resource) -> bool:
+    """Whether to offer the restore button: on a deleted resource, to admins."""
+    return resource.status == ResourceStatus.DELETED and _may_restore_resources(viewer)
+
+
 def check_restore_resource_permission(viewer: Member, resource: Resource) -> None:
     check_view_resource_permission(viewer, resource)
-    if not viewer.is_admin:
+    if not _may_restore_resources(viewer):
         raise Forbidden("Only admins can restore a deleted resource.")
 
 

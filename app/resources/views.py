@@ -15,7 +15,7 @@ from app.errors import InvalidAction, InvalidInput
 from app.groups.service import group_choices
 from app.members.models import Member
 from app.members.profiles import all_topics, organisation_choices
-from app.policy.resources import may_change_resource
+from app.policy.resources import may_change_resource, may_restore_resource
 from app.resources import service
 from app.resources.models import Resource, ResourceType
 from app.resources.schemas import ResourceData
@@ -256,6 +256,7 @@ def read(request: Request, db: DbSession, member: CurrentMember, resource_id: st
             "resource": resource,
             "related": service.related_resources(db, viewer=member, resource=resource),
             "may_change": may_change_resource(member, resource),
+            "may_restore": may_restore_resource(member, resource),
             "errors": {},
         },
     )
@@ -320,6 +321,7 @@ async def upload_files(
                 "resource": resource,
                 "related": service.related_resources(db, viewer=member, resource=resource),
                 "may_change": True,
+                "may_restore": may_restore_resource(member, resource),
                 "errors": error.errors,
             },
             status_code=422,

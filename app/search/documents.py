@@ -4,10 +4,8 @@ the database's current state.
 Every document has ``id``, ``parent_id`` (the distinct attribute: a resource and the chunks
 of its files' text, or a thread and its replies, show once), ``kind``, ``heading`` (what a
 result shows as its title), ``url``, ``group_id`` (null: every member may see it) and the
-facet fields. Only what members may see at all is indexed: published resources, threads
-and replies that are neither hidden nor deleted, events without their joining link, active
-members with only the profile fields they show to all members, and groups (a secret group
-carries its own id as ``group_id``, so only its members find it).
+facet fields. What may be indexed, and which ``group_id`` a group's own document carries,
+is the policy's to say (app/policy/search.py); this module only builds the documents.
 """
 
 from __future__ import annotations
@@ -24,10 +22,25 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.discussions.models import Post, Thread
 from app.events.models import Event
-from app.groups.models import Group, GroupKind
-from app.members.models import Member, MemberStatus, Visibility
+from app.groups.models import Group
+from app.members.models import Member
 from app.outbox.sync import INDEXED_KINDS
-from app.resources.models import Resource, ResourceFile, ResourceStatus
+from app.policy.search import (
+    group_document_audience,
+    is_searchable_event,
+    is_searchable_member,
+    is_searchable_post_text,
+    is_searchable_profile_field,
+    is_searchable_reply,
+    is_searchable_resource,
+    is_searchable_thread,
+    searchable_events_filter,
+    searchable_members_filter,
+    searchable_post_text_filter,
+    searchable_resources_filter,
+    searchable_threads_filter,
+)
+from app.resources.models import Resource, ResourceFile
 
 KINDS = ("resource", "discussion", "event", "member", "group")
 SYNC_KINDS = INDEXED_KINDS
@@ -109,7 +122,7 @@ def _resource_query() -> Any:
 
 def resource_changes(resource: Resource) -> Changes:
     parent = f"resource-{resource.id}"
-    if resource.status != ResourceStatus.PUBLISHED:
+    if not is_searchable_resource(resource):
         return Changes(delete_ids=[parent], delete_filters=[f"parent_id = {quoted(parent)}"])
     shared = {
         "parent_id": parent,
@@ -169,9 +182,9 @@ def thread_changes(thread: Thread, opening: Post | None, replies: list[Post] | N
     """The thread's own document (title and opening post); with ``replies`` also every reply,
     for changes that touch them all (a move to another category, a new title)."""
     parent = f"thread-{thread.id}"
-    if thread.deleted_at is not None:
+    if not is_searchable_thread(thread):
         return Changes(delete_filters=[f"parent_id = {quoted(parent)}"])
-    visible_opening = opening is not None and not opening.is_hidden and not opening.is_deleted
+    visible_opening = opening is not None and is_searchable_post_text(opening)
     changes = Changes(
         upserts=[
             {
@@ -193,7 +206,7 @@ def post_changes(post: Post, thread: Thread) -> Changes:
     if post.number == 1:
         return thread_changes(thread, post, None)
     doc_id = f"post-{post.id}"
-    if thread.deleted_at is not None or post.is_hidden or post.is_deleted:
+    if not is_searchable_reply(post, thread):
         return Changes(delete_ids=[doc_id])
     return Changes(
         upserts=[
@@ -212,8 +225,8 @@ def post_changes(post: Post, thread: Thread) -> Changes:
 
 
 def event_changes(event: Event) -> Changes:
-    """Scheduled and cancelled events; never the joining link, never a hidden event."""
-    if event.hidden_reason is not None:
+    """Never the joining link."""
+    if not is_searchable_event(event):
         return Changes(delete_ids=[f"event-{event.id}"])
     place = "Online" if event.online else clean(", ".join(filter(None, [event.venue])))
     return Changes(
@@ -240,14 +253,13 @@ def event_changes(event: Event) -> Changes:
 
 
 def member_changes(member: Member) -> Changes:
-    """Active members, with only the profile fields they show to every member (a field shown
-    to their organisation only is never indexed: search has no per-organisation view)."""
+    """A member, with only the profile fields the policy lets search hold."""
     doc_id = f"member-{member.id}"
-    if member.status != MemberStatus.ACTIVE:
+    if not is_searchable_member(member):
         return Changes(delete_ids=[doc_id])
 
     def shown(name: str, value: Any) -> Any:
-        return value if member.visibility_of(name) == Visibility.MEMBERS else None
+        return value if is_searchable_profile_field(member, name) else None
 
     areas = shown("areas_of_practice", [topic.name for topic in member.areas_of_practice])
     return Changes(
@@ -293,7 +305,7 @@ def group_changes(group: Group) -> Changes:
                 "topics": [],
                 "date": timestamp(group.created_at),
                 "url": f"/groups/{group.slug}",
-                "group_id": group.id if group.kind == GroupKind.SECRET else None,
+                "group_id": group_document_audience(group),
             }
         ]
     )
@@ -407,13 +419,11 @@ def all_documents(db: Session, *, batch: int = 500) -> Iterator[list[dict[str, A
             last = rows[-1].id
             db.expunge_all()
 
-    for resources in pages(
-        Resource, _resource_query().where(Resource.status == ResourceStatus.PUBLISHED), 100
-    ):
+    for resources in pages(Resource, _resource_query().where(searchable_resources_filter()), 100):
         yield [doc for resource in resources for doc in resource_changes(resource).upserts]
     for threads in pages(
         Thread,
-        select(Thread).where(Thread.deleted_at.is_(None)).options(selectinload(Thread.topics)),
+        select(Thread).where(searchable_threads_filter()).options(selectinload(Thread.topics)),
         batch,
     ):
         openings = _openings(db, [thread.id for thread in threads])
@@ -425,9 +435,7 @@ def all_documents(db: Session, *, batch: int = 500) -> Iterator[list[dict[str, A
     threads_by_id: dict[str, Thread] = {}
     for posts in pages(
         Post,
-        select(Post).where(
-            Post.number > 1, Post.hidden_reason.is_(None), Post.deleted_at.is_(None)
-        ),
+        select(Post).where(Post.number > 1, searchable_post_text_filter()),
         batch * 4,
     ):
         missing = sorted({post.thread_id for post in posts} - set(threads_by_id))
@@ -444,13 +452,13 @@ def all_documents(db: Session, *, batch: int = 500) -> Iterator[list[dict[str, A
     for events in pages(
         Event,
         select(Event)
-        .where(Event.hidden_reason.is_(None))
+        .where(searchable_events_filter())
         .options(selectinload(Event.host_organisation)),
         batch,
     ):
         yield [doc for event in events for doc in event_changes(event).upserts]
     for members in pages(
-        Member, _members(select(Member).where(Member.status == MemberStatus.ACTIVE)), batch
+        Member, _members(select(Member).where(searchable_members_filter())), batch
     ):
         yield [doc for member in members for doc in member_changes(member).upserts]
     for groups in pages(Group, select(Group), batch):

@@ -11,7 +11,9 @@ from fastapi.templating import Jinja2Templates
 
 from app.config import PROJECT_ROOT
 from app.db import LONDON
-from app.policy.members import may_use_admin_area
+from app.members.models import Member
+from app.policy.discussions import may_manage_categories
+from app.policy.members import may_use_admin_area, may_use_admin_only_pages
 from app.web.flash import FLASH_COOKIE, pop_flash
 
 
@@ -35,6 +37,22 @@ def create_templates() -> Jinja2Templates:
     return templates
 
 
+def member_wide_permissions(member: Member | None) -> dict[str, bool]:
+    """The may_* values the layout and shared partials (the admin sub-navigation) need on
+    every page, asked of the policy once per render; a view's own context may add more."""
+    if member is None:
+        return {
+            "may_use_admin_area": False,
+            "may_use_admin_only_pages": False,
+            "may_manage_categories": False,
+        }
+    return {
+        "may_use_admin_area": may_use_admin_area(member),
+        "may_use_admin_only_pages": may_use_admin_only_pages(member),
+        "may_manage_categories": may_manage_categories(member),
+    }
+
+
 def _csrf_token_getter(request: Request) -> Any:
     getter = request.scope.get("csrftoken")
     return getter if callable(getter) else (lambda: "")
@@ -50,6 +68,7 @@ def render(
     templates: Jinja2Templates = request.app.state.templates
     member = getattr(request.state, "member", None)
     nav: list[NavItem] = request.app.state.nav
+    permissions = member_wide_permissions(member)
     flash_message = pop_flash(request)
     response = templates.TemplateResponse(
         request,
@@ -58,10 +77,9 @@ def render(
             "member": member,
             "unread_notifications": getattr(request.state, "unread_notifications", 0),
             "nav": [
-                item
-                for item in nav
-                if not item.staff_only or (member is not None and may_use_admin_area(member))
+                item for item in nav if not item.staff_only or permissions["may_use_admin_area"]
             ],
+            **permissions,
             "csrf_token": _csrf_token_getter(request),
             "csp_nonce": getattr(request.state, "csp_nonce", ""),
             "flash": flash_message,
