@@ -15,11 +15,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from app.audit.models import AuditEntry
 from app.db import utcnow
 from app.devstack import RunningService
 from app.members.models import ApiToken, Member, MemberStatus
 from app.members.tokens import create_token
-from app.moderation.models import AuditEntry
 from app.security.sessions import SESSION_COOKIE
 from tests.support.database import count_rows, see_committed
 from tests.support.factories import identity_subject, make_member

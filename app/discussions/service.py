@@ -19,6 +19,7 @@ from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from app.anonymisation import check_text
+from app.audit import service as audit
 from app.db import utcnow
 from app.discussions.markdown import quote_markdown, render_markdown
 from app.discussions.models import (
@@ -38,7 +39,6 @@ from app.errors import Forbidden, InvalidAction, InvalidInput, NotFound
 from app.members.handles import new_mentions
 from app.members.models import Member, MemberStatus
 from app.members.reference_data import slugify
-from app.moderation import audit
 from app.notifications.kinds import NotificationKind
 from app.notifications.service import notify, notify_reaction
 from app.policy import (

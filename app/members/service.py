@@ -11,6 +11,8 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from app.audit import service as audit
+from app.audit.models import AuditEntry
 from app.config import OidcProviderConfig
 from app.db import LONDON, utcnow
 from app.errors import InvalidAction, InvalidInput, NotFound
@@ -23,8 +25,6 @@ from app.members.models import (
     MemberStatus,
     Organisation,
 )
-from app.moderation import audit
-from app.moderation.models import AuditEntry
 from app.notifications.kinds import NotificationKind
 from app.notifications.service import notify
 from app.policy import check_moderate_member_permission, check_use_admin_area_permission

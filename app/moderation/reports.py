@@ -21,6 +21,7 @@ from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from app.audit import service as audit
 from app.db import utcnow
 from app.discussions import service as discussions
 from app.discussions.models import Post, Thread
@@ -30,7 +31,6 @@ from app.events import service as events
 from app.events.models import Event
 from app.members import service as members
 from app.members.models import Member, MemberStatus
-from app.moderation import audit
 from app.moderation.models import (
     MemberWarning,
     Report,
