@@ -37,7 +37,7 @@ from app.discussions.schemas import (
     ThreadPageOut,
     ThreadSummaryOut,
 )
-from app.discussions.service import GuardFinding, PassagesFound
+from app.guard.service import GuardFinding, PassagesFound
 from app.members.models import Member
 from app.members.schemas import TopicOut
 from app.web.deps import CurrentMember, DbSession

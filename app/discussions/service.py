@@ -3,7 +3,7 @@ following, read markers and moderation. Services flush; the request commits.
 
 Who may see and do what is asked of app.policy; every list filters with its SQL twin.
 Before a thread or post is saved its text goes through the anonymisation guard
-(app/anonymisation.py): findings stop the save with PassagesFound unless the author chose
+(app/guard): findings stop the save with PassagesFound unless the author chose
 to post anyway, which is recorded on the post and in the audit log.
 """
 
@@ -18,7 +18,6 @@ from typing import Any, Literal
 from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from app.anonymisation import check_text
 from app.audit import service as audit
 from app.db import utcnow
 from app.discussions.markdown import quote_markdown, render_markdown
@@ -36,6 +35,12 @@ from app.discussions.models import (
 )
 from app.discussions.schemas import CategoryWrite, PostCreate, PostUpdate, ThreadCreate
 from app.errors import Forbidden, InvalidAction, InvalidInput, NotFound
+from app.guard.service import (
+    GuardFinding,
+    apply_guard,
+    guard_findings,
+    record_override,
+)
 from app.members.handles import new_mentions
 from app.members.models import Member, MemberStatus
 from app.members.reference_data import slugify
@@ -67,62 +72,7 @@ VISIT_GAP = timedelta(minutes=30)
 ThreadView = Literal["all", "unanswered", "new", "following"]
 
 
-# --- the anonymisation guard -----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class GuardFinding:
-    field: str
-    kind: str
-    label: str
-    start: int
-    end: int
-    text: str
-
-
-class PassagesFound(Exception):
-    """Nothing was saved: the guard found passages that may identify someone, and the
-    author has not (yet) chosen to post anyway."""
-
-    def __init__(self, findings: list[GuardFinding]) -> None:
-        super().__init__(f"{len(findings)} passage(s) may identify a child or family")
-        self.findings = findings
-
-
-def guard_findings(*, body: str, title: str | None = None) -> list[GuardFinding]:
-    texts = {"title": title or "", "body": body}
-    return [
-        GuardFinding(name, f.kind, f.label, f.start, f.end, f.text)
-        for name, text in texts.items()
-        for f in check_text(text)
-    ]
-
-
-def _guard(*, body: str, title: str | None, post_anyway: bool) -> list[dict[str, Any]] | None:
-    """The findings to record on the post when the author posts anyway; raises
-    PassagesFound when there are findings and they have not chosen to."""
-    findings = guard_findings(body=body, title=title)
-    if not findings:
-        return None
-    if not post_anyway:
-        raise PassagesFound(findings)
-    return [{"field": f.field, "kind": f.kind, "text": f.text} for f in findings]
-
-
-def _record_override(
-    db: Session, *, actor: Member, thread: Thread, override: list[dict[str, Any]] | None
-) -> None:
-    if override is None:
-        return
-    audit.record(
-        db,
-        actor=actor,
-        action="guard_overridden",
-        subject=None,
-        subject_label=_thread_label(thread),
-        reason="Posted anyway after the anonymisation guard found passages.",
-        after={"kinds": ", ".join(sorted({item["kind"] for item in override}))},
-    )
+# --- previewing through the anonymisation guard -----------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -702,7 +652,7 @@ def start_thread(db: Session, *, actor: Member, data: ThreadCreate) -> Thread:
     except NotFound:
         raise InvalidInput({"category_id": "Choose a category for your thread."}) from None
     topics = _topics_for(db, data.topics)
-    override = _guard(body=data.body, title=data.title, post_anyway=data.post_anyway)
+    override = apply_guard(body=data.body, title=data.title, post_anyway=data.post_anyway)
     mentioned = _mentioned_members(db, data.body)
     now = utcnow()
     thread = Thread(
@@ -742,14 +692,14 @@ def start_thread(db: Session, *, actor: Member, data: ThreadCreate) -> Thread:
         followers_kind=NotificationKind.NEW_THREAD,
     )
     enqueue_sync(db, kind="thread", id=thread.id)
-    _record_override(db, actor=actor, thread=thread, override=override)
+    record_override(db, actor=actor, subject_label=_thread_label(thread), override=override)
     return thread
 
 
 def reply(db: Session, *, actor: Member, thread_id: str, data: PostCreate) -> Post:
     thread = _load_thread(db, actor, thread_id, for_update=True)
     check_reply_permission(actor, thread)
-    override = _guard(body=data.body, title=None, post_anyway=data.post_anyway)
+    override = apply_guard(body=data.body, title=None, post_anyway=data.post_anyway)
     mentioned = _mentioned_members(db, data.body)
     now = utcnow()
     number = thread.last_post_number + 1
@@ -778,7 +728,7 @@ def reply(db: Session, *, actor: Member, thread_id: str, data: PostCreate) -> Po
     _follow_thread(db, actor, thread.id)
     _mark_read(db, actor, thread.id, number)
     enqueue_sync(db, kind="post", id=post.id)
-    _record_override(db, actor=actor, thread=thread, override=override)
+    record_override(db, actor=actor, subject_label=_thread_label(thread), override=override)
     return post
 
 
@@ -790,7 +740,7 @@ def edit_post(db: Session, *, actor: Member, post_id: str, data: PostUpdate) -> 
     new_title = data.title if post.number == 1 and data.title is not None else thread.title
     if new_title == thread.title and data.body == post.body_markdown:
         return post
-    override = _guard(
+    override = apply_guard(
         body=data.body,
         title=new_title if post.number == 1 else None,
         post_anyway=data.post_anyway,
@@ -819,7 +769,7 @@ def edit_post(db: Session, *, actor: Member, post_id: str, data: PostUpdate) -> 
         enqueue_sync(db, kind="thread", id=thread.id)
     else:
         enqueue_sync(db, kind="post", id=post.id)
-    _record_override(db, actor=actor, thread=thread, override=override)
+    record_override(db, actor=actor, subject_label=_thread_label(thread), override=override)
     if post.author_id != actor.id:
         audit.record(
             db,

@@ -12,13 +12,14 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from app.anonymisation import Finding, highlight
 from app.discussions import service
 from app.discussions.forms import CategoryForm, ComposeForm, form_errors
 from app.discussions.models import Post, Thread
 from app.discussions.schemas import BODY_MAX_LENGTH, TITLE_MAX_LENGTH
-from app.discussions.service import POSTS_PER_PAGE, GuardFinding, PassagesFound
+from app.discussions.service import POSTS_PER_PAGE
 from app.errors import Forbidden, InvalidAction, InvalidInput
+from app.guard.forms import guard_form_context
+from app.guard.service import GuardFinding, PassagesFound
 from app.members.models import Member
 from app.policy import check_manage_categories_permission
 from app.web.deps import CurrentMember, DbSession
@@ -120,17 +121,8 @@ for _view, _title in VIEW_TITLES.items():
 
 
 def _guard_context(findings: list[GuardFinding], form: ComposeForm) -> dict[str, Any]:
-    by_field: dict[str, list[Finding]] = {}
-    for item in findings:
-        by_field.setdefault(item.field, []).append(
-            Finding(item.kind, item.label, item.start, item.end, item.text)
-        )
     texts = {"title": form.title.strip(), "body": form.body.replace("\r\n", "\n").strip()}
-    return {
-        "findings": findings,
-        "highlighted": {name: highlight(texts[name], items) for name, items in by_field.items()},
-        "finding_labels": sorted({item.label for item in findings}),
-    }
+    return guard_form_context(findings, texts)
 
 
 def _compose_page(

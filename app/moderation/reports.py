@@ -29,6 +29,7 @@ from app.discussions.schemas import PostUpdate
 from app.errors import InvalidAction, InvalidInput, NotFound
 from app.events import service as events
 from app.events.models import Event
+from app.guard.service import PassagesFound
 from app.members import service as members
 from app.members.models import Member, MemberStatus
 from app.moderation.models import (
@@ -572,7 +573,7 @@ def edit_out_details(
         raise InvalidInput({"body": "Enter the post's new text."}) from None
     try:
         discussions.edit_post(db, actor=actor, post_id=post_id, data=data)
-    except discussions.PassagesFound as found:
+    except PassagesFound as found:
         passages = "; ".join(f"“{finding.text}”" for finding in found.findings[:5])
         raise InvalidInput(
             {"body": f"The new text may still identify someone: {passages}."}
