@@ -9,7 +9,7 @@ from fastapi.responses import Response
 
 from app.audit import service as audit
 from app.members.admin_schemas import AuditEntryOut, AuditPage
-from app.moderation import reports
+from app.moderation import service as reports
 from app.moderation.schemas import (
     EditBody,
     MessageBody,

@@ -16,7 +16,7 @@ from app.audit import service as audit
 from app.db import LONDON
 from app.errors import Forbidden, InvalidAction, InvalidInput
 from app.members.models import Member
-from app.moderation import reports
+from app.moderation import service as reports
 from app.moderation.models import REASON_LABELS
 from app.policy import check_admin_only_permission
 from app.web.deps import CurrentMember, DbSession, require_admin
