@@ -1,5 +1,6 @@
 """Every model, imported once so that Alembic and the metadata see the whole schema."""
 
+from app.audit.models import AuditEntry
 from app.discussions.models import (
     Category,
     CategoryFollow,
@@ -14,7 +15,7 @@ from app.discussions.models import (
 from app.events.models import Booking, CalendarFeed, Event
 from app.groups.models import Group, GroupMembership, JoinRequest
 from app.members.models import AdminInvitation, ApiToken, Member, MemberIdentity, Organisation
-from app.moderation.models import AuditEntry, MemberWarning, Report
+from app.moderation.models import MemberWarning, Report
 from app.notifications.models import DigestSchedule, Notification, NotificationPreference, SentEmail
 from app.outbox.models import OutboxMessage
 from app.resources.models import FileVersion, Resource, ResourceFile

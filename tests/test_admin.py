@@ -15,11 +15,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from app.audit.models import AuditEntry
 from app.db import utcnow
 from app.devstack import RunningService
 from app.members.models import ApiToken, Member, MemberStatus
 from app.members.tokens import create_token
-from app.moderation.models import AuditEntry
 from app.security.sessions import SESSION_COOKIE
 from tests.support.database import count_rows, see_committed
 from tests.support.factories import identity_subject, make_member
@@ -299,7 +299,7 @@ def test_last_admin_rule_in_the_service(make: MakeMember, db: Session) -> None:
     """The rule itself, beyond the self-check: the only admin cannot be removed, even by
     the command line's unattended changes that have no actor of their own."""
     from app.errors import InvalidAction
-    from app.members.service import _refuse_if_last_admin
+    from app.members.service.admin_actions import _refuse_if_last_admin
 
     only = make("Only Admin", is_admin=True)
     with pytest.raises(InvalidAction, match="last admin"):

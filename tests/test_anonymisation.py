@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from app.anonymisation import PATTERNS, check_text, highlight
+from app.guard.detection import PATTERNS, check_text, highlight
 
 CORPUS = Path(__file__).resolve().parents[1] / "demo" / "corpus"  # copies of ../shared/corpus
 

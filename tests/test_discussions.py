@@ -15,11 +15,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.audit.models import AuditEntry
 from app.db import utcnow
 from app.devstack import RunningService
 from app.discussions.models import Category, DiscussionVisit, Post, PostRevision, Thread
 from app.discussions.seed import STARTING_CATEGORIES, seed_discussions
-from app.moderation.models import AuditEntry
 from tests.support.database import count_rows, see_committed
 from tests.support.factories import identity_subject, make_member
 from tests.support.flows import csrf_token, sign_in

@@ -14,6 +14,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, selectinload
 
+from app.audit import service as audit
+from app.audit.csv import csv_safe
 from app.db import LONDON, utcnow
 from app.discussions.markdown import render_markdown
 from app.errors import InvalidAction, InvalidInput, NotFound
@@ -21,8 +23,6 @@ from app.events.models import Booking, BookingStatus, CalendarFeed, Event, Event
 from app.events.schemas import EventData
 from app.groups.service import check_post_to_group
 from app.members.models import Member, Organisation
-from app.moderation import audit
-from app.moderation.audit import csv_safe
 from app.notifications import audiences
 from app.notifications.kinds import NotificationKind
 from app.notifications.service import announce

@@ -7,10 +7,10 @@ import re
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.audit import service as audit
 from app.errors import InvalidInput, NotFound
 from app.members.models import Member, Organisation, OrganisationKind
 from app.members.reference_data import slugify
-from app.moderation import audit
 from app.policy import check_admin_only_permission
 
 DOMAIN_PATTERN = re.compile(r"^(?=.{3,253}$)([a-z0-9-]+\.)+[a-z]{2,63}$")

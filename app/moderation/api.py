@@ -7,8 +7,9 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
+from app.audit import service as audit
 from app.members.admin_schemas import AuditEntryOut, AuditPage
-from app.moderation import audit, reports
+from app.moderation import service as reports
 from app.moderation.schemas import (
     EditBody,
     MessageBody,

@@ -7,7 +7,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.moderation.models import ReportReason, ReportStatus, ReportTarget
-from app.moderation.reports import MESSAGE_MAX_LENGTH, NOTE_MAX_LENGTH
+from app.moderation.service import MESSAGE_MAX_LENGTH, NOTE_MAX_LENGTH
 
 
 class _Strict(BaseModel):

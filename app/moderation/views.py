@@ -12,10 +12,11 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from app.audit import service as audit
 from app.db import LONDON
 from app.errors import Forbidden, InvalidAction, InvalidInput
 from app.members.models import Member
-from app.moderation import audit, reports
+from app.moderation import service as reports
 from app.moderation.models import REASON_LABELS
 from app.policy import check_admin_only_permission
 from app.web.deps import CurrentMember, DbSession, require_admin

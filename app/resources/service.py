@@ -10,11 +10,11 @@ from typing import Any, BinaryIO, Literal
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 
+from app.audit import service as audit
 from app.db import utcnow
 from app.errors import InvalidAction, InvalidInput, NotFound
 from app.groups.service import check_post_to_group
 from app.members.models import Member, Organisation
-from app.moderation import audit
 from app.outbox.service import enqueue
 from app.outbox.sync import enqueue_sync
 from app.policy import (

@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.audit.models import AuditEntry
 from app.db import transaction, utcnow
 from app.devstack import RunningService
 from app.discussions import service as discussions
@@ -25,7 +26,6 @@ from app.discussions.seed import seed_discussions
 from app.events.models import Event, EventType
 from app.groups.models import Group, GroupKind, GroupMembership, GroupRole
 from app.members.models import Member
-from app.moderation.models import AuditEntry
 from app.outbox.service import drain_once
 from app.resources import service as resources
 from app.resources.schemas import ResourceData

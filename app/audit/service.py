@@ -7,22 +7,32 @@ import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from app.audit.csv import csv_safe
+from app.audit.models import AuditEntry
 from app.db import LONDON
-from app.members.models import Member
-from app.moderation.models import AuditEntry
+
+
+class Person(Protocol):
+    """Who acts or is acted on: a member, seen without importing the members package."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def display_name(self) -> str: ...
 
 
 def record(
     db: Session,
     *,
-    actor: Member | None,
+    actor: Person | None,
     action: str,
-    subject: Member | None,
+    subject: Person | None,
     subject_label: str | None = None,
     reason: str | None = None,
     before: dict[str, Any] | None = None,
@@ -112,11 +122,6 @@ def export_csv(entries: Iterable[AuditEntry]) -> str:
             ]
         )
     return "\ufeff" + buffer.getvalue()
-
-
-def csv_safe(value: str) -> str:
-    """Keep a spreadsheet from running a cell that starts like a formula."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 def all_entries(db: Session, *, audit_filter: AuditFilter) -> list[AuditEntry]:

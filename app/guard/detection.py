@@ -1,5 +1,5 @@
-"""The anonymisation guard: passages in member-written text that may identify a child or
-family.
+"""The anonymisation guard's detection: passages in member-written text that may identify a
+child or family.
 
 Social work standards forbid identifying the people we support, even indirectly. The guard
 helps without blocking: it finds passages that look identifying, the author sees them

@@ -1,0 +1,98 @@
+"""The moderation queue and one report with the others about the same content."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from app.discussions.models import Post, Thread
+from app.events.models import Event
+from app.members.models import Member
+from app.moderation.models import Report, ReportStatus, ReportTarget
+from app.moderation.service._common import _load_report
+from app.policy import (
+    check_use_moderation_queue_permission,
+    moderated_group_ids,
+    visible_reports_filter,
+)
+from app.policy.moderation import may_act_on_reports
+from app.resources.models import Resource, ResourceStatus
+
+
+@dataclass(frozen=True)
+class Queue:
+    reports: list[Report]
+    total: int
+    open_count: int
+    may_act: bool
+
+
+QUEUE_STATUSES = ("open", "closed", "all")
+
+
+def queue(db: Session, *, actor: Member, status: str, offset: int, limit: int) -> Queue:
+    groups = moderated_group_ids(db, actor)
+    check_use_moderation_queue_permission(actor, groups)
+    visible = visible_reports_filter(actor, Report)
+    conditions = [visible]
+    if status == "open":
+        conditions.append(Report.status == ReportStatus.OPEN)
+    elif status == "closed":
+        conditions.append(Report.status != ReportStatus.OPEN)
+    total = db.execute(select(func.count()).select_from(Report).where(*conditions)).scalar_one()
+    open_count = db.execute(
+        select(func.count()).select_from(Report).where(visible, Report.status == ReportStatus.OPEN)
+    ).scalar_one()
+    order = Report.created_at if status == "open" else Report.created_at.desc()
+    reports = list(
+        db.execute(
+            select(Report)
+            .where(*conditions)
+            .options(selectinload(Report.reporter), selectinload(Report.author))
+            .order_by(order, Report.id)
+            .offset(offset)
+            .limit(limit)
+        ).scalars()
+    )
+    return Queue(reports, total, open_count, may_act=may_act_on_reports(actor))
+
+
+@dataclass(frozen=True)
+class ReportDetail:
+    report: Report
+    others: list[Report]
+    may_act: bool
+    content_hidden: bool
+
+
+def _content_hidden(db: Session, report: Report) -> bool:
+    if report.target_kind == ReportTarget.THREAD:
+        thread = db.get(Thread, report.target_id)
+        return thread is not None and thread.deleted_at is not None
+    if report.target_kind == ReportTarget.POST:
+        post = db.get(Post, report.target_id)
+        return post is not None and (post.is_hidden or post.is_deleted)
+    if report.target_kind == ReportTarget.RESOURCE:
+        resource = db.get(Resource, report.target_id)
+        return resource is not None and resource.status == ResourceStatus.HIDDEN
+    event = db.get(Event, report.target_id)
+    return event is not None and event.hidden_reason is not None
+
+
+def report_detail(db: Session, *, actor: Member, report_id: str) -> ReportDetail:
+    report, _groups = _load_report(db, actor, report_id)
+    others = list(
+        db.execute(
+            select(Report)
+            .where(
+                Report.target_kind == report.target_kind,
+                Report.target_id == report.target_id,
+                Report.id != report.id,
+            )
+            .options(selectinload(Report.reporter))
+            .order_by(Report.created_at)
+        ).scalars()
+    )
+    return ReportDetail(report, others, may_act_on_reports(actor), _content_hidden(db, report))

@@ -1,0 +1,30 @@
+"""Warn the author: a recorded warning they read at /moderation/warnings."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from app.members.models import Member
+from app.moderation.models import Report
+from app.moderation.service._common import (
+    _author,
+    _close,
+    _load_report,
+    _require_open,
+    _required,
+    _warning,
+)
+from app.policy import check_act_on_report_permission, check_moderate_member_permission
+
+
+def warn_author(db: Session, *, actor: Member, report_id: str, message: str | None) -> Report:
+    """A recorded warning; the author reads it at /moderation/warnings."""
+    report, groups = _load_report(db, actor, report_id)
+    check_act_on_report_permission(actor, report, groups)
+    _require_open(report)
+    author = _author(db, report)
+    check_moderate_member_permission(actor, author, "warn")
+    cleaned = _required(message, "message", "Write the warning; the author will read it.")
+    _warning(db, actor=actor, member=author, report=report, message=cleaned)
+    _close(db, actor=actor, report=report, outcome="warned", note=cleaned)
+    return report
