@@ -299,11 +299,11 @@ def test_last_admin_rule_in_the_service(make: MakeMember, db: Session) -> None:
     """The rule itself, beyond the self-check: the only admin cannot be removed, even by
     the command line's unattended changes that have no actor of their own."""
     from app.errors import InvalidAction
-    from app.members.service.admin_actions import _refuse_if_last_admin
+    from app.members.service.admin_actions import refuse_if_last_admin
 
     only = make("Only Admin", is_admin=True)
     with pytest.raises(InvalidAction, match="last admin"):
-        _refuse_if_last_admin(db, db.get_one(Member, only.id), "removed as admin")
+        refuse_if_last_admin(db, db.get_one(Member, only.id), "removed as admin")
 
 
 def test_an_unknown_organisation(admin_browser: TestClient, make: MakeMember, db: Session) -> None:

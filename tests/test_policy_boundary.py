@@ -31,22 +31,6 @@ COMPARISONS = (ast.Eq, ast.NotEq, ast.In, ast.NotIn)
 DEFINING_MODULES = frozenset({"models.py", "schemas.py", "admin_schemas.py"})
 """They define the columns and fields the flags live in."""
 
-PENDING: dict[str, tuple[list[str], str]] = {
-    # path: (the offences still allowed there, the rule and the policy function to call).
-    # These files are being rewritten in other branches; each entry goes once its file
-    # asks the policy, and the test says so when an entry is no longer needed.
-    "app/discussions/views.py": (  # pending merge
-        ["reads .is_staff"],
-        "delete_post: after deleting a thread, staff go back to it, others to /discussions; "
-        "call app.policy.discussions.may_see_deleted_threads(member)",
-    ),
-    "app/members/service.py": (  # pending merge
-        ["reads .is_admin", "reads .is_admin"],
-        "_active_admin_count/_refuse_if_last_admin: the last active admin cannot be removed, "
-        "suspended or marked as left; call app.policy.members.is_last_active_admin(db, subject)",
-    ),
-}
-
 
 def _relative(path: Path) -> str:
     return path.relative_to(ROOT).as_posix()
@@ -129,30 +113,15 @@ def _all_offences() -> dict[str, list[tuple[int, str]]]:
 
 
 def test_no_access_decision_outside_the_policy() -> None:
-    offenders: list[str] = []
-    for path, offences in _all_offences().items():
-        allowed = list(PENDING.get(path, ([], ""))[0])
-        for line, what in offences:
-            if what in allowed:
-                allowed.remove(what)
-            else:
-                offenders.append(f"{path}:{line}: {what}")
+    offenders = [
+        f"{path}:{line}: {what}"
+        for path, offences in _all_offences().items()
+        for line, what in offences
+    ]
     assert not offenders, (
         "Access decisions outside app/policy/ (ask a policy function; templates get may_* "
         "values from the view):\n" + "\n".join(offenders)
     )
-
-
-def test_pending_entries_are_still_needed() -> None:
-    """Once a pending file asks the policy, its allow-list entry goes."""
-    found = _all_offences()
-    stale = [
-        f"{path}: {what}"
-        for path, (allowed, _rule) in PENDING.items()
-        for what in set(allowed)
-        if [w for _line, w in found.get(path, [])].count(what) < allowed.count(what)
-    ]
-    assert not stale, "Remove from PENDING (the file no longer needs it):\n" + "\n".join(stale)
 
 
 # --- the scanner itself ---------------------------------------------------------------------

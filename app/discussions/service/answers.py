@@ -8,8 +8,9 @@ from app.discussions.models import Post, Thread
 from app.discussions.service._common import _load_thread, _moderation_entry
 from app.errors import InvalidAction, InvalidInput
 from app.members.models import Member
+from app.notifications import audiences
 from app.notifications.kinds import NotificationKind
-from app.notifications.service import notify
+from app.notifications.service import announce
 from app.outbox.sync import enqueue_sync
 from app.policy import check_accept_answer_permission
 
@@ -35,10 +36,9 @@ def accept_answer(db: Session, *, actor: Member, thread_id: str, post_id: str | 
             raise InvalidAction("This reply is already the accepted answer.")
         thread.accepted_post_id = post.id
         if post.author_id is not None:
-            notify(
+            announce(
                 db,
-                member_id=post.author_id,
-                kind=NotificationKind.ANSWER_ACCEPTED,
+                parts=[(NotificationKind.ANSWER_ACCEPTED, audiences.members(post.author_id))],
                 subject_type="post",
                 subject_id=post.id,
                 actor_id=actor.id,

@@ -8,7 +8,9 @@ from app.discussions.models import Post, Reaction, ReactionKind
 from app.discussions.service._common import _load_post
 from app.errors import InvalidAction, InvalidInput
 from app.members.models import Member
-from app.notifications.service import notify_reaction
+from app.notifications import audiences
+from app.notifications.kinds import NotificationKind
+from app.notifications.service import announce
 from app.policy import check_react_permission
 
 
@@ -30,12 +32,13 @@ def react(db: Session, *, actor: Member, post_id: str, kind: str, on: bool = Tru
             )
         db.add(Reaction(post_id=post.id, member_id=actor.id, kind=reaction_kind.value))
         if post.author_id is not None:
-            notify_reaction(
+            announce(
                 db,
-                member_id=post.author_id,
+                parts=[(NotificationKind.REACTION, audiences.members(post.author_id))],
+                subject_type="post",
+                subject_id=post.id,
                 actor_id=actor.id,
-                post_id=post.id,
-                reaction=reaction_kind.value,
+                detail={"reaction": reaction_kind.value},
             )
     else:
         if existing is None:

@@ -16,6 +16,7 @@ from app.discussions.views._common import Reason, _thread_href, post_href
 from app.discussions.views.reading import _thread_page
 from app.errors import Forbidden, InvalidAction, InvalidInput
 from app.members.models import Member
+from app.policy import may_see_deleted_threads
 from app.web.deps import CurrentMember, DbSession
 from app.web.flash import flash
 
@@ -33,16 +34,15 @@ def _act(
     page: int = 1,
     anchor: str = "",
 ) -> Response:
-    """Run one action; on refusal roll back and show the thread with the reason."""
+    """Run one action; on refusal show the thread with the reason (the unit of work drops
+    whatever the refused action wrote)."""
     try:
         result = action()
     except InvalidInput as error:
-        db.rollback()
         return _thread_page(
             request, db, member, thread_id, page, errors=error.errors, status_code=422
         )
     except (InvalidAction, Forbidden) as error:
-        db.rollback()
         status = 403 if isinstance(error, Forbidden) else 409
         return _thread_page(
             request, db, member, thread_id, page, errors={"action": str(error)}, status_code=status
@@ -217,13 +217,12 @@ def delete(
     try:
         deleted = service.delete_post(db, actor=member, post_id=post_id, reason=reason)
     except (InvalidAction, Forbidden) as error:
-        db.rollback()
         status = 403 if isinstance(error, Forbidden) else 409
         return _thread_page(
             request, db, member, thread_id, page, errors={"action": str(error)}, status_code=status
         )
     if deleted.number == 1:
-        target = "/discussions" if not member.is_staff else _thread_href(thread_id)
+        target = _thread_href(thread_id) if may_see_deleted_threads(member) else "/discussions"
         message = "The thread has been deleted."
     else:
         target, message = post_href(deleted), "The post has been deleted."

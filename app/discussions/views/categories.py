@@ -72,7 +72,6 @@ def _save_category(
             status_code=422,
         )
     except InvalidInput as error:
-        db.rollback()
         return _categories_page(
             request, db, member, errors=error.errors, form=form, editing=editing, status_code=422
         )

@@ -103,13 +103,10 @@ def _compose(
     except ValidationError as error:
         return again(errors=form_errors(error), status_code=422)
     except InvalidInput as error:
-        db.rollback()
         return again(errors=error.errors, status_code=422)
     except PassagesFound as found:
-        db.rollback()
         return again(findings=found.findings, status_code=409)
     except (InvalidAction, Forbidden) as error:
-        db.rollback()
         status = 403 if isinstance(error, Forbidden) else 409
         return again(errors={"body": str(error)}, status_code=status)
     target = post_href(saved) if isinstance(saved, Post) else _thread_href(saved.id)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit
@@ -23,10 +23,11 @@ from app.members.models import (
     Organisation,
 )
 from app.members.service._common import _london_date, _snapshot
+from app.notifications import audiences
 from app.notifications.kinds import NotificationKind
-from app.notifications.service import notify
+from app.notifications.service import announce
 from app.outbox.sync import enqueue_sync
-from app.policy import check_moderate_member_permission
+from app.policy import check_moderate_member_permission, is_last_active_admin
 from app.security.sessions import revoke_member_sessions
 
 REASON_MAX_LENGTH = 1000
@@ -79,16 +80,8 @@ def _require_reason(reason: str | None, what: str) -> str:
     return cleaned
 
 
-def _active_admin_count(db: Session) -> int:
-    return db.execute(
-        select(func.count())
-        .select_from(Member)
-        .where(Member.is_admin, Member.status == MemberStatus.ACTIVE)
-    ).scalar_one()
-
-
-def _refuse_if_last_admin(db: Session, subject: Member, what: str) -> None:
-    if subject.is_admin and subject.status == MemberStatus.ACTIVE and _active_admin_count(db) <= 1:
+def refuse_if_last_admin(db: Session, subject: Member, what: str) -> None:
+    if is_last_active_admin(db, subject):
         raise InvalidAction(f"{subject.display_name} is the last admin and cannot be {what}.")
 
 
@@ -137,10 +130,9 @@ def _tell_member(db: Session, subject: Member, decision: str, *, reason: str | N
         detail["reason"] = reason
     if subject.suspended_until is not None and decision == "suspended":
         detail["until"] = _london_date(subject.suspended_until)
-    notify(
+    announce(
         db,
-        member_id=subject.id,
-        kind=NotificationKind.MEMBERSHIP_DECISION,
+        parts=[(NotificationKind.MEMBERSHIP_DECISION, audiences.members(subject.id))],
         subject_type="member",
         subject_id=subject.id,
         detail=detail,
@@ -196,7 +188,7 @@ def suspend(
         raise InvalidInput({"until": "The end date must be in the future."})
     if subject.status != MemberStatus.ACTIVE:
         raise InvalidAction(f"{subject.display_name} is {subject.status.value}, not active.")
-    _refuse_if_last_admin(db, subject, "suspended")
+    refuse_if_last_admin(db, subject, "suspended")
 
     before = _snapshot(subject, *STATUS_FIELDS)
     subject.status, subject.status_reason, subject.suspended_until = (
@@ -237,7 +229,7 @@ def mark_left(db: Session, *, actor: Member, member_id: str, reason: str | None 
     check_moderate_member_permission(actor, subject, "mark_left")
     if subject.status not in (MemberStatus.ACTIVE, MemberStatus.SUSPENDED):
         raise InvalidAction(f"{subject.display_name} is {subject.status.value}; cannot leave.")
-    _refuse_if_last_admin(db, subject, "marked as having left")
+    refuse_if_last_admin(db, subject, "marked as having left")
 
     before = _snapshot(subject, *STATUS_FIELDS)
     subject.status, subject.status_reason, subject.suspended_until = (
@@ -320,7 +312,7 @@ def set_flag(
             f"{subject.display_name} is {state} {'an' if flag == 'admin' else 'a'} {flag}."
         )
     if flag == "admin" and not value:
-        _refuse_if_last_admin(db, subject, "removed as admin")
+        refuse_if_last_admin(db, subject, "removed as admin")
     if value and flag in ("admin", "moderator") and subject.status != MemberStatus.ACTIVE:
         raise InvalidAction(f"{subject.display_name} is {subject.status.value}, not active.")
 
