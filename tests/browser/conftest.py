@@ -29,6 +29,7 @@ from tests.conftest import MEILI_TEST_KEY, provider_configs, seed_reference_data
 from tests.support.database import delete_all_rows
 from tests.support.flows import set_provider_claims
 from tests.support.hostile_idp import HostileIdentityProvider
+from tests.support.providers import SESSION_APPS, ReservedPort
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -48,8 +49,8 @@ def live_app(
     tmp_root: Path,
     database_url: str,
     meilisearch: RunningService,
-    oidc_primary: RunningService,
-    oidc_secondary: RunningService,
+    oidc_primary_port: ReservedPort,
+    oidc_secondary_port: ReservedPort,
     hostile_idp: HostileIdentityProvider,
 ) -> FastAPI:
     settings = Settings(
@@ -61,10 +62,14 @@ def live_app(
         meili_url=meilisearch.url,
         meili_master_key=SecretStr(MEILI_TEST_KEY),
         meili_index_prefix=f"browser{uuid.uuid4().hex[:6]}",
-        oidc_providers=provider_configs(oidc_primary, oidc_secondary, hostile_idp),
+        oidc_providers=provider_configs(
+            oidc_primary_port.url, oidc_secondary_port.url, hostile_idp
+        ),
         _env_file=None,  # type: ignore[call-arg]
     )
-    return create_app(settings)
+    made = create_app(settings)
+    SESSION_APPS.append(made)
+    return made
 
 
 @pytest.fixture(scope="session")
