@@ -175,6 +175,8 @@ def test_active_suspended_active(
 def test_suspension_ends_by_itself_on_its_date(
     app: FastAPI, make: MakeMember, db: Session, oidc_primary: RunningService
 ) -> None:
+    """A suspension past its date ends when the member next signs in (and is admitted), so
+    this one signs in through the provider."""
     member = make("Tia Temporary", status=MemberStatus.SUSPENDED)
     db.execute(
         update(Member)
