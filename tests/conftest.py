@@ -1,5 +1,6 @@
 """Real services for the whole suite: a Meilisearch process, two development OpenID
-providers (oidc-provider-mock) and a misbehaving one, and a database built by migrations
+providers (oidc-provider-mock, started only for tests that sign in through them; see
+tests/support/providers.py) and a misbehaving one, and a database built by migrations
 (SQLite, or PostgreSQL when PORTAL_TEST_DATABASE_URL is set). Each test starts from
 empty tables."""
 
@@ -18,13 +19,14 @@ from sqlalchemy.orm import Session
 
 from app.config import OidcProviderConfig, Settings
 from app.db import make_engine, make_session_factory, transaction
-from app.devstack import RunningService, free_port, start_meilisearch, start_oidc_provider
+from app.devstack import RunningService, free_port, start_meilisearch
 from app.main import create_app
 from app.members.models import Organisation, OrganisationKind
 from app.members.reference_data import ensure_partner_organisations
 from app.topics.reference_data import ensure_topics
 from tests.support.database import delete_all_rows, fresh_database, upgrade_to_head
 from tests.support.hostile_idp import HostileIdentityProvider
+from tests.support.providers import SESSION_APPS, ReservedPort, started_provider
 from tests.support.smtp import SmtpSink
 
 pytest_plugins = ["tests.support.portal"]
@@ -47,17 +49,35 @@ def meilisearch(tmp_root: Path) -> Iterator[RunningService]:
 
 
 @pytest.fixture(scope="session")
-def oidc_primary(tmp_root: Path) -> Iterator[RunningService]:
-    service = start_oidc_provider(port=free_port(), log_dir=tmp_root)
-    yield service
-    service.stop()
+def oidc_primary_port() -> Iterator[ReservedPort]:
+    port = ReservedPort()
+    yield port
+    port.release()
 
 
 @pytest.fixture(scope="session")
-def oidc_secondary(tmp_root: Path) -> Iterator[RunningService]:
-    service = start_oidc_provider(port=free_port(), log_dir=tmp_root)
-    yield service
-    service.stop()
+def oidc_secondary_port() -> Iterator[ReservedPort]:
+    port = ReservedPort()
+    yield port
+    port.release()
+
+
+@pytest.fixture(scope="session")
+def oidc_primary_url(oidc_primary_port: ReservedPort) -> str:
+    """The Leeds provider's issuer, for members' identities; the provider may not run."""
+    return oidc_primary_port.url
+
+
+@pytest.fixture(scope="session")
+def oidc_primary(tmp_root: Path, oidc_primary_port: ReservedPort) -> Iterator[RunningService]:
+    """The Leeds provider, running: only for tests that sign in through it."""
+    yield from started_provider(oidc_primary_port, tmp_root)
+
+
+@pytest.fixture(scope="session")
+def oidc_secondary(tmp_root: Path, oidc_secondary_port: ReservedPort) -> Iterator[RunningService]:
+    """The University of York provider, running: only for tests that sign in through it."""
+    yield from started_provider(oidc_secondary_port, tmp_root)
 
 
 @pytest.fixture(scope="session")
@@ -91,13 +111,13 @@ def database_url(tmp_root: Path) -> Iterator[str]:
 
 
 def provider_configs(
-    primary: RunningService, secondary: RunningService, hostile: HostileIdentityProvider
+    primary_url: str, secondary_url: str, hostile: HostileIdentityProvider
 ) -> list[OidcProviderConfig]:
     return [
         OidcProviderConfig(
             name="leeds",
             label="Leeds City Council",
-            issuer=primary.url,
+            issuer=primary_url,
             client_id="portal-leeds",
             client_secret=SecretStr("leeds-secret"),
             organisation="Leeds City Council",
@@ -105,7 +125,7 @@ def provider_configs(
         OidcProviderConfig(
             name="york-uni",
             label="University of York",
-            issuer=secondary.url,
+            issuer=secondary_url,
             client_id="portal-york",
             client_secret=SecretStr("york-secret"),
             organisation="University of York",
@@ -126,11 +146,13 @@ def settings(
     tmp_root: Path,
     database_url: str,
     meilisearch: RunningService,
-    oidc_primary: RunningService,
-    oidc_secondary: RunningService,
+    oidc_primary_port: ReservedPort,
+    oidc_secondary_port: ReservedPort,
     hostile_idp: HostileIdentityProvider,
     smtp_server: SmtpSink,
 ) -> Settings:
+    """The providers are named by their reserved ports; they start when a test asks for
+    them (oidc_primary, oidc_secondary), as discovery is only fetched when used."""
     return Settings(
         env="test",
         secret_key=SecretStr("test-secret-key-that-is-long-enough-0123"),
@@ -140,7 +162,9 @@ def settings(
         meili_url=meilisearch.url,
         meili_master_key=SecretStr(MEILI_TEST_KEY),
         meili_index_prefix=f"test{uuid.uuid4().hex[:6]}",
-        oidc_providers=provider_configs(oidc_primary, oidc_secondary, hostile_idp),
+        oidc_providers=provider_configs(
+            oidc_primary_port.url, oidc_secondary_port.url, hostile_idp
+        ),
         smtp_port=smtp_server.port,
         mail_from="Partnership portal <portal@testserver>",
         _env_file=None,  # type: ignore[call-arg]
@@ -149,7 +173,9 @@ def settings(
 
 @pytest.fixture(scope="session")
 def app(settings: Settings) -> FastAPI:
-    return create_app(settings)
+    made = create_app(settings)
+    SESSION_APPS.append(made)
+    return made
 
 
 @pytest.fixture(autouse=True)

@@ -24,14 +24,15 @@ from app.security.sessions import SESSION_COOKIE
 from tests.support.database import count_rows, see_committed
 from tests.support.factories import identity_subject, make_member
 from tests.support.flows import csrf_token, sign_in
+from tests.support.sessions import sign_in_as_member
 
 MakeMember = Callable[..., Member]
 
 
 @pytest.fixture
-def make(client: TestClient, db: Session, oidc_primary: RunningService) -> MakeMember:
+def make(client: TestClient, db: Session, oidc_primary_url: str) -> MakeMember:
     def factory(name: str, **kwargs: object) -> Member:
-        return make_member(db, name=name, issuer=oidc_primary.url, **kwargs)  # type: ignore[arg-type]
+        return make_member(db, name=name, issuer=oidc_primary_url, **kwargs)  # type: ignore[arg-type]
 
     return factory
 
@@ -39,6 +40,8 @@ def make(client: TestClient, db: Session, oidc_primary: RunningService) -> MakeM
 def browser_for(
     app: FastAPI, db: Session, member: Member, provider_url: str, **kwargs: object
 ) -> TestClient:
+    """A browser that signs in as ``member`` through the provider: for the tests of who
+    sign-in admits. Other tests use ``session_browser``."""
     browser = TestClient(app, base_url="http://testserver", follow_redirects=False)
     sign_in(
         browser,
@@ -50,16 +53,21 @@ def browser_for(
     return browser
 
 
+def session_browser(app: FastAPI, member: Member) -> TestClient:
+    """A browser signed in as ``member`` with the session sign-in would start."""
+    browser = TestClient(app, base_url="http://testserver", follow_redirects=False)
+    sign_in_as_member(browser, member)
+    return browser
+
+
 @pytest.fixture
 def admin(make: MakeMember) -> Member:
     return make("Amara Okafor", is_admin=True)
 
 
 @pytest.fixture
-def admin_browser(
-    app: FastAPI, db: Session, admin: Member, oidc_primary: RunningService
-) -> TestClient:
-    return browser_for(app, db, admin, oidc_primary.url)
+def admin_browser(app: FastAPI, admin: Member) -> TestClient:
+    return session_browser(app, admin)
 
 
 def api_post(browser: TestClient, path: str, body: dict[str, object]) -> dict[str, object]:
@@ -129,7 +137,7 @@ def test_active_suspended_active(
     oidc_primary: RunningService,
 ) -> None:
     member = make("Sam Suspend")
-    member_browser = browser_for(app, db, member, oidc_primary.url)
+    member_browser = session_browser(app, member)
     assert member_browser.get("/").status_code == 200
     see_committed(db)
     _token, secret = create_token(db, actor=db.get_one(Member, member.id), name="script")
@@ -167,6 +175,8 @@ def test_active_suspended_active(
 def test_suspension_ends_by_itself_on_its_date(
     app: FastAPI, make: MakeMember, db: Session, oidc_primary: RunningService
 ) -> None:
+    """A suspension past its date ends when the member next signs in (and is admitted), so
+    this one signs in through the provider."""
     member = make("Tia Temporary", status=MemberStatus.SUSPENDED)
     db.execute(
         update(Member)
@@ -252,10 +262,10 @@ def test_suspending_yourself(
 
 
 def test_a_moderator_acting_on_an_admin(
-    app: FastAPI, admin: Member, make: MakeMember, db: Session, oidc_primary: RunningService
+    app: FastAPI, admin: Member, make: MakeMember, db: Session
 ) -> None:
     moderator = make("Mo Derator", is_moderator=True)
-    browser = browser_for(app, db, moderator, oidc_primary.url)
+    browser = session_browser(app, moderator)
     result = api_post(browser, f"/api/v1/admin/members/{admin.id}/suspend", {"reason": "Coup"})
     assert_refused(result, 403, "Moderators cannot act on admins", db, admin)
     result = api_post(
@@ -272,10 +282,9 @@ def test_removing_or_losing_the_last_admin(
     admin_browser: TestClient,
     make: MakeMember,
     db: Session,
-    oidc_primary: RunningService,
 ) -> None:
     other = make("Other Admin", is_admin=True)
-    other_browser = browser_for(app, db, other, oidc_primary.url)
+    other_browser = session_browser(app, other)
     # two admins: one may remove the other
     result = api_post(
         other_browser,
@@ -413,7 +422,7 @@ def test_waiting_applications_are_announced_to_admins(
 
 
 def test_first_sign_in_outside_a_partner_is_pending(
-    client: TestClient, db: Session, oidc_primary: RunningService, hostile_idp: object
+    client: TestClient, db: Session, oidc_secondary: RunningService
 ) -> None:
     """The hostile provider is tied to Leeds; use an e-mail-only path instead: the York
     provider's organisation is removed, so the newcomer matches no partner."""
@@ -545,11 +554,11 @@ def admin_routes(app: FastAPI) -> list[tuple[str, str]]:
 
 
 def test_non_admins_get_404_on_every_admin_route(
-    app: FastAPI, make: MakeMember, db: Session, oidc_primary: RunningService
+    app: FastAPI, make: MakeMember, db: Session
 ) -> None:
     practitioner = make("Plain Member")
     target = make("Someone Else")
-    browser = browser_for(app, db, practitioner, oidc_primary.url)
+    browser = session_browser(app, practitioner)
     token = csrf_token(browser)
     walked = admin_routes(app)
     assert len(walked) >= 25
@@ -567,11 +576,9 @@ def test_non_admins_get_404_on_every_admin_route(
     assert audit_entries(db, target) == []
 
 
-def test_moderators_get_404_on_admin_only_routes(
-    app: FastAPI, make: MakeMember, db: Session, oidc_primary: RunningService
-) -> None:
+def test_moderators_get_404_on_admin_only_routes(app: FastAPI, make: MakeMember) -> None:
     moderator = make("Mod Erator", is_moderator=True)
-    browser = browser_for(app, db, moderator, oidc_primary.url)
+    browser = session_browser(app, moderator)
     assert browser.get("/admin/members").status_code == 200
     for path in (
         "/admin/audit",
@@ -583,12 +590,10 @@ def test_moderators_get_404_on_admin_only_routes(
         assert browser.get(path).status_code == 404, path
 
 
-def test_moderator_may_approve(
-    app: FastAPI, make: MakeMember, db: Session, oidc_primary: RunningService
-) -> None:
+def test_moderator_may_approve(app: FastAPI, make: MakeMember) -> None:
     moderator = make("Mod Approver", is_moderator=True)
     applicant = make("Apply Ant", status=MemberStatus.PENDING)
-    browser = browser_for(app, db, moderator, oidc_primary.url)
+    browser = session_browser(app, moderator)
     assert api_post(browser, f"/api/v1/admin/members/{applicant.id}/approve", {})["status"] == 200
 
 

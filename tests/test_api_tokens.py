@@ -12,7 +12,6 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.devstack import RunningService
 from app.members.models import ApiToken, MemberStatus
 from tests.support.database import see_committed
 from tests.support.flows import csrf_token
@@ -20,10 +19,8 @@ from tests.support.members import browser, set_member, signed_in
 
 
 @pytest.fixture
-def alice(client: TestClient, oidc_primary: RunningService) -> str:
-    return signed_in(
-        client, provider_url=oidc_primary.url, subject="alice-adams", name="Alice Adams"
-    )
+def alice(client: TestClient) -> str:
+    return signed_in(client, subject="alice-adams", name="Alice Adams")
 
 
 def create_on_page(client: TestClient, name: str) -> str:
@@ -130,11 +127,10 @@ class TestTokensPage:
         client: TestClient,
         alice: str,
         app: FastAPI,
-        oidc_primary: RunningService,
         db: Session,
     ) -> None:
         bob = browser(app)
-        signed_in(bob, provider_url=oidc_primary.url, subject="bob-brown", name="Bob Brown")
+        signed_in(bob, subject="bob-brown", name="Bob Brown")
         create_on_page(bob, "bob's token")
         [bobs] = stored_tokens(db)
 
@@ -261,11 +257,10 @@ class TestTokensApi:
         client: TestClient,
         alice: str,
         app: FastAPI,
-        oidc_primary: RunningService,
         db: Session,
     ) -> None:
         bob = browser(app)
-        signed_in(bob, provider_url=oidc_primary.url, subject="bob-brown", name="Bob Brown")
+        signed_in(bob, subject="bob-brown", name="Bob Brown")
         bobs_token = create_on_page(bob, "bob's")
         bobs_id = bob.get("/api/v1/me/tokens").json()[0]["id"]
         headers = {"X-CSRFToken": csrf_token(client)}

@@ -21,7 +21,6 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.db import LONDON, transaction, utcnow
-from app.devstack import RunningService
 from app.discussions.models import Category, Post
 from app.discussions.schemas import ThreadCreate
 from app.discussions.seed import seed_discussions
@@ -42,8 +41,8 @@ from app.resources.schemas import ResourceData
 from app.resources.service import Upload, create_resource
 from app.worker import registered_handlers
 from tests.support.database import apply_changes
-from tests.support.factories import identity_subject, make_member
-from tests.support.flows import sign_in
+from tests.support.factories import make_member
+from tests.support.sessions import sign_in_as_member
 
 PLACES = ("all members", "open group", "private group", "secret group")
 VIEWERS = ("admin", "owner", "member", "other", "suspended", "anonymous")
@@ -193,12 +192,7 @@ def build_world(app: FastAPI, db: Session, provider_url: str) -> World:
     world.feeds["anonymous"] = "/calendar/not-a-real-token.ics"
     for viewer, member in people.items():
         browser = TestClient(app, base_url="http://testserver", follow_redirects=False)
-        sign_in(
-            browser,
-            provider_url=provider_url,
-            subject=identity_subject(db, member),
-            claims={"name": member.display_name},
-        )
+        sign_in_as_member(browser, member)
         world.browsers[viewer] = browser
     world.browsers["anonymous"] = TestClient(
         app, base_url="http://testserver", follow_redirects=False
@@ -459,10 +453,10 @@ def test_authorization_matrix(
     app: FastAPI,
     client: TestClient,
     db: Session,
-    oidc_primary: RunningService,
+    oidc_primary_url: str,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    world = build_world(app, db, oidc_primary.url)
+    world = build_world(app, db, oidc_primary_url)
     cells: list[Cell] = []
     for viewer in VIEWERS:
         for place in world.places.values():
@@ -482,9 +476,9 @@ def test_authorization_matrix(
 
 
 def test_leaving_a_group_takes_access_away_at_once(
-    app: FastAPI, client: TestClient, db: Session, oidc_primary: RunningService
+    app: FastAPI, client: TestClient, db: Session, oidc_primary_url: str
 ) -> None:
-    world = build_world(app, db, oidc_primary.url)
+    world = build_world(app, db, oidc_primary_url)
     member = world.browsers["member"]
     place = world.places["private group"]
     assert member.get(f"/resources/{place.resource_id}").status_code == 200

@@ -10,7 +10,6 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from app.devstack import RunningService
 from app.members.models import Member, MemberRole, MemberStatus
 from tests.support.database import see_committed
 from tests.support.flows import csrf_token
@@ -21,11 +20,9 @@ YORK_UNI = "University of York"
 
 
 @pytest.fixture
-def alice(client: TestClient, oidc_primary: RunningService) -> str:
+def alice(client: TestClient) -> str:
     """Alice Adams of Leeds City Council, signed in on ``client``."""
-    return signed_in(
-        client, provider_url=oidc_primary.url, subject="alice-adams", name="Alice Adams"
-    )
+    return signed_in(client, subject="alice-adams", name="Alice Adams")
 
 
 def listed_ids(page_text: str) -> set[str]:
@@ -169,7 +166,6 @@ class TestFieldVisibility:
         alice: str,
         app: FastAPI,
         db: Session,
-        oidc_primary: RunningService,
     ) -> None:
         saved = client.post(
             "/profile",
@@ -179,11 +175,9 @@ class TestFieldVisibility:
         )
         assert saved.status_code == 303
         bob = browser(app)
-        signed_in(bob, provider_url=oidc_primary.url, subject="bob-brown", name="Bob Brown")
+        signed_in(bob, subject="bob-brown", name="Bob Brown")
         admin = browser(app)
-        admin_id = signed_in(
-            admin, provider_url=oidc_primary.url, subject="ada-admin", name="Ada Admin"
-        )
+        admin_id = signed_in(admin, subject="ada-admin", name="Ada Admin")
         set_member(db, admin_id, is_admin=True)
 
         assert "Senior practitioner" not in bob.get(f"/members/{alice}").text
@@ -202,20 +196,17 @@ class TestFieldVisibility:
         client: TestClient,
         alice: str,
         app: FastAPI,
-        oidc_primary: RunningService,
-        oidc_secondary: RunningService,
     ) -> None:
         client.post(
             "/profile",
             data=profile_form(client, team="Leeds West fostering", visibility_team="organisation"),
         )
         colleague = browser(app)
-        signed_in(colleague, provider_url=oidc_primary.url, subject="cal-colleague", name="Cal")
+        signed_in(colleague, subject="cal-colleague", name="Cal")
         academic = browser(app)
         signed_in(
             academic,
             provider="york-uni",
-            provider_url=oidc_secondary.url,
             subject="yvonne-york",
             name="Yvonne York",
         )
@@ -237,7 +228,6 @@ class TestFieldVisibility:
         alice: str,
         app: FastAPI,
         db: Session,
-        oidc_secondary: RunningService,
     ) -> None:
         secret = add_member(
             db, "Quinn Quiet", areas=["neglect"], visibility={"areas_of_practice": "only_me"}
@@ -250,7 +240,6 @@ class TestFieldVisibility:
         signed_in(
             academic,
             provider="york-uni",
-            provider_url=oidc_secondary.url,
             subject="yvonne-york",
             name="Yvonne York",
         )

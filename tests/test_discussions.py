@@ -17,13 +17,13 @@ from sqlalchemy.orm import Session
 
 from app.audit.models import AuditEntry
 from app.db import utcnow
-from app.devstack import RunningService
 from app.discussions.models import Category, DiscussionVisit, Post, PostRevision, Thread
 from app.discussions.seed import STARTING_CATEGORIES, seed_discussions
 from tests.support.database import count_rows, see_committed
-from tests.support.factories import identity_subject, make_member
-from tests.support.flows import csrf_token, sign_in
+from tests.support.factories import make_member
+from tests.support.flows import csrf_token
 from tests.support.members import set_member
+from tests.support.sessions import sign_in_as_member
 
 Person = tuple[TestClient, str]
 MakePerson = Callable[..., Person]
@@ -40,21 +40,16 @@ def forum_fixture(client: TestClient, db: Session) -> dict[str, str]:
 
 @pytest.fixture(name="person")
 def person_fixture(
-    app: FastAPI, db: Session, oidc_primary: RunningService, forum: dict[str, str]
+    app: FastAPI, db: Session, oidc_primary_url: str, forum: dict[str, str]
 ) -> MakePerson:
     """A member signed in on their own browser: ``person("Name", is_moderator=True)``."""
 
     def factory(name: str, *, is_champion: bool = False, **kwargs: Any) -> Person:
-        member = make_member(db, name=name, issuer=oidc_primary.url, **kwargs)
+        member = make_member(db, name=name, issuer=oidc_primary_url, **kwargs)
         if is_champion:
             set_member(db, member.id, is_champion=True)
         browser = TestClient(app, base_url="http://testserver", follow_redirects=False)
-        sign_in(
-            browser,
-            provider_url=oidc_primary.url,
-            subject=identity_subject(db, member),
-            claims={"name": name},
-        )
+        sign_in_as_member(browser, member)
         return browser, member.id
 
     return factory

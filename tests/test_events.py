@@ -15,7 +15,6 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.db import LONDON, transaction, utcnow
-from app.devstack import RunningService
 from app.errors import InvalidAction
 from app.events import service
 from app.events.models import Booking, BookingStatus, Event
@@ -23,9 +22,10 @@ from app.members.models import Member
 from app.notifications.models import Notification
 from app.outbox.models import OutboxMessage
 from tests.support.database import apply_changes, count_rows, see_committed
-from tests.support.factories import identity_subject, make_member
-from tests.support.flows import csrf_token, sign_in
+from tests.support.factories import make_member
+from tests.support.flows import csrf_token
 from tests.support.portal import run_worker
+from tests.support.sessions import sign_in_as_member
 
 NEXT_MONTH = (utcnow() + timedelta(days=30)).astimezone(LONDON).date()
 JOIN = "https://meet.example.org/secret-room-42"
@@ -52,16 +52,11 @@ Person = Callable[..., tuple[TestClient, Member]]
 
 
 @pytest.fixture
-def person(app: FastAPI, client: TestClient, db: Session, oidc_primary: RunningService) -> Person:
+def person(app: FastAPI, client: TestClient, db: Session, oidc_primary_url: str) -> Person:
     def make(name: str, **kwargs: object) -> tuple[TestClient, Member]:
-        member = make_member(db, name=name, issuer=oidc_primary.url, **kwargs)  # type: ignore[arg-type]
+        member = make_member(db, name=name, issuer=oidc_primary_url, **kwargs)  # type: ignore[arg-type]
         browser = TestClient(app, base_url="http://testserver", follow_redirects=False)
-        sign_in(
-            browser,
-            provider_url=oidc_primary.url,
-            subject=identity_subject(db, member),
-            claims={"name": name},
-        )
+        sign_in_as_member(browser, member)
         return browser, member
 
     return make
@@ -363,11 +358,11 @@ def test_feed_token_is_revocable_and_secret(app: FastAPI, person: Person) -> Non
 
 
 def test_concurrent_bookings_never_overbook(
-    app: FastAPI, client: TestClient, db: Session, oidc_primary: RunningService
+    app: FastAPI, client: TestClient, db: Session, oidc_primary_url: str
 ) -> None:
     """100 members book 20 places at once, each in its own transaction and thread."""
-    organiser = make_member(db, name="Olu Organiser", issuer=oidc_primary.url)
-    members = [make_member(db, name=f"Member {n}", issuer=oidc_primary.url) for n in range(100)]
+    organiser = make_member(db, name="Olu Organiser", issuer=oidc_primary_url)
+    members = [make_member(db, name=f"Member {n}", issuer=oidc_primary_url) for n in range(100)]
     with transaction(app.state.session_factory) as session:
         from app.events.schemas import EventData
 

@@ -10,27 +10,22 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.devstack import RunningService
 from app.groups.models import GroupMembership, JoinRequest
 from app.members.models import Member
 from tests.support.database import count_rows, see_committed
-from tests.support.factories import identity_subject, make_member
-from tests.support.flows import csrf_token, sign_in
+from tests.support.factories import make_member
+from tests.support.flows import csrf_token
+from tests.support.sessions import sign_in_as_member
 
 Person = Callable[..., tuple[TestClient, Member]]
 
 
 @pytest.fixture
-def person(app: FastAPI, client: TestClient, db: Session, oidc_primary: RunningService) -> Person:
+def person(app: FastAPI, client: TestClient, db: Session, oidc_primary_url: str) -> Person:
     def make(name: str, **kwargs: object) -> tuple[TestClient, Member]:
-        member = make_member(db, name=name, issuer=oidc_primary.url, **kwargs)  # type: ignore[arg-type]
+        member = make_member(db, name=name, issuer=oidc_primary_url, **kwargs)  # type: ignore[arg-type]
         browser = TestClient(app, base_url="http://testserver", follow_redirects=False)
-        sign_in(
-            browser,
-            provider_url=oidc_primary.url,
-            subject=identity_subject(db, member),
-            claims={"name": name},
-        )
+        sign_in_as_member(browser, member)
         return browser, member
 
     return make

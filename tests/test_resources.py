@@ -13,15 +13,16 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from app.devstack import RunningService
 from app.outbox.service import drain_once
 from app.resources import extraction
 from app.resources.models import FileVersion, Resource, ResourceStatus
 from app.worker import registered_handlers
 from tests.support import files
 from tests.support.database import count_rows, see_committed
-from tests.support.factories import identity_subject, make_member
-from tests.support.flows import csrf_token, sign_in
+from tests.support.factories import make_member
+from tests.support.flows import csrf_token
+from tests.support.members import signed_in
+from tests.support.sessions import sign_in_as_member
 
 GUIDE = {
     "title": "Writing chronologies that help",
@@ -36,8 +37,8 @@ def browser(app: FastAPI) -> TestClient:
 
 
 @pytest.fixture
-def author(client: TestClient, oidc_primary: RunningService) -> TestClient:
-    sign_in(client, provider_url=oidc_primary.url, subject="author", claims={"name": "Ann Author"})
+def author(client: TestClient) -> TestClient:
+    signed_in(client, subject="author", name="Ann Author")
     return client
 
 
@@ -229,16 +230,14 @@ def test_bad_files_are_refused_and_nothing_is_stored(
     assert stored_files(files_dir) == before
 
 
-def test_oversize_file_is_refused(
-    settings: Any, db: Session, files_dir: Path, oidc_primary: RunningService
-) -> None:
+def test_oversize_file_is_refused(settings: Any, db: Session, files_dir: Path) -> None:
     from app.main import create_app
     from tests.conftest import seed_reference_data
 
     small = create_app(settings.model_copy(update={"max_upload_bytes": 1024}))
     seed_reference_data(small)
     client = browser(small)
-    sign_in(client, provider_url=oidc_primary.url, subject="big-uploader")
+    signed_in(client, subject="big-uploader", name="Big-Uploader")
     before = stored_files(files_dir)
     response = upload(client, ("big.txt", b"x" * 2048))
     assert response.status_code == 422
@@ -339,13 +338,13 @@ def test_html_form_shows_field_errors_and_keeps_input(author: TestClient) -> Non
 
 
 def test_hidden_group_and_deleted_resources_answer_404_everywhere(
-    app: FastAPI, author: TestClient, db: Session, oidc_primary: RunningService
+    app: FastAPI, author: TestClient, db: Session
 ) -> None:
     created = upload(author, ("a.txt", b"secret text")).json()
     resource_id, download_url = created["id"], created["files"][0]["download_url"]
     html_download = download_url.removeprefix("/api/v1")
     other = browser(app)
-    sign_in(other, provider_url=oidc_primary.url, subject="reader", claims={"name": "Rea Der"})
+    signed_in(other, subject="reader", name="Rea Der")
     routes = [
         f"/resources/{resource_id}",
         f"/api/v1/resources/{resource_id}",
@@ -371,12 +370,10 @@ def test_hidden_group_and_deleted_resources_answer_404_everywhere(
         assert "secret" not in other.get("/resources").text
 
 
-def test_others_cannot_change_a_resource(
-    app: FastAPI, author: TestClient, oidc_primary: RunningService
-) -> None:
+def test_others_cannot_change_a_resource(app: FastAPI, author: TestClient) -> None:
     created = upload(author, ("a.txt", b"text")).json()
     other = browser(app)
-    sign_in(other, provider_url=oidc_primary.url, subject="meddler")
+    signed_in(other, subject="meddler", name="Meddler")
     response = other.put(
         f"/api/v1/resources/{created['id']}",
         json={**GUIDE, "title": "Mine now"},
@@ -387,7 +384,7 @@ def test_others_cannot_change_a_resource(
 
 
 def test_soft_delete_and_admin_restore(
-    app: FastAPI, author: TestClient, db: Session, oidc_primary: RunningService
+    app: FastAPI, author: TestClient, db: Session, oidc_primary_url: str
 ) -> None:
     created = upload(author, ("a.txt", b"text")).json()
     deleted = author.delete(
@@ -395,9 +392,9 @@ def test_soft_delete_and_admin_restore(
     )
     assert deleted.status_code == 204
     assert author.get(f"/api/v1/resources/{created['id']}").status_code == 404
-    admin = make_member(db, name="Ad Min", issuer=oidc_primary.url, is_admin=True)
+    admin = make_member(db, name="Ad Min", issuer=oidc_primary_url, is_admin=True)
     admin_browser = browser(app)
-    sign_in(admin_browser, provider_url=oidc_primary.url, subject=identity_subject(db, admin))
+    sign_in_as_member(admin_browser, admin)
     restored = admin_browser.post(
         f"/api/v1/resources/{created['id']}/restore",
         headers={"X-CSRFToken": csrf_token(admin_browser)},

@@ -15,7 +15,6 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from app.db import transaction
-from app.devstack import RunningService
 from app.discussions import service as discussions
 from app.discussions.models import Category, Post
 from app.discussions.schemas import CategoryWrite, PostCreate, ThreadCreate
@@ -55,8 +54,8 @@ def run_worker(app: FastAPI) -> None:
 
 
 @pytest.fixture
-def reader(client: TestClient, oidc_primary: RunningService, engine: SearchEngine) -> TestClient:
-    signed_in(client, provider_url=oidc_primary.url, subject="reader", name="Rita Reader")
+def reader(client: TestClient, engine: SearchEngine) -> TestClient:
+    signed_in(client, subject="reader", name="Rita Reader")
     return client
 
 
@@ -245,7 +244,7 @@ CRAFTED_FACETS = [
 
 
 def test_crafted_queries_and_facet_values_never_widen_access(
-    app: FastAPI, reader: TestClient, db: Session, oidc_primary: RunningService
+    app: FastAPI, reader: TestClient, db: Session
 ) -> None:
     insider = add_member(db, "Ida Insider")
     group_id = _private_group(db, [insider])
@@ -356,7 +355,7 @@ def test_members_are_found_only_by_fields_they_show_to_everyone(
 
 
 def test_admins_add_synonyms_and_see_failing_updates(
-    app: FastAPI, reader: TestClient, db: Session, oidc_primary: RunningService
+    app: FastAPI, reader: TestClient, db: Session
 ) -> None:
     add_resource(app, member_id_of(reader), title="Family group conferences explained")
     run_worker(app)
@@ -364,7 +363,7 @@ def test_admins_add_synonyms_and_see_failing_updates(
     assert reader.get("/admin/search").status_code == 404
 
     admin = browser(app)
-    admin_id = signed_in(admin, provider_url=oidc_primary.url, subject="admin", name="Ada Admin")
+    admin_id = signed_in(admin, subject="admin", name="Ada Admin")
     see_committed(db)
     db.get_one(Member, admin_id).is_admin = True
     db.commit()

@@ -13,18 +13,18 @@ from sqlalchemy.orm import Session
 
 from app.config import Settings
 from app.db import utcnow
-from app.devstack import RunningService
 from app.main import create_app
 from app.members.models import Member, MemberStatus
 from app.security.models import WebSession
 from app.security.sessions import SESSION_COOKIE
 from tests.conftest import seed_reference_data
-from tests.support.flows import csrf_token, sign_in
+from tests.support.flows import csrf_token
+from tests.support.members import signed_in
 
 
 @pytest.fixture
-def member_client(client: TestClient, oidc_primary: RunningService) -> TestClient:
-    sign_in(client, provider_url=oidc_primary.url, subject="csrf-tester")
+def member_client(client: TestClient) -> TestClient:
+    signed_in(client, subject="csrf-tester", name="Csrf-Tester")
     return client
 
 
@@ -47,11 +47,11 @@ class TestCsrf:
         assert session_still_works(member_client)
 
     def test_token_from_another_browser_is_refused(
-        self, member_client: TestClient, app: FastAPI, oidc_primary: RunningService
+        self, member_client: TestClient, app: FastAPI
     ) -> None:
         csrf_token(member_client)
         other_browser = TestClient(app, base_url="http://testserver", follow_redirects=False)
-        sign_in(other_browser, provider_url=oidc_primary.url, subject="someone-else")
+        signed_in(other_browser, subject="someone-else", name="Someone-Else")
         response = member_client.post(
             "/auth/sign-out", data={"csrftoken": csrf_token(other_browser)}
         )
@@ -98,15 +98,13 @@ class TestHeaders:
         assert scripts and all(f'nonce="{nonce.group(1)}"' in tag for tag in scripts)
         assert nonce.group(1) not in second.headers["content-security-policy"]
 
-    def test_policy_and_baseline_headers(
-        self, client: TestClient, oidc_primary: RunningService
-    ) -> None:
+    def test_policy_and_baseline_headers(self, client: TestClient, oidc_primary_url: str) -> None:
         headers = client.get("/auth/sign-in").headers
         csp = headers["content-security-policy"]
         assert "frame-ancestors 'none'" in csp
         assert "default-src 'self'" in csp and "object-src 'none'" in csp
         form_action = re.search(r"form-action ([^;]+)", csp)
-        assert form_action is not None and oidc_primary.url in form_action.group(1)
+        assert form_action is not None and oidc_primary_url in form_action.group(1)
         assert headers["x-content-type-options"] == "nosniff"
         assert headers["referrer-policy"] == "same-origin"
         assert headers["cache-control"] == "no-store"
@@ -172,7 +170,7 @@ class TestSessionLifetime:
         assert "csrf-tester" not in token
 
 
-def test_server_error_page_is_friendly(settings: Settings, oidc_primary: RunningService) -> None:
+def test_server_error_page_is_friendly(settings: Settings) -> None:
     app = create_app(settings)
 
     @app.get("/explode")
@@ -187,7 +185,7 @@ def test_server_error_page_is_friendly(settings: Settings, oidc_primary: Running
         app, base_url="http://testserver", raise_server_exceptions=False, follow_redirects=False
     )
     seed_reference_data(app)
-    sign_in(client, provider_url=oidc_primary.url, subject="exploder")
+    signed_in(client, subject="exploder", name="Exploder")
     page = client.get("/explode")
     assert page.status_code == 500
     assert "Something went wrong on our side" in page.text

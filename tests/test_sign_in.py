@@ -28,6 +28,10 @@ from tests.support.flows import (
 )
 from tests.support.hostile_idp import HostileIdentityProvider
 
+# Sign-in is the subject here: every test runs with both development providers up (the
+# sign-in page asks each for its discovery document).
+pytestmark = pytest.mark.usefixtures("oidc_primary", "oidc_secondary")
+
 
 def session_count(db: Session) -> int:
     return count_rows(db, WebSession)

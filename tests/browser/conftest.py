@@ -25,10 +25,15 @@ from pydantic import SecretStr
 from app.config import PROJECT_ROOT, Settings
 from app.devstack import RunningService, free_port
 from app.main import create_app
+from app.search.sync import enqueue_sync
+from app.security.sessions import session_cookie_name
 from tests.conftest import MEILI_TEST_KEY, provider_configs, seed_reference_data
 from tests.support.database import delete_all_rows
+from tests.support.factories import make_member
 from tests.support.flows import set_provider_claims
 from tests.support.hostile_idp import HostileIdentityProvider
+from tests.support.providers import SESSION_APPS, ReservedPort
+from tests.support.sessions import start_member_session
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -48,8 +53,8 @@ def live_app(
     tmp_root: Path,
     database_url: str,
     meilisearch: RunningService,
-    oidc_primary: RunningService,
-    oidc_secondary: RunningService,
+    oidc_primary_port: ReservedPort,
+    oidc_secondary_port: ReservedPort,
     hostile_idp: HostileIdentityProvider,
 ) -> FastAPI:
     settings = Settings(
@@ -61,10 +66,14 @@ def live_app(
         meili_url=meilisearch.url,
         meili_master_key=SecretStr(MEILI_TEST_KEY),
         meili_index_prefix=f"browser{uuid.uuid4().hex[:6]}",
-        oidc_providers=provider_configs(oidc_primary, oidc_secondary, hostile_idp),
+        oidc_providers=provider_configs(
+            oidc_primary_port.url, oidc_secondary_port.url, hostile_idp
+        ),
         _env_file=None,  # type: ignore[call-arg]
     )
-    return create_app(settings)
+    made = create_app(settings)
+    SESSION_APPS.append(made)
+    return made
 
 
 @pytest.fixture(scope="session")
@@ -142,6 +151,40 @@ def sign_in_as(
     page.fill("input[name=sub]", subject)
     page.get_by_role("button", name="Authorize", exact=True).click()
     page.wait_for_url(f"{portal_url}/")
+
+
+def sign_in_with_session(
+    page: Page,
+    live_app: FastAPI,
+    *,
+    portal_url: str,
+    subject: str = "ruth-ellis",
+    name: str = "Ruth Ellis",
+    email: str = "ruth@leeds.gov.uk",
+) -> str:
+    """Ruth Ellis of Leeds, as her first sign-in would admit her (and queue her for the
+    search index), with the session sign-in starts, on the home page; returns her id.
+    For pages that are not about sign-in: sign_in_as goes through the provider."""
+    leeds = live_app.state.identity_providers.get("leeds")
+    with live_app.state.session_factory() as db:
+        member = make_member(db, name=name, issuer=leeds.issuer, subject=subject, email=email)
+        member_id = member.id
+        enqueue_sync(db, kind="member", id=member_id)
+        db.commit()
+    token = start_member_session(live_app, member_id)
+    page.context.add_cookies(
+        [
+            {
+                "name": session_cookie_name(live_app.state.settings),
+                "value": token,
+                "url": portal_url,
+                "httpOnly": True,
+                "sameSite": "Lax",
+            }
+        ]
+    )
+    page.goto("/")
+    return member_id
 
 
 @cache

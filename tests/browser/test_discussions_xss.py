@@ -9,11 +9,10 @@ from fastapi import FastAPI
 from playwright.sync_api import ConsoleMessage, Dialog, Page
 
 from app.db import transaction
-from app.devstack import RunningService
 from app.discussions.markdown import render_markdown
 from app.discussions.models import Post, Thread
 from app.discussions.seed import seed_discussions
-from tests.browser.conftest import sign_in_as
+from tests.browser.conftest import sign_in_with_session
 from tests.browser.test_accessibility import own_member_id
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("partner_organisations")]
@@ -33,9 +32,7 @@ PAYLOADS = [
 ]
 
 
-def test_no_script_runs_from_posts(
-    page: Page, live_portal: str, oidc_primary: RunningService, live_app: FastAPI
-) -> None:
+def test_no_script_runs_from_posts(page: Page, live_portal: str, live_app: FastAPI) -> None:
     dialogs: list[str] = []
     console: list[str] = []
 
@@ -48,7 +45,7 @@ def test_no_script_runs_from_posts(
 
     page.on("dialog", on_dialog)
     page.on("console", on_console)
-    sign_in_as(page, portal_url=live_portal, provider_url=oidc_primary.url)
+    sign_in_with_session(page, live_app, portal_url=live_portal)
     member_id = own_member_id(page)
     from sqlalchemy import select
 

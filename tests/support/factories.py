@@ -26,8 +26,9 @@ def make_member(
     organisation: str | None = "Leeds City Council",
     is_admin: bool = False,
     is_moderator: bool = False,
+    provider: str = "leeds",
 ) -> Member:
-    """A member who can sign in at ``issuer`` as ``subject``; committed."""
+    """A member who can sign in with ``provider`` (at ``issuer``) as ``subject``; committed."""
     db.rollback()  # a fresh snapshot: writing on a stale one fails on SQLite
     subject = subject or f"{name.lower().replace(' ', '.')}-{uuid.uuid4().hex[:6]}"
     member = Member(
@@ -45,7 +46,7 @@ def make_member(
     db.add(
         MemberIdentity(
             member_id=member.id,
-            provider_name="leeds",
+            provider_name=provider,
             issuer=issuer,
             subject=subject,
             claims={"sub": subject, "name": name},

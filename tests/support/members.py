@@ -1,5 +1,5 @@
-"""Members for directory and profile tests: signed in through a real provider, or arranged
-directly in the database when a test needs many of them."""
+"""Members for directory and profile tests: arranged directly in the database, and signed
+in on a test client with the session sign-in would start."""
 
 from __future__ import annotations
 
@@ -11,9 +11,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.members.models import Member, MemberRole, MemberStatus, Organisation
+from app.search.sync import enqueue_sync
 from app.topics.models import Topic
 from tests.support.database import see_committed
-from tests.support.flows import sign_in
+from tests.support.factories import make_member
+from tests.support.sessions import sign_in_as_member
 
 
 def browser(app: FastAPI) -> TestClient:
@@ -24,23 +26,32 @@ def browser(app: FastAPI) -> TestClient:
 def signed_in(
     client: TestClient,
     *,
-    provider_url: str,
     subject: str,
     name: str,
     provider: str = "leeds",
     email: str | None = None,
 ) -> str:
-    """Sign ``client`` in and return the member's id."""
-    sign_in(
-        client,
-        provider=provider,
-        provider_url=provider_url,
-        subject=subject,
-        claims={"name": name, "email": email or f"{subject}@example.org"},
-    )
-    response = client.get("/api/v1/me")
-    assert response.status_code == 200, response.text
-    return str(response.json()["id"])
+    """A new active member of ``provider``'s organisation with an identity there, queued for
+    the search index as first sign-in queues them, and signed in on ``client`` (a session
+    as sign-in starts it, without the provider); returns the id. What a first sign-in
+    itself creates is tested in tests/test_sign_in.py."""
+    app: FastAPI = client.app  # type: ignore[assignment]
+    config = app.state.identity_providers.get(provider)
+    assert config is not None, provider
+    with app.state.session_factory() as db:
+        member = make_member(
+            db,
+            name=name,
+            issuer=config.issuer,
+            subject=subject,
+            email=email or f"{subject}@example.org",
+            organisation=config.organisation,
+            provider=provider,
+        )
+        member_id = member.id
+        enqueue_sync(db, kind="member", id=member_id)
+        db.commit()
+    return sign_in_as_member(client, member_id, provider_name=provider)
 
 
 def add_member(

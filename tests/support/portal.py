@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 
 from app.audit.models import AuditEntry
 from app.db import transaction, utcnow
-from app.devstack import RunningService
 from app.discussions import service as discussions
 from app.discussions.models import Category, Post
 from app.discussions.schemas import PostCreate, ThreadCreate
@@ -32,34 +31,29 @@ from app.resources.schemas import ResourceData
 from app.search.engine import SearchEngine
 from app.worker import registered_handlers
 from tests.support.database import see_committed
-from tests.support.factories import identity_subject, make_member
-from tests.support.flows import csrf_token, sign_in
+from tests.support.factories import make_member
+from tests.support.flows import csrf_token
+from tests.support.sessions import sign_in_as_member
 
 MakeMember = Callable[..., Member]
 
 
 @pytest.fixture
-def make(client: TestClient, db: Session, oidc_primary: RunningService) -> MakeMember:
+def make(client: TestClient, db: Session, oidc_primary_url: str) -> MakeMember:
     def factory(name: str, **kwargs: object) -> Member:
-        return make_member(db, name=name, issuer=oidc_primary.url, **kwargs)  # type: ignore[arg-type]
+        return make_member(db, name=name, issuer=oidc_primary_url, **kwargs)  # type: ignore[arg-type]
 
     return factory
 
 
 @pytest.fixture
-def browser_of(
-    app: FastAPI, db: Session, oidc_primary: RunningService
-) -> Iterator[Callable[[Member], TestClient]]:
+def browser_of(app: FastAPI) -> Iterator[Callable[[Member], TestClient]]:
+    """A browser signed in as an existing member (the session sign-in would start)."""
     opened: list[TestClient] = []
 
     def open_for(member: Member) -> TestClient:
         browser = TestClient(app, base_url="http://testserver", follow_redirects=False)
-        sign_in(
-            browser,
-            provider_url=oidc_primary.url,
-            subject=identity_subject(db, member),
-            claims={"name": member.display_name},
-        )
+        sign_in_as_member(browser, member)
         opened.append(browser)
         return browser
 
