@@ -52,6 +52,7 @@ from tests.support.portal import (
     report,
     run_worker,
     search_urls,
+    tell_now,
 )
 from tests.support.smtp import SmtpSink
 
@@ -133,6 +134,7 @@ def test_replies_in_followed_threads_reach_followers_with_an_unread_count(
     thread_id, _ = add_thread(app, asker.id, "Planning a section 47 visit", "How do you plan?")
     add_reply(app, helper.id, thread_id, "I start with the chronology.")
     last = add_reply(app, third.id, thread_id, "Agree, and ask the school first.")
+    tell_now(app)
 
     # the asker follows (started it) and hears of both; the first helper hears of the third
     assert [n.kind for n in notifications_of(db, asker)] == ["reply", "reply"]
@@ -192,6 +194,7 @@ def test_a_mention_reaches_only_members_who_can_see_the_thread(
         {"body": f"@{insider_handle} and @{outsider_handle}, what do you think?"},
     )
     assert reply.status_code == 201, reply.text
+    tell_now(app)
 
     assert [n.kind for n in notifications_of(db, insider)] == ["mention"]
     assert notifications_of(db, outsider) == []  # cannot see the thread: told nothing
@@ -276,6 +279,7 @@ def test_accepted_answers_and_batched_reactions(
         fan_one, "POST", f"/api/v1/discussions/posts/{answer}/reactions", {"kind": "helpful"}
     )
     assert again.status_code == 204
+    tell_now(app)
     kinds = [(n.kind, len(n.detail.get("actors", [1]))) for n in notifications_of(db, answerer)]
     assert kinds == [("answer_accepted", 1), ("reaction", 3)]  # three reactions, one entry
     texts = [
@@ -575,6 +579,7 @@ def test_a_removed_group_members_digest_holds_nothing_from_that_group(
         add_reply(app, leaver.id, thread_id, "Following this.")
     add_reply(app, colleague.id, group_thread, "Quokka case goes to panel on Tuesday.")
     add_reply(app, colleague.id, public_thread, "We review plans every six weeks.")
+    tell_now(app)
     assert [n.kind for n in notifications_of(db, leaver)] == ["reply", "reply"]
 
     removed = api(browser_of(owner), "DELETE", f"/api/v1/groups/{slug}/members/{leaver.id}")
@@ -675,6 +680,7 @@ def test_hiding_a_post_before_the_worker_runs_stops_its_email(
     )
     thread_id, _ = add_thread(app, reader.id, "Contact arrangements", "How often?")
     post_id = add_reply(app, writer.id, thread_id, "The Ocelot family see dad on Fridays.")
+    tell_now(app)  # told at once; the e-mail is still to go
     hidden = api(
         browser_of(moderator),
         "POST",
@@ -780,6 +786,7 @@ def test_following_a_category_tells_of_new_threads_in_it(
             follow=True,
         )
     add_thread(app, author.id, "Life story work with under-fives", "What works?")
+    tell_now(app)
     texts = [
         n["text"]
         for n in api(browser_of(follower), "GET", "/api/v1/notifications").json()["notifications"]
@@ -804,9 +811,11 @@ def test_the_notification_list_costs_the_same_statements_for_few_or_many(
         return len(statements)
 
     add_reply(app, writers[0].id, thread_id, "One reply.")
+    tell_now(app)
     few = statements_for_page()
     for index in range(30):
         add_reply(app, writers[index % 5].id, thread_id, f"Reply {index}.")
+    tell_now(app)
     many = statements_for_page()
     assert api(nia, "GET", "/api/v1/notifications").json()["total"] == 31
     assert few == many

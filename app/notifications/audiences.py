@@ -5,6 +5,7 @@ says who may be (app/policy/notifications.py)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, select
@@ -32,20 +33,25 @@ def category_followers(category_id: str) -> Audience:
     return {"category_followers": category_id}
 
 
-def audience_member_ids(audience: Audience) -> Select[tuple[str]]:
+def audience_member_ids(audience: Audience, as_of: datetime) -> Select[tuple[str]]:
+    """Who was in the audience when the announcement was made: a member who followed the
+    thread or booked the event afterwards is not told of what came before."""
     if "members" in audience:
         return select(Member.id).where(Member.id.in_(list(audience["members"])))
     if "event_bookers" in audience:
         return select(Booking.member_id).where(
             Booking.event_id == audience["event_bookers"],
             Booking.status.in_(list(audience["statuses"])),
+            Booking.requested_at <= as_of,
         )
     if "thread_followers" in audience:
         return select(ThreadFollow.member_id).where(
-            ThreadFollow.thread_id == audience["thread_followers"]
+            ThreadFollow.thread_id == audience["thread_followers"],
+            ThreadFollow.created_at <= as_of,
         )
     if "category_followers" in audience:
         return select(CategoryFollow.member_id).where(
-            CategoryFollow.category_id == audience["category_followers"]
+            CategoryFollow.category_id == audience["category_followers"],
+            CategoryFollow.created_at <= as_of,
         )
     raise ValueError(f"unknown audience {sorted(audience)}")

@@ -184,6 +184,7 @@ def deliver_announcement(db: Session, payload: dict[str, Any]) -> None:
     if not tellable:
         return
     actor_id = payload.get("actor_id")
+    announced_at = datetime.fromisoformat(str(payload["announced_at"]))
     dedupe_key = payload.get("dedupe_key") or f"announcement:{payload['announcement_id']}"
     told: set[str] = set()
     for part in payload["parts"]:
@@ -201,7 +202,7 @@ def deliver_announcement(db: Session, payload: dict[str, Any]) -> None:
         told |= tell_members(
             db,
             kind=kind,
-            candidates=audience_member_ids(part["audience"]),
+            candidates=audience_member_ids(part["audience"], announced_at),
             subject_type=subject_type,
             subject_id=subject_id,
             group_id=group_id,

@@ -75,6 +75,7 @@ def announce(
         topic=ANNOUNCE_TOPIC,
         payload={
             "announcement_id": new_id(),
+            "announced_at": utcnow().isoformat(),
             "parts": [{"kind": kind.value, "audience": audience} for kind, audience in parts],
             "subject_type": subject_type,
             "subject_id": subject_id,

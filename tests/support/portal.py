@@ -25,6 +25,7 @@ from app.discussions.seed import seed_discussions
 from app.events.models import Event, EventType
 from app.groups.models import Group, GroupKind, GroupMembership, GroupRole
 from app.members.models import Member
+from app.notifications.service import ANNOUNCE_TOPIC
 from app.outbox.service import drain_once
 from app.resources import service as resources
 from app.resources.schemas import ResourceData
@@ -73,6 +74,13 @@ def form(browser: TestClient, path: str, **data: str) -> httpx.Response:
 def run_worker(app: FastAPI) -> None:
     handlers = registered_handlers(app.state.session_factory, app.state.settings)
     while drain_once(app.state.session_factory, handlers):
+        pass
+
+
+def tell_now(app: FastAPI) -> None:
+    """The worker's first step only: turn announcements into notifications (no e-mail)."""
+    handlers = registered_handlers(app.state.session_factory, app.state.settings)
+    while drain_once(app.state.session_factory, {ANNOUNCE_TOPIC: handlers[ANNOUNCE_TOPIC]}):
         pass
 
 
