@@ -1,23 +1,34 @@
-"""Fan-out belongs to the worker: a request that tells many members records one fact, so
-it runs the same number of SQL statements for two members as for two hundred; the worker
-then tells each of them, with set-based statements."""
+"""Work that grows with the number of people or posts stays out of the request: a request
+that tells many members records one fact, and removing a spam account hides its posts in
+bulk, so each runs the same number of SQL statements for a few as for hundreds; the worker
+then tells each member with set-based statements."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 from fastapi import FastAPI
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
+from app.audit.models import AuditEntry
 from app.db import transaction, utcnow
+from app.discussions.models import Post, Thread
 from app.events.models import Booking, BookingStatus
 from app.members.models import Member, MemberStatus
 from app.notifications.models import Notification
 from app.outbox.service import drain_once
 from app.worker import registered_handlers
 from tests.support.database import see_committed
-from tests.support.portal import MakeMember, add_event, api, run_worker
+from tests.support.portal import (
+    MakeMember,
+    add_event,
+    add_reply,
+    add_thread,
+    api,
+    report,
+    run_worker,
+)
 from tests.support.statements import counted_statements
 
 
@@ -90,3 +101,76 @@ def test_cancelling_an_event_costs_the_same_for_2_or_200_bookers(
         select(func.count()).select_from(Notification).where(Notification.kind == "event_cancelled")
     ).scalar_one()
     assert told == 202
+
+
+def replies_by(app: FastAPI, author_id: str, thread_id: str, count: int) -> None:
+    """``count`` replies by the author in someone else's thread (arranged in bulk)."""
+    with transaction(app.state.session_factory) as session:
+        now = utcnow()
+        session.execute(
+            insert(Post),
+            [
+                {
+                    "thread_id": thread_id,
+                    "number": 2 + n,
+                    "author_id": author_id,
+                    "body_markdown": f"Cheap watches, offer {n}",
+                    "body_html": f"<p>Cheap watches, offer {n}</p>",
+                    "created_at": now,
+                }
+                for n in range(count)
+            ],
+        )
+        session.execute(
+            update(Thread)
+            .where(Thread.id == thread_id)
+            .values(last_post_number=1 + count, reply_count=count)
+        )
+
+
+def spam_removal_statements(
+    app: FastAPI,
+    make: MakeMember,
+    browser_of,
+    posts: int,  # type: ignore[no-untyped-def]
+) -> int:
+    spammer, reader = make(f"Spam Account {posts}"), make(f"Rita Reader {posts}")
+    admin = make(f"Amara Admin {posts}", is_admin=True)
+    add_thread(app, spammer.id, f"Cheap watches {posts}", "Buy watches.")
+    other_thread, _ = add_thread(app, reader.id, f"Genuine question {posts}", "Supervision?")
+    replies_by(app, spammer.id, other_thread, posts)
+    first_reply = add_reply(app, spammer.id, other_thread, "And more watches")
+    report_id = report(browser_of(reader), "post", first_reply, "spam").json()["id"]
+    amara = browser_of(admin)
+    api(amara, "GET", "/api/v1/me")  # warm the session's first-seen writes
+    with counted_statements(app) as statements:
+        removed = api(
+            amara,
+            "POST",
+            f"/api/v1/moderation/reports/{report_id}/remove-spam-account",
+            {"reason": "Spam account."},
+        )
+    assert removed.status_code == 200, removed.text
+    assert removed.json()["posts"] == posts + 1 and removed.json()["threads"] == 1
+    return len(statements)
+
+
+def test_removing_a_spam_account_costs_the_same_for_5_or_500_posts(
+    app: FastAPI,
+    db: Session,
+    make: MakeMember,
+    browser_of,  # type: ignore[no-untyped-def]
+) -> None:
+    few = spam_removal_statements(app, make, browser_of, 5)
+    many = spam_removal_statements(app, make, browser_of, 500)
+    assert many == few, (few, many)
+
+    see_committed(db)
+    hidden = db.execute(
+        select(func.count()).select_from(Post).where(Post.hidden_reason == "Spam account.")
+    ).scalar_one()
+    assert hidden == 507
+    hidden_entries = db.execute(
+        select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "post_hidden")
+    ).scalar_one()
+    assert hidden_entries == 507  # one audit entry per post, as when hidden one by one

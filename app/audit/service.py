@@ -5,16 +5,16 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, insert, select
 from sqlalchemy.orm import Session
 
 from app.audit.csv import csv_safe
 from app.audit.models import AuditEntry
-from app.db import LONDON
+from app.db import LONDON, utcnow
 
 
 class Person(Protocol):
@@ -51,6 +51,46 @@ def record(
     db.add(entry)
     db.flush()
     return entry
+
+
+@dataclass(frozen=True)
+class Subject:
+    """One of many subjects of the same action (record_many)."""
+
+    member: Person | None
+    label: str
+    before: dict[str, Any] = field(default_factory=dict)
+
+
+def record_many(
+    db: Session,
+    *,
+    actor: Person | None,
+    action: str,
+    subjects: list[Subject],
+    reason: str | None = None,
+) -> None:
+    """One entry per subject, written with one statement (bulk moderation)."""
+    if not subjects:
+        return
+    now = utcnow()
+    db.execute(
+        insert(AuditEntry),
+        [
+            {
+                "created_at": now,
+                "actor_id": actor.id if actor else None,
+                "actor_name": actor.display_name if actor else "the portal",
+                "action": action,
+                "subject_member_id": subject.member.id if subject.member else None,
+                "subject_name": subject.label[:200],
+                "reason": reason,
+                "before": subject.before,
+                "after": {},
+            }
+            for subject in subjects
+        ],
+    )
 
 
 @dataclass(frozen=True)

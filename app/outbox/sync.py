@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from typing import Literal, get_args
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
+from app.db import utcnow
+from app.outbox.models import OutboxMessage
 from app.outbox.service import enqueue
 
 SYNC_TOPIC = "search.sync"
@@ -22,3 +25,24 @@ def enqueue_sync(db: Session, *, kind: IndexedKind, id: str) -> None:
     if kind not in INDEXED_KINDS:
         raise ValueError(f"unknown search document kind {kind!r}")
     enqueue(db, topic=SYNC_TOPIC, payload={"kind": kind, "id": id})
+
+
+def enqueue_sync_many(db: Session, *, kind: IndexedKind, ids: list[str]) -> None:
+    """Queue re-indexing of many rows of one kind with one statement (bulk moderation)."""
+    if kind not in INDEXED_KINDS:
+        raise ValueError(f"unknown search document kind {kind!r}")
+    if not ids:
+        return
+    now = utcnow()
+    db.execute(
+        insert(OutboxMessage),
+        [
+            {
+                "topic": SYNC_TOPIC,
+                "payload": {"kind": kind, "id": row_id},
+                "created_at": now,
+                "available_at": now,
+            }
+            for row_id in ids
+        ],
+    )

@@ -35,10 +35,12 @@ from app.discussions.service.lists import (
     record_visit,
 )
 from app.discussions.service.moderation import (
+    AuthorRemoval,
     hide_post,
     lock_thread,
     move_thread,
     pin_thread,
+    remove_everything_by,
     restore_post,
     restore_thread,
     unlock_thread,
@@ -71,6 +73,7 @@ from app.guard.service import GuardFinding, PassagesFound, guard_findings
 __all__ = [
     "POSTS_PER_PAGE",
     "VISIT_GAP",
+    "AuthorRemoval",
     "CategoryListing",
     "GuardFinding",
     "Overview",
@@ -111,6 +114,7 @@ __all__ = [
     "react",
     "recent_activity",
     "record_visit",
+    "remove_everything_by",
     "reply",
     "restore_post",
     "restore_thread",

@@ -8,7 +8,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.discussions import service as discussions
-from app.discussions.models import Post, Thread
 from app.events import service as events
 from app.events.models import Event
 from app.members import service as members
@@ -18,7 +17,6 @@ from app.moderation.service._common import (
     _author,
     _close,
     _load_report,
-    _opening_post_id,
     _require_open,
     _required,
 )
@@ -41,7 +39,8 @@ def remove_spam_account(
     db: Session, *, actor: Member, report_id: str, reason: str | None
 ) -> SpamRemoval:
     """Hide everything the author wrote (threads, replies, resources, events) and suspend
-    them, in one transaction."""
+    them, in one transaction. Threads and replies go in bulk: the request costs the same
+    statements for 5 posts or 500."""
     report, groups = _load_report(db, actor, report_id)
     check_act_on_report_permission(actor, report, groups)
     _require_open(report)
@@ -50,30 +49,7 @@ def remove_spam_account(
     cleaned = _required(reason, "reason", "Give a reason; the member sees it if they sign in.")
     note = cleaned[:1000]
 
-    threads = list(
-        db.execute(
-            select(Thread.id).where(Thread.author_id == author.id, Thread.deleted_at.is_(None))
-        ).scalars()
-    )
-    for thread_id in threads:
-        discussions.delete_post(
-            db, actor=actor, post_id=_opening_post_id(db, thread_id), reason=note
-        )
-    posts = list(
-        db.execute(
-            select(Post.id)
-            .join(Thread, Thread.id == Post.thread_id)
-            .where(
-                Post.author_id == author.id,
-                Post.number > 1,
-                Post.hidden_reason.is_(None),
-                Post.deleted_at.is_(None),
-                Thread.deleted_at.is_(None),
-            )
-        ).scalars()
-    )
-    for post_id in posts:
-        discussions.hide_post(db, actor=actor, post_id=post_id, reason=note)
+    removed = discussions.remove_everything_by(db, actor=actor, author=author, reason=note)
     owned = list(
         db.execute(
             select(Resource.id).where(
@@ -101,4 +77,6 @@ def remove_spam_account(
         note=cleaned,
         every_report_by_author=True,
     )
-    return SpamRemoval(report, len(threads), len(posts), len(owned), len(organised), suspended)
+    return SpamRemoval(
+        report, removed.threads, removed.posts, len(owned), len(organised), suspended
+    )
