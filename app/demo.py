@@ -1,6 +1,6 @@
 """Demo data for ``portal seed --demo``: people to sign in as through the development
-provider, with profiles, and applications waiting for an admin. Later issues add
-resources, threads, events and groups."""
+provider, with profiles, and applications waiting for an admin. The other domains' seeds
+(resources, discussions, events, groups, notifications) build on these people."""
 
 from __future__ import annotations
 

@@ -60,7 +60,7 @@ class Category(Base):
     name: Mapped[str] = mapped_column(String(120), unique=True)
     description: Mapped[str] = mapped_column(Text, default="")
     position: Mapped[int] = mapped_column(Integer, default=0)
-    # NULL: every member; otherwise the one group whose members may see it (groups issue).
+    # NULL: every member; otherwise the one group whose members may see it.
     group_id: Mapped[str | None] = mapped_column(String(36), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

@@ -56,7 +56,7 @@ def drain_once(
 ) -> int:
     """Claim one batch of due rows, hand each topic's payloads to its handler, record the
     outcome. Returns how many rows were handled successfully. Rows of topics this worker
-    has no handler for wait (reminders queued before the notifications issue lands).
+    has no handler for wait, and are handled once a worker that has one runs.
 
     Claiming and recording are two short transactions; handlers run between them, outside
     any transaction, so a slow side effect (a file read, Meilisearch, SMTP) never holds a

@@ -1,5 +1,5 @@
-"""The shared topic list: areas of practice on profiles, and later the topics of resources
-and discussions."""
+"""The shared topic list: areas of practice on profiles, and the topics of resources and
+discussions."""
 
 from __future__ import annotations
 
