@@ -36,6 +36,7 @@ from tests.browser.conftest import (
     sign_in_as,
     sign_in_with_session,
 )
+from tests.support.portal import tell_now
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("partner_organisations")]
 
@@ -622,6 +623,7 @@ def test_notification_pages_have_no_axe_violations(
             discussion_service.reply(
                 db, actor=author, thread_id=thread_id, data=PostCreate(body=body)
             )
+    tell_now(live_app)
 
     page.goto("/")
     expect(page.locator(".portal-header__notifications")).to_contain_text("2")
