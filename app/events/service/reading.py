@@ -1,0 +1,139 @@
+"""Reading events: one event or a filtered list, with places left and the viewer's own
+booking, and the next few for the home page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session, selectinload
+
+from app.db import LONDON, utcnow
+from app.events.models import Booking, BookingStatus, Event, EventType
+from app.events.service._common import ACTIVE, _load_event
+from app.members.models import Member
+from app.policy import check_view_event_permission, listed_events_filter, may_see_joining_link
+from app.policy.events import may_manage_event
+
+
+@dataclass(frozen=True)
+class EventView:
+    event: Event
+    booked: int
+    waitlisted: int
+    my_booking: BookingStatus | None
+    show_joining_link: bool
+    may_manage: bool
+
+    @property
+    def places_left(self) -> int | None:
+        return None if self.event.capacity is None else max(0, self.event.capacity - self.booked)
+
+
+def _views(db: Session, viewer: Member, events: list[Event]) -> list[EventView]:
+    """Counts and the viewer's own bookings for many events in two queries."""
+    ids = [event.id for event in events]
+    counts: dict[tuple[str, BookingStatus], int] = {}
+    for event_id, status, count in db.execute(
+        select(Booking.event_id, Booking.status, func.count())
+        .where(Booking.event_id.in_(ids), Booking.status.in_(ACTIVE))
+        .group_by(Booking.event_id, Booking.status)
+    ):
+        counts[(event_id, status)] = count
+    mine = dict(
+        db.execute(
+            select(Booking.event_id, Booking.status).where(
+                Booking.event_id.in_(ids), Booking.member_id == viewer.id
+            )
+        ).all()
+    )
+    views = []
+    for event in events:
+        my_booking = mine.get(event.id)
+        if my_booking == BookingStatus.CANCELLED:
+            my_booking = None
+        views.append(
+            EventView(
+                event=event,
+                booked=counts.get((event.id, BookingStatus.BOOKED), 0),
+                waitlisted=counts.get((event.id, BookingStatus.WAITLISTED), 0),
+                my_booking=my_booking,
+                show_joining_link=may_see_joining_link(viewer, event, my_booking),
+                may_manage=may_manage_event(viewer, event),
+            )
+        )
+    return views
+
+
+def get_event(db: Session, *, viewer: Member, event_id: str) -> EventView:
+    event = _load_event(db, event_id)
+    check_view_event_permission(viewer, event)
+    return _views(db, viewer, [event])[0]
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    when: str = "upcoming"
+    type: EventType | None = None
+    month: str | None = None
+    organisation_id: str | None = None
+    format: str | None = None
+
+
+def _month_range(month: str) -> tuple[datetime, datetime] | None:
+    try:
+        first = datetime.strptime(month, "%Y-%m").replace(tzinfo=LONDON)
+    except ValueError:
+        return None
+    following = (first + timedelta(days=32)).replace(day=1)
+    return first, following
+
+
+def list_events(
+    db: Session, *, viewer: Member, event_filter: EventFilter, offset: int, limit: int
+) -> tuple[list[EventView], int]:
+    now = utcnow()
+    conditions = [listed_events_filter(viewer)]
+    order = [Event.starts_at, Event.id]
+    if event_filter.when == "past":
+        conditions.append(Event.ends_at < now)
+        order = [Event.starts_at.desc(), Event.id]
+    elif event_filter.when == "mine":
+        conditions.append(
+            Event.id.in_(
+                select(Booking.event_id).where(
+                    Booking.member_id == viewer.id, Booking.status.in_(ACTIVE)
+                )
+            )
+        )
+        conditions.append(Event.ends_at >= now)
+    else:
+        conditions.append(Event.ends_at >= now)
+    if event_filter.type:
+        conditions.append(Event.type == event_filter.type)
+    if event_filter.organisation_id:
+        conditions.append(Event.host_organisation_id == event_filter.organisation_id)
+    if event_filter.format in ("online", "in_person"):
+        conditions.append(Event.online.is_(event_filter.format == "online"))
+    if event_filter.month and (bounds := _month_range(event_filter.month)):
+        conditions.append(and_(Event.starts_at < bounds[1], Event.ends_at > bounds[0]))
+    total = db.execute(select(func.count()).select_from(Event).where(*conditions)).scalar_one()
+    events = list(
+        db.execute(
+            select(Event)
+            .where(*conditions)
+            .options(selectinload(Event.organiser), selectinload(Event.host_organisation))
+            .order_by(*order)
+            .offset(offset)
+            .limit(limit)
+        ).scalars()
+    )
+    return _views(db, viewer, events), total
+
+
+def upcoming_for_home(db: Session, *, viewer: Member, limit: int = 3) -> list[EventView]:
+    views, _total = list_events(
+        db, viewer=viewer, event_filter=EventFilter(), offset=0, limit=limit
+    )
+    return views

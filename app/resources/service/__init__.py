@@ -1,0 +1,61 @@
+"""Rules of the resource library: adding resources with their files, new versions, edits,
+soft deletion and restore, browsing, downloads and text extraction.
+
+Staging uploads and adding files or versions (uploads.py), creating and changing resources
+(changes.py), reading and downloading (reading.py) and the text-extraction queue the worker
+reads (extraction_jobs.py), beside what they share (_common.py); this package re-exports
+their public names, so `from app.resources import service` and `service.get_resource(...)`
+keep working.
+"""
+
+from app.resources.service.changes import (
+    create_resource,
+    delete_resource,
+    hide_resource,
+    restore_resource,
+    unhide_resource,
+    update_resource,
+)
+from app.resources.service.extraction_jobs import (
+    EXTRACT_TOPIC,
+    ExtractionJob,
+    pending_extractions,
+    record_extraction,
+)
+from app.resources.service.reading import (
+    SORTS,
+    Download,
+    ResourceFilter,
+    Sort,
+    download,
+    get_resource,
+    list_resources,
+    publication_years,
+    related_resources,
+)
+from app.resources.service.uploads import MAX_FILES_PER_UPLOAD, Upload, add_files
+
+__all__ = [
+    "EXTRACT_TOPIC",
+    "MAX_FILES_PER_UPLOAD",
+    "SORTS",
+    "Download",
+    "ExtractionJob",
+    "ResourceFilter",
+    "Sort",
+    "Upload",
+    "add_files",
+    "create_resource",
+    "delete_resource",
+    "download",
+    "get_resource",
+    "hide_resource",
+    "list_resources",
+    "pending_extractions",
+    "publication_years",
+    "record_extraction",
+    "related_resources",
+    "restore_resource",
+    "unhide_resource",
+    "update_resource",
+]

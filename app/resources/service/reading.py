@@ -1,0 +1,165 @@
+"""Reading the library: one resource, related ones, filtered and sorted lists, the
+publication years to filter by, and downloading a file (counted)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session, selectinload
+
+from app.errors import NotFound
+from app.members.models import Member
+from app.policy import check_view_resource_permission, listed_resources_filter
+from app.resources.models import Resource, ResourceStatus, ResourceType, resource_topic
+from app.resources.service._common import _load
+from app.resources.storage import FileStorage
+from app.topics.models import Topic
+
+
+def get_resource(db: Session, *, viewer: Member, resource_id: str) -> Resource:
+    resource = _load(db, resource_id)
+    check_view_resource_permission(viewer, resource)
+    return resource
+
+
+def related_resources(
+    db: Session, *, viewer: Member, resource: Resource, limit: int = 5
+) -> list[Resource]:
+    """Published resources sharing the most topics with this one."""
+    topic_ids = [topic.id for topic in resource.topics]
+    if not topic_ids:
+        return []
+    shared = func.count(resource_topic.c.topic_id).label("shared")
+    rows = db.execute(
+        select(Resource)
+        .join(resource_topic, resource_topic.c.resource_id == Resource.id)
+        .where(
+            resource_topic.c.topic_id.in_(topic_ids),
+            Resource.id != resource.id,
+            listed_resources_filter(viewer),
+        )
+        .group_by(Resource.id)
+        .order_by(shared.desc(), Resource.created_at.desc())
+        .limit(limit)
+    ).scalars()
+    return list(rows)
+
+
+Sort = Literal["newest", "downloads", "title"]
+SORTS: dict[str, Any] = {
+    "newest": (Resource.created_at.desc(), Resource.id),
+    "downloads": (Resource.download_count.desc(), Resource.created_at.desc()),
+    "title": (func.lower(Resource.title), Resource.id),
+}
+
+
+@dataclass(frozen=True)
+class ResourceFilter:
+    type: ResourceType | None = None
+    topic_slug: str | None = None
+    year: int | None = None
+    organisation_id: str | None = None
+    owner_id: str | None = None
+
+
+def list_resources(
+    db: Session,
+    *,
+    viewer: Member,
+    resource_filter: ResourceFilter,
+    sort: str,
+    offset: int,
+    limit: int,
+) -> tuple[list[Resource], int]:
+    if resource_filter.owner_id is not None:
+        # "my resources": the member's own, hidden ones included, deleted ones not
+        conditions = [
+            Resource.owner_id == resource_filter.owner_id,
+            Resource.status != ResourceStatus.DELETED,
+        ]
+    else:
+        conditions = [listed_resources_filter(viewer)]
+    if resource_filter.type:
+        conditions.append(Resource.type == resource_filter.type)
+    if resource_filter.year:
+        conditions.append(Resource.publication_year == resource_filter.year)
+    if resource_filter.organisation_id:
+        conditions.append(Resource.organisation_id == resource_filter.organisation_id)
+    if resource_filter.topic_slug:
+        conditions.append(
+            Resource.id.in_(
+                select(resource_topic.c.resource_id)
+                .join(Topic, Topic.id == resource_topic.c.topic_id)
+                .where(Topic.slug == resource_filter.topic_slug)
+            )
+        )
+    total = db.execute(select(func.count()).select_from(Resource).where(*conditions)).scalar_one()
+    rows = db.execute(
+        select(Resource)
+        .where(*conditions)
+        .options(
+            selectinload(Resource.topics),
+            selectinload(Resource.organisation),
+            selectinload(Resource.owner),
+        )
+        .order_by(*SORTS.get(sort, SORTS["newest"]))
+        .offset(offset)
+        .limit(limit)
+    ).scalars()
+    return list(rows), total
+
+
+def publication_years(db: Session, *, viewer: Member) -> list[int]:
+    years = db.execute(
+        select(Resource.publication_year)
+        .where(listed_resources_filter(viewer), Resource.publication_year.is_not(None))
+        .distinct()
+        .order_by(Resource.publication_year.desc())
+    ).scalars()
+    return [year for year in years if year is not None]
+
+
+@dataclass(frozen=True)
+class Download:
+    path: Path
+    filename: str
+    content_type: str
+    size: int
+
+
+def download(
+    db: Session,
+    *,
+    storage: FileStorage,
+    viewer: Member,
+    resource_id: str,
+    file_id: str,
+    version_number: int | None = None,
+) -> Download:
+    resource = _load(db, resource_id)
+    check_view_resource_permission(viewer, resource)
+    resource_file = next((f for f in resource.files if f.id == file_id), None)
+    if resource_file is None or not resource_file.versions:
+        raise NotFound("This resource has no such file.")
+    if version_number is None:
+        version = resource_file.versions[0]
+    else:
+        version = next((v for v in resource_file.versions if v.number == version_number), None)
+        if version is None:
+            raise NotFound("This file has no such version.")
+    if not storage.exists(version.storage_key):
+        raise NotFound("The file is missing from storage; an admin has been told.")
+    db.execute(
+        update(Resource)
+        .where(Resource.id == resource.id)
+        .values(download_count=Resource.download_count + 1)
+    )
+    return Download(
+        path=storage.path_of(version.storage_key),
+        filename=version.original_filename,
+        content_type=version.content_type,
+        size=version.size,
+    )

@@ -1,0 +1,176 @@
+"""Uploads: staging and checking files (discarded unless the whole change succeeds), adding
+a file version (queued for text extraction when it can be read), and adding files or new
+versions to a resource."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import BinaryIO
+
+from sqlalchemy.orm import Session
+
+from app.db import utcnow
+from app.errors import InvalidInput, NotFound
+from app.members.models import Member
+from app.outbox.service import enqueue
+from app.outbox.sync import enqueue_sync
+from app.policy import check_change_resource_permission
+from app.resources.filetypes import FILE_TYPES, RejectedFile, check_upload, safe_filename
+from app.resources.models import ExtractionStatus, FileVersion, Resource, ResourceFile
+from app.resources.service._common import _load
+from app.resources.service.extraction_jobs import EXTRACT_TOPIC
+from app.resources.storage import FileStorage, StagedFile, TooLarge
+
+MAX_FILES_PER_UPLOAD = 10
+
+
+@dataclass(frozen=True)
+class Upload:
+    filename: str | None
+    stream: BinaryIO
+
+
+@dataclass
+class _Checked:
+    staged: StagedFile
+    filename: str
+    file_type: str
+    content_type: str
+
+
+@dataclass
+class _Staging:
+    """Uploads written to staging; discarded unless the whole change succeeds."""
+
+    storage: FileStorage
+    checked: list[_Checked] = field(default_factory=list)
+
+    def discard(self) -> None:
+        for item in self.checked:
+            self.storage.discard(item.staged)
+
+
+def _stage_uploads(storage: FileStorage, uploads: list[Upload], *, max_bytes: int) -> _Staging:
+    staging = _Staging(storage)
+    try:
+        for upload in uploads:
+            filename = safe_filename(upload.filename)
+            try:
+                staged = storage.stage(upload.stream, max_bytes=max_bytes)
+            except TooLarge:
+                raise RejectedFile(
+                    f"{filename} is larger than the {max_bytes // (1024 * 1024)} MB limit."
+                ) from None
+            staging.checked.append(_Checked(staged, filename, "", ""))
+            if staged.size == 0:
+                raise RejectedFile(f"{filename} is empty.")
+            file_type = check_upload(staged.path, filename)
+            staging.checked[-1].file_type = file_type.name
+            staging.checked[-1].content_type = file_type.content_type
+    except RejectedFile as error:
+        staging.discard()
+        raise InvalidInput({"files": str(error)}) from None
+    except BaseException:
+        staging.discard()
+        raise
+    return staging
+
+
+def _add_version(
+    db: Session,
+    *,
+    resource_file: ResourceFile,
+    number: int,
+    item: _Checked,
+    actor: Member,
+    change_note: str | None,
+) -> FileVersion:
+    extractable = FILE_TYPES[item.file_type].extractable
+    version = FileVersion(
+        file_id=resource_file.id,
+        number=number,
+        storage_key=item.staged.sha256,
+        original_filename=item.filename,
+        file_type=item.file_type,
+        content_type=item.content_type,
+        size=item.staged.size,
+        change_note=change_note,
+        uploaded_by_id=actor.id,
+        extraction_status=(
+            ExtractionStatus.PENDING if extractable else ExtractionStatus.NOT_APPLICABLE
+        ),
+    )
+    db.add(version)
+    db.flush()
+    if extractable:
+        enqueue(db, topic=EXTRACT_TOPIC, payload={"version_id": version.id})
+    return version
+
+
+def _commit_staged(staging: _Staging) -> None:
+    """Move staged files into the store; called after the rows are flushed, so a refused
+    change leaves no file behind."""
+    for item in staging.checked:
+        staging.storage.commit(item.staged)
+
+
+def add_files(
+    db: Session,
+    *,
+    storage: FileStorage,
+    actor: Member,
+    resource_id: str,
+    uploads: list[Upload],
+    max_bytes: int,
+    replaces_file_id: str | None = None,
+    change_note: str | None = None,
+) -> Resource:
+    """Add files, or with ``replaces_file_id`` upload a new version of one file (the earlier
+    versions stay, with who uploaded them, when and why)."""
+    resource = _load(db, resource_id)
+    check_change_resource_permission(actor, resource)
+    if not uploads:
+        raise InvalidInput({"files": "Choose a file to upload."})
+    note = (change_note or "").strip()[:500] or None
+    target = None
+    if replaces_file_id:
+        target = next((f for f in resource.files if f.id == replaces_file_id), None)
+        if target is None:
+            raise NotFound("This resource has no such file.")
+        if len(uploads) != 1:
+            raise InvalidInput({"files": "A new version is one file."})
+        if not note:
+            raise InvalidInput({"change_note": "Say what changed in this version."})
+    staging = _stage_uploads(storage, uploads, max_bytes=max_bytes)
+    try:
+        if target is not None:
+            _add_version(
+                db,
+                resource_file=target,
+                number=max(v.number for v in target.versions) + 1,
+                item=staging.checked[0],
+                actor=actor,
+                change_note=note,
+            )
+        else:
+            start = len(resource.files)
+            for offset, item in enumerate(staging.checked):
+                resource_file = ResourceFile(resource_id=resource.id, position=start + offset)
+                db.add(resource_file)
+                db.flush()
+                _add_version(
+                    db,
+                    resource_file=resource_file,
+                    number=1,
+                    item=item,
+                    actor=actor,
+                    change_note=note,
+                )
+        resource.updated_at = utcnow()
+        db.flush()
+        enqueue_sync(db, kind="resource", id=resource.id)
+        _commit_staged(staging)
+    except BaseException:
+        staging.discard()
+        raise
+    return _load(db, resource_id, refresh=True)
