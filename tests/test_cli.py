@@ -54,7 +54,7 @@ def test_upgrade_seed_grant_and_worker(cli_env: dict[str, str]) -> None:
     seeded = portal(cli_env, "seed", "--demo")
     assert seeded.returncode == 0, seeded.stderr
     assert "amara.okafor" in seeded.stdout
-    assert "demo resources: 6 added" in seeded.stdout
+    assert "demo resources: 37 added" in seeded.stdout
     assert "demo events: 7 added" in seeded.stdout
     assert "demo discussion threads: 5 added" in seeded.stdout
     assert "demo groups: 4 added" in seeded.stdout

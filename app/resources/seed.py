@@ -1,16 +1,24 @@
 """A realistic demo library for ``portal seed --demo``, with real PDF and DOCX files made
-from the practice texts in demo/corpus/, uploaded through the same service as any file."""
+from the practice texts in demo/corpus/ (published texts) and demo/library/ (guides,
+briefings and research summaries written for the demo, one file per resource covering the
+commonest areas of children's social work), uploaded through the same service as any file.
+
+A demo/library/ file is a header of ``name: value`` lines (title, summary, type, topics by
+name, audience, year, authors, abstract, owner, format), a line ``---``, then paragraphs
+separated by blank lines."""
 
 from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.config import PROJECT_ROOT, Settings
 from app.members.models import Member, MemberIdentity
+from app.members.reference_data import slugify
 from app.resources.documents import docx_from_paragraphs, pdf_from_paragraphs
 from app.resources.models import Resource
 from app.resources.schemas import ResourceData
@@ -18,6 +26,7 @@ from app.resources.service import Upload, create_resource
 from app.resources.storage import FileStorage
 
 CORPUS = PROJECT_ROOT / "demo" / "corpus"
+LIBRARY = PROJECT_ROOT / "demo" / "library"
 
 
 @dataclass(frozen=True)
@@ -26,6 +35,7 @@ class DemoResource:
     source: str | None
     file_format: str | None
     data: dict[str, object]
+    paragraphs: tuple[str, ...] = ()
 
 
 DEMO_RESOURCES = (
@@ -117,6 +127,35 @@ DEMO_RESOURCES = (
 )
 
 
+def library_resource(path: Path) -> DemoResource:
+    """One resource of demo/library/ (format in the module docstring)."""
+    header, _, body = path.read_text(encoding="utf-8").partition("\n---\n")
+    fields = dict(
+        (name.strip(), value.strip())
+        for name, _, value in (line.partition(":") for line in header.splitlines())
+    )
+    data: dict[str, object] = {
+        "title": fields["title"],
+        "summary": fields["summary"],
+        "type": fields["type"],
+        "topics": [slugify(name) for name in fields.get("topics", "").split(",") if name.strip()],
+    }
+    for name, key in (("audience", "audience"), ("authors", "authors"), ("abstract", "abstract")):
+        if fields.get(name):
+            data[key] = fields[name]
+    if fields.get("year"):
+        data["publication_year"] = int(fields["year"])
+    paragraphs = tuple(" ".join(block.split()) for block in body.split("\n\n") if block.strip())
+    return DemoResource(
+        fields["owner"], path.name, fields.get("format", "pdf"), data, paragraphs=paragraphs
+    )
+
+
+def demo_library() -> tuple[DemoResource, ...]:
+    """Every demo resource: the published texts, then the written library."""
+    return DEMO_RESOURCES + tuple(library_resource(path) for path in sorted(LIBRARY.glob("*.txt")))
+
+
 def _paragraphs(source: str) -> list[str]:
     text = (CORPUS / source).read_text(encoding="utf-8")
     return [" ".join(block.split()) for block in text.split("\n\n") if block.strip()]
@@ -126,7 +165,7 @@ def seed_resources(db: Session, *, storage: FileStorage, settings: Settings) -> 
     """Idempotent by title; returns how many resources were added."""
     existing = set(db.execute(select(Resource.title)).scalars())
     added = 0
-    for demo in DEMO_RESOURCES:
+    for demo in demo_library():
         if demo.data["title"] in existing:
             continue
         owner = db.execute(
@@ -139,7 +178,7 @@ def seed_resources(db: Session, *, storage: FileStorage, settings: Settings) -> 
         ).scalar_one()
         uploads = []
         if demo.source and demo.file_format:
-            paragraphs = _paragraphs(demo.source)
+            paragraphs = list(demo.paragraphs) or _paragraphs(demo.source)
             stem = demo.source.removesuffix(".txt")
             content = (
                 pdf_from_paragraphs(str(demo.data["title"]), paragraphs)
