@@ -108,7 +108,7 @@ def test_search_reindex_applies_index_settings(cli_env: dict[str, str]) -> None:
         url=cli_env["PORTAL_MEILI_URL"], master_key=MEILI_TEST_KEY, index_prefix="clitest"
     ).client()
     settings = client.index("clitest_content").get_settings()
-    assert settings["searchableAttributes"][:2] == ["title", "summary"]
+    assert settings["searchableAttributes"][:3] == ["title", "title_stem", "summary"]
 
 
 def test_search_reindex_reports_meilisearch_down(cli_env: dict[str, str]) -> None:

@@ -109,8 +109,9 @@ def test_acronyms_find_the_spelled_out_terms_and_back(app: FastAPI, reader: Test
     run_worker(app)
 
     assert urls(reader, "LAC") == [f"/resources/{lac}"]
-    assert urls(reader, "children in care") == [f"/resources/{lac}"]
-    assert urls(reader, "child sexual exploitation") == [f"/resources/{cse}"]
+    assert urls(reader, "children in care")[0] == f"/resources/{lac}"
+    # Stemmed, "child" also matches "children": the full phrase comes first, partial after.
+    assert urls(reader, "child sexual exploitation")[0] == f"/resources/{cse}"
     assert urls(reader, "EHCP") == [f"/resources/{ehcp}"]
 
 
@@ -357,9 +358,9 @@ def test_members_are_found_only_by_fields_they_show_to_everyone(
 def test_admins_add_synonyms_and_see_failing_updates(
     app: FastAPI, reader: TestClient, db: Session
 ) -> None:
-    add_resource(app, member_id_of(reader), title="Family group conferences explained")
+    add_resource(app, member_id_of(reader), title="Return home interviews explained")
     run_worker(app)
-    assert urls(reader, "fgc") == []
+    assert urls(reader, "rhi") == []
     assert reader.get("/admin/search").status_code == 404
 
     admin = browser(app)
@@ -369,7 +370,7 @@ def test_admins_add_synonyms_and_see_failing_updates(
     db.commit()
     added = admin.post(
         "/admin/search/synonyms",
-        data={"terms": "FGC, family group conference, family group conferences"},
+        data={"terms": "RHI, return-home interview"},
         headers={"X-CSRFToken": csrf_token(admin)},
     )
     assert added.status_code == 303, added.text
@@ -380,7 +381,8 @@ def test_admins_add_synonyms_and_see_failing_updates(
     )
     assert refused.status_code == 422 and "at least two terms" in refused.text
     run_worker(app)
-    assert len(urls(reader, "fgc")) == 1
+    # Normalised as the built-in groups are: the hyphen and the plural do not break it.
+    assert len(urls(reader, "rhi")) == 1
 
     db.add(
         OutboxMessage(
@@ -393,7 +395,7 @@ def test_admins_add_synonyms_and_see_failing_updates(
     db.commit()
     page = admin.get("/admin/search")
     assert page.status_code == 200
-    assert "fgc · family group conference" in page.text
+    assert "rhi · return-home interview" in page.text
     assert "looked after children" in page.text
     assert "TaskFailed: boom" in page.text
 

@@ -98,8 +98,7 @@ DEMO_EVENTS = (
 DESCRIPTION = (
     "A partnership event for children's social workers across the region.\n\n"
     "- who it is for: practitioners, managers and students\n"
-    "- what to bring: a question from your practice (anonymised)\n\n"
-    "Counts towards your **CPD** record."
+    "- what to bring: a question from your practice (anonymised)"
 )
 
 

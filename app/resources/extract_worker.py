@@ -8,8 +8,10 @@ and CPU time before it reads anything; the caps here bound how much it reads and
 from __future__ import annotations
 
 import json
+import re
 import resource
 import sys
+import unicodedata
 import zipfile
 from pathlib import Path
 
@@ -110,13 +112,63 @@ def _plain(path: Path) -> str:
     return data.decode("utf-8", errors="replace")[:MAX_CHARACTERS]
 
 
+_LINE_END_HYPHEN = re.compile(r"(\w+)-[ \t]*\n[ \t]*([a-z])")
+# Words written with a hyphen of their own: broken at a line end, they keep it.
+_COMPOUND_PREFIXES = frozenset(
+    [
+        "pre",
+        "post",
+        "multi",
+        "non",
+        "anti",
+        "co",
+        "self",
+        "cross",
+        "inter",
+        "well",
+        "ex",
+        "semi",
+        "sub",
+        "step",
+        "half",
+        "mid",
+        "long",
+        "short",
+        "high",
+        "low",
+        "young",
+        "face",
+    ]
+)
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
+_SPACES = re.compile(r"[^\S\n]+")
+
+
+def normalise_extracted(text: str) -> str:
+    """Text as a reader sees it: NFKC (a ligature such as "ﬃ" becomes "ffi", full-width and
+    other compatibility forms their plain letters), soft hyphens and zero-width characters
+    removed, a word hyphenated at a line end joined ("diffi-\nculties"), runs of spaces
+    made one. A compound keeps its hyphen on one line ("pre-\nproceedings" becomes
+    "pre-proceedings"), as do numbers and a hyphen before a capital ("Anti-\nRacist")."""
+    text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
+    text = _LINE_END_HYPHEN.sub(_join_hyphenated, text)
+    return _SPACES.sub(" ", text)
+
+
+def _join_hyphenated(match: re.Match[str]) -> str:
+    first, rest = match[1], match[2]
+    if first.isdigit() or first[-1].isdigit() or first.lower() in _COMPOUND_PREFIXES:
+        return f"{first}-{rest}"
+    return f"{first}{rest}"
+
+
 def extract(path: Path, kind: str) -> str:
     if kind == "pdf":
-        return _pdf(path)
+        return normalise_extracted(_pdf(path))
     if kind in ("docx", "pptx", "odt"):
-        return _office(path, kind)
+        return normalise_extracted(_office(path, kind))
     if kind in ("txt", "csv", "md"):
-        return _plain(path)
+        return normalise_extracted(_plain(path))
     raise ExtractionError(f"no text is read from {kind} files")
 
 

@@ -41,6 +41,7 @@ from app.policy.search import (
     searchable_threads_filter,
 )
 from app.resources.models import Resource, ResourceFile
+from app.search.text import indexed_stems
 
 KINDS = ("resource", "discussion", "event", "member", "group")
 SYNC_KINDS = INDEXED_KINDS
@@ -54,8 +55,23 @@ _TAGS = re.compile(r"<[^>]+>")
 _SENTINELS = str.maketrans("", "", HIGHLIGHT_PRE + HIGHLIGHT_POST)
 
 
+STEMMED_FIELDS = ("title", "summary", "body", "file_text")
+
+
 def clean(text: str | None) -> str:
     return (text or "").translate(_SENTINELS).strip()
+
+
+def with_stems(
+    document: dict[str, Any], fields: tuple[str, ...] = STEMMED_FIELDS
+) -> dict[str, Any]:
+    """The document with the stemmed shadow of each prose field it has (``title_stem`` for
+    ``title``...), built-in acronyms spelled out: see app/search/text.py."""
+    for name in fields:
+        value = document.get(name)
+        if isinstance(value, str) and value:
+            document[f"{name}_stem"] = indexed_stems(value)
+    return document
 
 
 def searchable_title(text: str | None) -> str:
@@ -153,8 +169,10 @@ def resource_changes(resource: Resource) -> Changes:
         if resource_file.versions
     ]
     pieces = [piece for text in texts for piece in chunks(text)][:MAX_CHUNKS]
-    upserts = [main] + [
-        {**shared, "id": f"{parent}-chunk-{number}", "chunk": number, "file_text": piece}
+    upserts = [with_stems(main)] + [
+        with_stems(
+            {**shared, "id": f"{parent}-chunk-{number}", "chunk": number, "file_text": piece}
+        )
         for number, piece in enumerate(pieces, start=1)
     ]
     return Changes(
@@ -187,14 +205,16 @@ def thread_changes(thread: Thread, opening: Post | None, replies: list[Post] | N
     visible_opening = opening is not None and is_searchable_post_text(opening)
     changes = Changes(
         upserts=[
-            {
-                **_thread_fields(thread),
-                "id": parent,
-                "title": searchable_title(thread.title),
-                "body": html_to_text(opening.body_html) if visible_opening and opening else "",
-                "date": timestamp(thread.created_at),
-                "url": f"/discussions/t/{thread.id}",
-            }
+            with_stems(
+                {
+                    **_thread_fields(thread),
+                    "id": parent,
+                    "title": searchable_title(thread.title),
+                    "body": html_to_text(opening.body_html) if visible_opening and opening else "",
+                    "date": timestamp(thread.created_at),
+                    "url": f"/discussions/t/{thread.id}",
+                }
+            )
         ]
     )
     for reply in replies or []:
@@ -210,13 +230,15 @@ def post_changes(post: Post, thread: Thread) -> Changes:
         return Changes(delete_ids=[doc_id])
     return Changes(
         upserts=[
-            {
-                **_thread_fields(thread),
-                "id": doc_id,
-                "body": html_to_text(post.body_html),
-                "date": timestamp(post.created_at),
-                "url": f"/discussions/p/{post.id}",
-            }
+            with_stems(
+                {
+                    **_thread_fields(thread),
+                    "id": doc_id,
+                    "body": html_to_text(post.body_html),
+                    "date": timestamp(post.created_at),
+                    "url": f"/discussions/p/{post.id}",
+                }
+            )
         ]
     )
 
@@ -225,29 +247,34 @@ def post_changes(post: Post, thread: Thread) -> Changes:
 
 
 def event_changes(event: Event) -> Changes:
-    """Never the joining link."""
+    """Never the joining link; the place only when a member typed it (a venue), never
+    words the portal adds (an online event has no place to index)."""
     if not is_searchable_event(event):
         return Changes(delete_ids=[f"event-{event.id}"])
-    place = "Online" if event.online else clean(", ".join(filter(None, [event.venue])))
+    place = "" if event.online else clean(event.venue)
     return Changes(
         upserts=[
-            {
-                "id": f"event-{event.id}",
-                "parent_id": f"event-{event.id}",
-                "kind": "event",
-                "type": event.type.value,
-                "heading": clean(event.title),
-                "title": searchable_title(event.title),
-                "summary": place,
-                "body": html_to_text(event.description_html),
-                "topics": [],
-                "organisation": event.host_organisation.name if event.host_organisation else None,
-                "year": event.starts_at.year,
-                "date": timestamp(event.starts_at),
-                "status": event.status.value,
-                "url": f"/events/{event.id}",
-                "group_id": event.group_id,
-            }
+            with_stems(
+                {
+                    "id": f"event-{event.id}",
+                    "parent_id": f"event-{event.id}",
+                    "kind": "event",
+                    "type": event.type.value,
+                    "heading": clean(event.title),
+                    "title": searchable_title(event.title),
+                    "summary": place,
+                    "body": html_to_text(event.description_html),
+                    "topics": [],
+                    "organisation": event.host_organisation.name
+                    if event.host_organisation
+                    else None,
+                    "year": event.starts_at.year,
+                    "date": timestamp(event.starts_at),
+                    "status": event.status.value,
+                    "url": f"/events/{event.id}",
+                    "group_id": event.group_id,
+                }
+            )
         ]
     )
 
@@ -264,28 +291,32 @@ def member_changes(member: Member) -> Changes:
     areas = shown("areas_of_practice", [topic.name for topic in member.areas_of_practice])
     return Changes(
         upserts=[
-            {
-                "id": doc_id,
-                "parent_id": doc_id,
-                "kind": "member",
-                "type": member.role.value,
-                "heading": clean(member.display_name),
-                "title": clean(member.display_name),
-                "summary": clean(
-                    ", ".join(
-                        filter(
-                            None, [shown("job_title", member.job_title), shown("team", member.team)]
+            with_stems(
+                {
+                    "id": doc_id,
+                    "parent_id": doc_id,
+                    "kind": "member",
+                    "type": member.role.value,
+                    "heading": clean(member.display_name),
+                    "title": clean(member.display_name),
+                    "summary": clean(
+                        ", ".join(
+                            filter(
+                                None,
+                                [shown("job_title", member.job_title), shown("team", member.team)],
+                            )
                         )
-                    )
-                ),
-                "body": clean(shown("bio", member.bio)),
-                "topics": areas or [],
-                "organisation": member.organisation.name if member.organisation else None,
-                "date": timestamp(member.joined_at),
-                "status": member.status.value,
-                "url": f"/members/{member.id}",
-                "group_id": None,
-            }
+                    ),
+                    "body": clean(shown("bio", member.bio)),
+                    "topics": areas or [],
+                    "organisation": member.organisation.name if member.organisation else None,
+                    "date": timestamp(member.joined_at),
+                    "status": member.status.value,
+                    "url": f"/members/{member.id}",
+                    "group_id": None,
+                },
+                fields=("summary", "body"),  # a name is not stemmed
+            )
         ]
     )
 
@@ -294,19 +325,21 @@ def group_changes(group: Group) -> Changes:
     doc_id = f"group-{group.id}"
     return Changes(
         upserts=[
-            {
-                "id": doc_id,
-                "parent_id": doc_id,
-                "kind": "group",
-                "type": group.kind.value,
-                "heading": clean(group.name),
-                "title": searchable_title(group.name),
-                "body": clean(group.description),
-                "topics": [],
-                "date": timestamp(group.created_at),
-                "url": f"/groups/{group.slug}",
-                "group_id": group_document_audience(group),
-            }
+            with_stems(
+                {
+                    "id": doc_id,
+                    "parent_id": doc_id,
+                    "kind": "group",
+                    "type": group.kind.value,
+                    "heading": clean(group.name),
+                    "title": searchable_title(group.name),
+                    "body": clean(group.description),
+                    "topics": [],
+                    "date": timestamp(group.created_at),
+                    "url": f"/groups/{group.slug}",
+                    "group_id": group_document_audience(group),
+                }
+            )
         ]
     )
 

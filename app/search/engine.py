@@ -15,6 +15,7 @@ import meilisearch
 from meilisearch.errors import MeilisearchApiError, MeilisearchCommunicationError, MeilisearchError
 
 from app.config import PROJECT_ROOT, Settings
+from app.search.text import stem, synonym_variants
 
 SEARCH_DEFINITIONS_DIR = PROJECT_ROOT / "search"
 CONTENT_INDEX = "content"
@@ -43,10 +44,12 @@ def builtin_synonym_groups(definitions_dir: Path = SEARCH_DEFINITIONS_DIR) -> li
 
 def synonym_map(groups: list[list[str]]) -> dict[str, list[str]]:
     """Meilisearch's mapping from groups of equivalent terms: each term finds all the others
-    (both ways); a term in several groups finds the members of all of them."""
+    (both ways); a term in several groups finds the members of all of them. Each term is
+    normalised and joined by its stemmed form (app/search/text.py), as the query and the
+    stemmed fields are: built-in and admin-added groups alike."""
     mapping: dict[str, set[str]] = {}
     for group in groups:
-        terms = [" ".join(term.lower().split()) for term in group if term.strip()]
+        terms = list(dict.fromkeys(v for term in group for v in synonym_variants(term)))
         for term in terms:
             mapping.setdefault(term, set()).update(other for other in terms if other != term)
     return {term: sorted(others) for term, others in sorted(mapping.items()) if others}
@@ -113,6 +116,9 @@ class SearchEngine:
     def content_settings(self, extra_synonyms: list[list[str]] | None = None) -> dict[str, Any]:
         settings = dict(load_definition(CONTENT_INDEX)["settings"])
         settings["synonyms"] = synonym_map(builtin_synonym_groups() + (extra_synonyms or []))
+        # A stop word is dropped from the query, and the query is sent stemmed ("does" -> "doe").
+        stop_words = settings.get("stopWords") or []
+        settings["stopWords"] = sorted({*stop_words, *(stem(word) for word in stop_words)})
         return settings
 
     def _stored_hash(self, client: meilisearch.Client) -> str | None:

@@ -31,6 +31,7 @@ from app.search.documents import HIGHLIGHT_POST, HIGHLIGHT_PRE, KINDS, quoted
 from app.search.engine import SearchEngine, SearchUnavailable, builtin_synonym_groups
 from app.search.models import SearchSynonym
 from app.search.sync import SYNONYMS_TOPIC
+from app.search.text import query_text
 
 logger = logging.getLogger(__name__)
 
@@ -158,6 +159,8 @@ def highlighted(text: str | None) -> Markup:
         return Markup("")
     if text.count(HIGHLIGHT_PRE) != text.count(HIGHLIGHT_POST):
         text = text.replace(HIGHLIGHT_PRE, "").replace(HIGHLIGHT_POST, "")
+    # The query is stemmed, so Meilisearch marks "chronolog" of "chronology": mark the word.
+    text = _MARKED.sub(lambda match: HIGHLIGHT_PRE + match[1] + match[2] + HIGHLIGHT_POST, text)
     safe = str(escape(text))
     return Markup(  # noqa: S704 - escaped above; only our own tags are added
         safe.replace(HIGHLIGHT_PRE, "<mark>").replace(HIGHLIGHT_POST, "</mark>")
@@ -330,7 +333,7 @@ def search(engine: SearchEngine, *, member: Member, request: SearchRequest) -> S
         # the kind filter, in the same request, for its kind counts only.
         others = {name: value for name, value in request.filters.items() if name != "kind"}
         extra.append({"filter": filter_expressions(member, others), "facets": ["kind"], "limit": 0})
-    raw = _call(engine, request.q, params, *extra)
+    raw = _call(engine, query_text(request.q), params, *extra)
     hits = list(raw.get("hits") or []) if page <= last_page else []
     total = int(raw.get("totalHits") or 0)
     pages = int(raw.get("totalPages") or 0)
@@ -379,7 +382,7 @@ def suggest(engine: SearchEngine, *, member: Member, q: str) -> list[Suggestion]
         return []
     raw = _call(
         engine,
-        q,
+        query_text(q),
         {
             "filter": filter_expressions(member, {}),
             "limit": SUGGESTIONS,
