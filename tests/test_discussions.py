@@ -572,7 +572,7 @@ def test_guard_refuses_through_the_api_with_findings(
         {
             "field": "body",
             "kind": "phone_number",
-            "label": "Phone number",
+            "label": "a private phone number",
             "start": 12,
             "end": 24,
             "text": "07700 900123",
