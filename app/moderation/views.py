@@ -171,6 +171,65 @@ def report(
     return response
 
 
+@moderation_router.get("/guard", summary="Posted anyway, and files the guard holds")
+def guard_queue_page(request: Request, db: DbSession, member: CurrentMember) -> Response:
+    return render(
+        request, "moderation/guard.html", {"queue": reports.guard_queue(db, actor=member)}
+    )
+
+
+def _guard_act(request: Request, action: Callable[[], Any], done: str) -> Response:
+    response = RedirectResponse("/moderation/guard", status_code=303)
+    try:
+        action()
+    except InvalidAction as error:
+        flash(request, response, str(error), "error")
+        return response
+    flash(request, response, done)
+    return response
+
+
+@moderation_router.post("/guard/{override_id}/confirm", summary="Confirm an item posted anyway")
+def confirm_override(
+    request: Request, db: DbSession, member: CurrentMember, override_id: str, reason: Text = None
+) -> Response:
+    return _guard_act(
+        request,
+        lambda: reports.review_override(
+            db, actor=member, override_id=override_id, outcome="confirmed", note=reason
+        ),
+        "Confirmed: the item stays as it is.",
+    )
+
+
+@moderation_router.post(
+    "/guard/{override_id}/edited", summary="Record that the passages were edited out"
+)
+def edited_out_override(
+    request: Request, db: DbSession, member: CurrentMember, override_id: str, reason: Text = None
+) -> Response:
+    return _guard_act(
+        request,
+        lambda: reports.review_override(
+            db, actor=member, override_id=override_id, outcome="edited_out", note=reason
+        ),
+        "Recorded: the passages were edited out.",
+    )
+
+
+@moderation_router.post("/held/{resource_id}/clear", summary="Clear a file the guard held")
+def clear_held(
+    request: Request, db: DbSession, member: CurrentMember, resource_id: str, reason: Text = None
+) -> Response:
+    return _guard_act(
+        request,
+        lambda: reports.clear_held_resource(
+            db, actor=member, resource_id=resource_id, reason=reason
+        ),
+        "The resource is published again.",
+    )
+
+
 @moderation_router.get("/reports", summary="The moderation queue")
 def queue_page(
     request: Request,
