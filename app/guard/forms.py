@@ -4,6 +4,7 @@ an API answer lists; templates/guard/panel.html renders the former."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict
 from typing import Any
 
@@ -69,3 +70,17 @@ def problem_fields(found: PassagesFound) -> tuple[int, str, dict[str, Any]]:
 def refusal_status(found: PassagesFound) -> int:
     """A form shown again: 409 for the findings, 422 when "post anyway" lacked a reason."""
     return 422 if found.reason_missing else 409
+
+
+def form_refusal_context(
+    refusal: PassagesFound | None, values: Mapping[str, Any], fields: dict[str, str]
+) -> dict[str, Any]:
+    """The template context of a form shown again after a refused save: ``fields`` maps
+    each guarded field name to how the panel names it ("description")."""
+    if refusal is None:
+        return {}
+    texts = {name: str(values.get(name) or "").strip() for name in fields}
+    return {
+        "guard_fields": fields,
+        **context_of_refusal(refusal, texts, str(values.get("guard_reason") or "")),
+    }

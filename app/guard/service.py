@@ -76,8 +76,10 @@ def findings_in(texts: Mapping[str, str | None]) -> list[GuardFinding]:
 
 
 def parse_reason(reason: str | GuardReason | None) -> GuardReason | None:
+    if reason is None:
+        return None
     try:
-        return GuardReason(reason.strip() if isinstance(reason, str) else reason)
+        return GuardReason(reason.strip())
     except ValueError:
         return None
 

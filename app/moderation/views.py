@@ -15,6 +15,8 @@ from sqlalchemy.orm import Session
 from app.audit import service as audit
 from app.db import LONDON
 from app.errors import Forbidden, InvalidAction, InvalidInput
+from app.guard.forms import form_refusal_context, refusal_status
+from app.guard.service import PassagesFound
 from app.members.models import Member
 from app.moderation import service as reports
 from app.moderation.models import REASON_LABELS
@@ -107,6 +109,7 @@ def _report_form(
     *,
     values: dict[str, str] | None = None,
     errors: dict[str, str] | None = None,
+    refusal: PassagesFound | None = None,
     status_code: int = 200,
 ) -> Response:
     target = reports.reportable(db, viewer=member, kind=kind, target_id=target_id)
@@ -120,6 +123,7 @@ def _report_form(
             "reasons": REASON_CHOICES,
             "values": values or {},
             "errors": errors or {},
+            **form_refusal_context(refusal, values or {}, {"note": "note"}),
         },
         status_code=status_code,
     )
@@ -145,11 +149,31 @@ def report(
     id: Annotated[str, Form(max_length=36)],
     reason: Annotated[str, Form(max_length=20)] = "",
     note: Text = None,
+    post_anyway: Annotated[str, Form(max_length=1)] = "",
+    guard_reason: Annotated[str, Form(max_length=32)] = "",
 ) -> Response:
-    values = {"reason": reason, "note": note or ""}
+    values = {"reason": reason, "note": note or "", "guard_reason": guard_reason}
     try:
         created = reports.report_content(
-            db, actor=member, kind=kind, target_id=id, reason=reason, note=note or ""
+            db,
+            actor=member,
+            kind=kind,
+            target_id=id,
+            reason=reason,
+            note=note or "",
+            post_anyway=post_anyway == "1",
+            guard_reason=guard_reason or None,
+        )
+    except PassagesFound as found:
+        return _report_form(
+            request,
+            db,
+            member,
+            kind,
+            id,
+            values=values,
+            refusal=found,
+            status_code=refusal_status(found),
         )
     except InvalidInput as error:
         return _report_form(

@@ -13,7 +13,7 @@ from starlette.datastructures import FormData, UploadFile
 
 from app.errors import InvalidAction, InvalidInput
 from app.groups.service import group_choices
-from app.guard.forms import context_of_refusal, refusal_status
+from app.guard.forms import form_refusal_context, refusal_status
 from app.guard.schemas import guard_choice_from
 from app.guard.service import PassagesFound
 from app.members.models import Member
@@ -85,16 +85,6 @@ def resource_data_from(form: FormData) -> dict[str, Any]:
 
 
 GUARDED_FIELDS = {"title": "title", "summary": "summary", "abstract": "abstract"}
-
-
-def _guard_context(refusal: PassagesFound | None, values: dict[str, Any]) -> dict[str, Any]:
-    if refusal is None:
-        return {}
-    texts = {name: str(values.get(name) or "").strip() for name in GUARDED_FIELDS}
-    return {
-        "guard_fields": GUARDED_FIELDS,
-        **context_of_refusal(refusal, texts, str(values.get("guard_reason") or "")),
-    }
 
 
 def uploads_from(form: FormData, field: str = "files") -> list[service.Upload]:
@@ -212,7 +202,7 @@ def _form_page(
             "resource": resource,
             "values": values,
             "errors": errors or {},
-            **_guard_context(refusal, values),
+            **form_refusal_context(refusal, values, GUARDED_FIELDS),
             "types": list(ResourceType),
             "topics": all_topics(db),
             "organisations": organisation_choices(db),
