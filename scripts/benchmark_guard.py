@@ -86,6 +86,7 @@ def main() -> None:
         "tuning part": [s for s in labelled if s.split == "tune"],
         "held-out part": [s for s in labelled if s.split == "heldout"],
         "fresh part": [s for s in labelled if s.split == "fresh"],
+        "second fresh part": [s for s in labelled if s.split == "fresh2"],
         "practice sentences": corpus,
     }
     results = {name: score(samples, flags) for name, samples in parts.items()}

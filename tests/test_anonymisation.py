@@ -63,6 +63,11 @@ def found(text: str) -> list[tuple[str, str]]:
         ("Mosaic ID 7654321", [("case_record_number", "Mosaic ID 7654321")]),
         ("LCS ref 1234567", [("case_record_number", "LCS ref 1234567")]),
         ("Ryan disclosed to his teacher", [("name_with_event", "Ryan disclosed")]),
+        ("a lad like Brandon - 14, excluded", [("first_name_with_age", "Brandon - 14")]),
+        ("My 13 year old, Declan, is", [("first_name_with_age", "13 year old, Declan")]),
+        ("the eldest boy, Tyson, answered", [("name_introduced", "eldest boy, Tyson")]),
+        ("Child R (aged 6) was seen", [("initials_with_age", "Child R (aged 6)")]),
+        ("Mosaic case 7712093 needs", [("case_record_number", "Mosaic case 7712093")]),
         ("they moved to 14 Harehills Lane last year", [("street_address", "14 Harehills Lane")]),
         ("Flat 3, 22 Beeston Road", [("street_address", "Flat 3, 22 Beeston Road")]),
         ("NI number AB 12 34 56 C", [("ni_number", "AB 12 34 56 C")]),
@@ -106,6 +111,8 @@ def test_catches(text: str, expected: list[tuple[str, str]]) -> None:
         "Our Mosaic upgrade goes live in March.",
         "Email the partnership at enquiries@partnership.example.org",
         "mark.ivory@tcsw.org.uk",
+        "St Mary's Academy, Year 6 team, ran a workshop for parents.",
+        "Call the Bradford Children's Initial Contact Point on 01274 435600.",
     ],
 )
 def test_lets_through(text: str) -> None:
@@ -152,14 +159,14 @@ RECALL_TARGET = 0.95
 FALSE_ALARM_TARGET = 0.05
 
 
-@pytest.mark.parametrize("split", ["tune", "heldout", "fresh"])
+@pytest.mark.parametrize("split", ["tune", "heldout", "fresh", "fresh2"])
 def test_the_labelled_set_meets_the_targets(split: str) -> None:
     """Issue 19: at least 95% of identifying texts caught, at most 5% of ordinary
     professional ones flagged, on each part of the set (scripts/benchmark_guard.py lists
     the misses)."""
     samples = [sample for sample in labelled_set() if sample.split == split]
     result = score(samples, lambda text: bool(check_text(text)))
-    assert result.identifying >= 50 and result.ordinary >= 45
+    assert result.identifying >= 40 and result.ordinary >= 40
     assert result.recall >= RECALL_TARGET, [s.text for s in result.misses]
     assert result.false_alarm_rate <= FALSE_ALARM_TARGET, [s.text for s in result.alarms]
 

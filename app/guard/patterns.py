@@ -60,6 +60,7 @@ _AGE_AFTER_FIRST_NAME = (
     rf"{_NOT_AN_AGE_AFTER}"
     rf"(?![ \t]+(?:of|out|in[ \t]+\d|on|at|points?|goals?|stone|kg|cm|feet)\b)"
     rf"|[ \t]+(?:has[ \t]+)?(?:just[ \t]+)?(?:turns|turned)[ \t]+{_AGE_NUMBER}\b"
+    rf"|[ \t]*[-–—][ \t]*{_CHILD_AGE}\b{_NOT_AN_AGE_AFTER}(?![ \t]*[-–])"
     rf"|[ \t]+{_CHILD_AGE}(?=[ \t]*[,;)]"
     r"|[ \t]+(?:and|&|are|is|was|were|has|have|who|lives|at|in)\b))"
 )
@@ -132,7 +133,8 @@ _PUBLIC_PLACE = re.compile(
     r"|Campus|Hospital|Library|[Oo]ffices?|headquarters|[Vv]enue|[Cc]onference|[Tt]raining"
     r"|Hall|Centre|Center|Quarter|Police|Court|Trust|NHS|Partnership|House|Chambers|Hub"
     r"|School|Academy|[Dd]uty|[Tt]eam|[Hh]elpline|[Ll]ine|[Rr]eferrals?|LADO|[Ss]witchboard"
-    r"|[Rr]eception|[Ss]ervice|[Ee]nquiries|Parking|Museum|Armouries|Stadium|Hotel)\b"
+    r"|[Rr]eception|[Ss]ervice|[Ee]nquiries|Parking|Museum|Armouries|Stadium|Hotel"
+    r"|Contact[ \t]+(?:Point|Centre|Team)|Access[ \t]+Point|Gateway|Desk)\b"
 )
 # Words around a name that make it a professional, not a child or family member.
 _PROFESSIONAL_BEFORE = re.compile(
@@ -341,6 +343,11 @@ PATTERNS: tuple[Pattern, ...] = (
     _pattern("first_name_with_age", rf"{_FIRST_NAME}{_AGE_AFTER_FIRST_NAME}", _first_name_ok),
     _pattern(
         "first_name_with_age",
+        rf"\b{_AGE_NUMBER}[ \t\-]*(?:year|yr|month)s?[ \t\-]*old,?[ \t]+{_FIRST_NAME}",
+        _first_name_ok,
+    ),
+    _pattern(
+        "first_name_with_age",
         rf"\b{_FAMILY_ROLE}\b[ \t]*[,(]?[ \t]*(?:is[ \t]+)?{_FIRST_NAME}[ \t]*[,(]?[ \t]*"
         rf"(?:aged?[ \t]+|is[ \t]+)?\d{{1,2}}\b{_NOT_AN_AGE_AFTER}",
         _first_name_ok,
@@ -354,8 +361,15 @@ PATTERNS: tuple[Pattern, ...] = (
     ),
     _pattern(
         "name_introduced",
-        rf"\b(?:called|named|name[ \t]+of|name[ \t]+is|known[ \t]+to[ \t]+us[ \t]+as)"
+        rf"\b(?:called|named|name[ \t]+of|name[ \t]+is|known[ \t]+to[ \t]+us[ \t]+as|goes[ \t]+by)"
         rf"[ \t]+(?:actually[ \t]+|just[ \t]+)?{_FIRST_NAME}",
+        _first_name_ok,
+    ),
+    _pattern(
+        "name_introduced",
+        rf"\b(?:eldest|youngest|oldest|middle|little|baby|teenage)?[ \t]*(?:boy|girl|son|daughter"
+        rf"|lad|grandson|granddaughter|nephew|niece|stepson|stepdaughter)\b,?[ \t]+{_FIRST_NAME}"
+        rf"(?=[ \t]*[,;)]|[ \t]+(?:is|was|has|who|and|answered|said|told|disclosed|lives)\b)",
         _first_name_ok,
     ),
     _pattern(
@@ -371,6 +385,12 @@ PATTERNS: tuple[Pattern, ...] = (
         r"\b(?i:young[ \t]+person|child|YP|baby|infant|sibling)[ \t]+"
         r"(?P<initials>[A-Z]\.?[ \t]?[A-Z]\.?)(?![\w])",
         _initials_ok,
+    ),
+    _pattern(
+        "initials_with_age",
+        r"\b(?i:young[ \t]+person|child|YP|baby|infant|sibling)[ \t]+(?P<initials>[A-Z])\.?"
+        rf"(?:[ \t]*\([ \t]*(?:aged?[ \t]*)?{_AGE_NUMBER}{_AGE_TAIL}[ \t]*\)"
+        rf"|,?[ \t]+aged?[ \t]+{_AGE_NUMBER}\b)",
     ),
     _pattern(
         "child_age",
@@ -399,7 +419,8 @@ PATTERNS: tuple[Pattern, ...] = (
         r"(?i:\b(?:Year|Yr|Y)[ \t]?\d{1,2}\b|\breception\b|\bnursery\b)(?:[ \t]+[a-z]+){0,2}?"
         r"[ \t]+(?:at|from)[ \t]+(?:the[ \t]+)?[A-Z][\w'’]+"
         rf"|(?:[A-Z][\w'’]+[ \t]+){{1,4}}{_SCHOOL_WORD}(?:[ \t]+School)?,?[ \t]+"
-        r"(?:in[ \t]+)?(?i:year|yr|y)[ \t]?\d{1,2}\b",
+        r"(?:in[ \t]+)?(?i:year|yr|y)[ \t]?\d{1,2}\b"
+        r"(?![ \t]+(?:team|staff|teachers?|class|pupils|cohort|parents|leads?|group)\b)",
     ),
     _pattern(
         "home_area",
@@ -422,7 +443,8 @@ PATTERNS: tuple[Pattern, ...] = (
         r"|\b[Tt]he[ \t]+(?P<plural>[A-Z][a-z]+s)['’][ \t]+(?:youngest|eldest|oldest|children"
         r"|kids|baby|son|daughter|boy|girl|twins)\b"
         r"|\b(?:Mrs|Mr|Ms|Miss)\.?[ \t]+[A-Z][a-z'’\-]+['’]s[ \t]+(?:[a-z]+[ \t]+)?(?:children"
-        r"|kids|son|daughter|baby|boys|girls|twins|eldest|youngest)\b",
+        r"|kids|son|daughter|baby|boys|girls|twins|eldest|youngest|grandson|granddaughter"
+        r"|grandchildren|grandkids|nephew|niece|stepson|stepdaughter)\b",
         lambda match: match.group("surname") is None or _surname_ok(match),
     ),
     _pattern(
@@ -430,7 +452,7 @@ PATTERNS: tuple[Pattern, ...] = (
         rf"\b{_CASE_SYSTEM}\b(?:['’]s)?(?:[ \t]+[A-Za-z]+){{0,2}}?[ \t]+(?:ID|Id|id|no\.?|No\.?"
         r"|number|ref(?:erence)?\.?|num)(?:[ \t]+[a-z]+){0,5}?(?:[ \t]+(?:is|was))?[ \t]*[:#]?"
         r"[ \t]*(?P<number>[A-Z]{0,4}[\-/]?\d[\d\-/]{3,}\d)\b"
-        rf"|\b{_CASE_SYSTEM_NAME}[ \t]*[:#]?[ \t]*(?P<bare>\d{{5,10}})\b",
+        rf"|\b{_CASE_SYSTEM_NAME}(?:[ \t]+[a-z]+){{0,2}}[ \t]*[:#]?[ \t]*(?P<bare>\d{{5,10}})\b",
         _record_number_ok,
     ),
     _pattern(
