@@ -21,8 +21,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from app.guard.detection import check_text  # noqa: E402
+from app.guard.detection import check_document, check_text  # noqa: E402
 from tests.support.guard_set import (  # noqa: E402
+    CORPUS,
     Sample,
     Score,
     corpus_sentences,
@@ -70,6 +71,32 @@ def p95_ms(posts: list[str]) -> float:
     return statistics.quantiles(timings, n=20)[-1]
 
 
+PLANTED = (
+    "Child's DOB 03/02/2019.",
+    "NHS number 943 476 5919.",
+    "Jayden Smith (4) was seen at school.",
+    "She lives at 14 Harehills Lane, LS9 6ND.",
+)
+
+
+def documents_held() -> str:
+    """Uploaded files are judged whole: how many practice texts would be held as they
+    are, and with one strong identifier planted in the middle."""
+    papers = [p.read_text(encoding="utf-8") for p in sorted(CORPUS.glob("*.txt"))]
+    clean = sum(check_document(paper).held for paper in papers)
+    planted = sum(
+        check_document(
+            paper[: len(paper) // 2] + "\n" + line + "\n" + paper[len(paper) // 2 :]
+        ).held
+        for paper in papers
+        for line in PLANTED
+    )
+    return (
+        f"documents held: {clean}/{len(papers)} practice texts as they are; "
+        f"{planted}/{len(papers) * len(PLANTED)} with one planted strong identifier"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--posts", type=int, default=500)
@@ -100,6 +127,7 @@ def main() -> None:
     p95 = p95_ms(posts_of(labelled + corpus, args.posts))
     print(f"p95 per {POST_LENGTH}-character post: {p95:.2f} ms (ceiling {P95_CEILING_MS} ms)")
     print(f"first call (loads patterns and names): {first_call_ms:.0f} ms")
+    print(documents_held())
     if args.quiet:
         return
     for result_name, result in results.items():

@@ -203,19 +203,24 @@ def test_practice_sentences_raise_few_false_alarms() -> None:
     assert result.false_alarm_rate <= FALSE_ALARM_TARGET, [s.text for s in result.alarms]
 
 
-def test_a_document_is_held_only_for_strong_identifiers() -> None:
-    paper = (CORPUS / "team-manager-interview.txt").read_text(encoding="utf-8")
+PLANTED = (
+    "Child's DOB 03/02/2019.",
+    "NHS number 943 476 5919.",
+    "Jayden Smith (4) was seen at school.",
+    "She lives at 14 Harehills Lane, LS9 6ND.",
+)
+
+
+@pytest.mark.parametrize("path", sorted(CORPUS.glob("*.txt")), ids=lambda path: path.stem)
+def test_a_document_is_held_only_for_strong_identifiers(path: Path) -> None:
+    """Issue 19, per document: no practice text is held; the same text with one planted
+    strong identifier is; a weaker finding is a notice, not a hold."""
+    paper = path.read_text(encoding="utf-8", errors="replace")
     assert not check_document(paper).held
-    weak = paper + "\nOne of my young people, Freya (12), is doing well."
-    weak_check = check_document(weak)
+    weak_check = check_document(paper + "\nOne of my young people, Freya (12), is doing well.")
     assert not weak_check.held
-    assert [f.kind for f in weak_check.weak] == ["first_name_with_age"]
-    for planted in (
-        "Child's DOB 03/02/2019.",
-        "NHS number 943 476 5919.",
-        "Jayden Smith (4) was seen at school.",
-        "She lives at 14 Harehills Lane, LS9 6ND.",
-    ):
-        held = check_document(paper[:2000] + "\n" + planted + "\n" + paper[2000:])
+    assert "first_name_with_age" in {f.kind for f in weak_check.weak}
+    middle = len(paper) // 2
+    for planted in PLANTED:
+        held = check_document(paper[:middle] + "\n" + planted + "\n" + paper[middle:])
         assert held.held, planted
-        assert held.strong
