@@ -14,6 +14,7 @@ from app.discussions.models import (
 )
 from app.events.models import Booking, CalendarFeed, Event
 from app.groups.models import Group, GroupMembership, JoinRequest
+from app.guard.models import GuardOverride
 from app.members.models import AdminInvitation, ApiToken, Member, MemberIdentity, Organisation
 from app.moderation.models import MemberWarning, Report
 from app.notifications.models import DigestSchedule, Notification, NotificationPreference, SentEmail
@@ -37,6 +38,7 @@ __all__ = [
     "FileVersion",
     "Group",
     "GroupMembership",
+    "GuardOverride",
     "JoinRequest",
     "Member",
     "MemberIdentity",

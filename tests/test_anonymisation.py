@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from app.guard.detection import PATTERNS, check_text, highlight
+from app.guard.detection import PATTERNS, check_document, check_text, highlight
+from tests.support.guard_set import corpus_sentences, labelled_set, score
 
 CORPUS = Path(__file__).resolve().parents[1] / "demo" / "corpus"  # copies of ../shared/corpus
 
@@ -42,6 +43,31 @@ def found(text: str) -> list[tuple[str, str]]:
         ("mobile 07700 900123", [("phone_number", "07700 900123")]),
         ("+44 (0)113 496 0000", [("phone_number", "+44 (0)113 496 0000")]),
         ("write to mum.smith@example.com", [("email_address", "mum.smith@example.com")]),
+        ("Freya (12) and her brother", [("first_name_with_age", "Freya (12)")]),
+        (
+            "Oscar 7 and Isla 5 at contact",
+            [("first_name_with_age", "Oscar 7"), ("first_name_with_age", "Isla 5")],
+        ),
+        ("Harvey turns 16 next week", [("first_name_with_age", "Harvey turns 16")]),
+        ("Poppy, she's ten, told me", [("first_name_with_age", "Poppy, she's ten")]),
+        ("a girl called Maisie", [("name_introduced", "called Maisie")]),
+        ("in Year 4 at Oakwood Juniors", [("school_and_year", "Year 4 at Oakwood")]),
+        ("they live on the Bell Lane estate", [("home_area", "live on the Bell Lane")]),
+        ("he's from the flats by the ring road", [("home_area", "the flats by the ring")]),
+        ("JT (14) was missing", [("initials_with_age", "JT (14)")]),
+        ("young person K.M., 14", [("initials_with_age", "young person K.M.")]),
+        ("The baby is 3 weeks old", [("baby_age", "baby is 3 weeks")]),
+        ("Twins (10 months)", [("baby_age", "Twins (10 months")]),
+        ("the Kowalski children", [("family_surname", "the Kowalski children")]),
+        ("Jade (mum, 19)", [("first_name_with_age", "Jade (mum, 19)")]),
+        ("Mosaic ID 7654321", [("case_record_number", "Mosaic ID 7654321")]),
+        ("LCS ref 1234567", [("case_record_number", "LCS ref 1234567")]),
+        ("Ryan disclosed to his teacher", [("name_with_event", "Ryan disclosed")]),
+        ("a lad like Brandon - 14, excluded", [("first_name_with_age", "Brandon - 14")]),
+        ("My 13 year old, Declan, is", [("first_name_with_age", "13 year old, Declan")]),
+        ("the eldest boy, Tyson, answered", [("name_introduced", "eldest boy, Tyson")]),
+        ("Child R (aged 6) was seen", [("initials_with_age", "Child R (aged 6)")]),
+        ("Mosaic case 7712093 needs", [("case_record_number", "Mosaic case 7712093")]),
         ("they moved to 14 Harehills Lane last year", [("street_address", "14 Harehills Lane")]),
         ("Flat 3, 22 Beeston Road", [("street_address", "Flat 3, 22 Beeston Road")]),
         ("NI number AB 12 34 56 C", [("ni_number", "AB 12 34 56 C")]),
@@ -74,6 +100,19 @@ def test_catches(text: str, expected: list[tuple[str, str]]) -> None:
         "£2,500,000 budget for 2024/25",
         "Festival of Social Work 2021",
         "Serious Case Review (2008)",
+        "Dr Sarah Jones (University of Leeds) will present on 14 March 2027.",
+        "Leeds City Council, Merrion House, 110 Merrion Centre, Leeds LS2 8BB.",
+        "Duty team: 0113 222 4403 (Monday to Friday, 9am to 5pm).",
+        "Children aged 10 to 15 make up 39% of children in care.",
+        "Barnardo's runs the Leeds Bell Lane family hub.",
+        "The Johnson family hub in Wakefield opens next month.",
+        "Babies under 12 months account for one in ten of all care proceedings.",
+        "Under s.20 parents must consent and can remove the child at any time.",
+        "Our Mosaic upgrade goes live in March.",
+        "Email the partnership at enquiries@partnership.example.org",
+        "mark.ivory@tcsw.org.uk",
+        "St Mary's Academy, Year 6 team, ran a workshop for parents.",
+        "Call the Bradford Children's Initial Contact Point on 01274 435600.",
     ],
 )
 def test_lets_through(text: str) -> None:
@@ -96,25 +135,92 @@ def test_highlight_splits_lines_and_marks_findings() -> None:
 
 
 def test_every_pattern_is_documented() -> None:
-    documented = (Path(__file__).resolve().parents[1] / "docs" / "discussions.md").read_text()
+    documented = (
+        Path(__file__).resolve().parents[1] / "docs" / "anonymisation-guard.md"
+    ).read_text()
     for pattern in PATTERNS:
         assert f"`{pattern.kind}`" in documented, pattern.kind
 
 
 def test_false_positives_on_published_practice_writing() -> None:
     """The corpus holds no child's details, so every finding is a false positive for our
-    purpose. Today it finds only the magazine's two published staff e-mail addresses; the
-    figures are reported in docs/discussions.md. A new pattern that starts firing on
-    ordinary writing fails here."""
+    purpose. Before issue 19 it found the magazine's two published staff e-mail addresses
+    (at tcsw.org.uk, a public body's domain: a professional contact now). A new pattern that
+    starts firing on ordinary writing fails here."""
     findings = {
         path.name: found(path.read_text(encoding="utf-8", errors="replace"))
         for path in sorted(CORPUS.glob("*.txt"))
     }
-    print(
-        "\nguard findings per corpus file:", {name: len(items) for name, items in findings.items()}
-    )
-    assert findings["social-work-matters-magazine.txt"] == [
-        ("email_address", "mark.ivory@tcsw.org.uk"),
-        ("email_address", "daisy.bogg@tcsw.org.uk"),
-    ]
-    assert sum(len(items) for items in findings.values()) == 2
+    assert findings == {name: [] for name in findings}
+    assert len(findings) == 5
+
+
+RECALL_TARGET = 0.95
+FALSE_ALARM_TARGET = 0.05
+
+
+@pytest.mark.parametrize("split", ["tune", "heldout", "fresh", "fresh2"])
+def test_the_labelled_set_meets_the_targets(split: str) -> None:
+    """Issue 19: at least 95% of identifying texts caught, at most 5% of ordinary
+    professional ones flagged, on each part of the set (scripts/benchmark_guard.py lists
+    the misses)."""
+    samples = [sample for sample in labelled_set() if sample.split == split]
+    result = score(samples, lambda text: bool(check_text(text)))
+    assert result.identifying >= 40 and result.ordinary >= 40
+    assert result.recall >= RECALL_TARGET, [s.text for s in result.misses]
+    assert result.false_alarm_rate <= FALSE_ALARM_TARGET, [s.text for s in result.alarms]
+
+
+def test_the_labelled_set_covers_every_form_the_issue_names() -> None:
+    samples = labelled_set()
+    identifying = [s for s in samples if s.identifying]
+    ordinary = [s for s in samples if not s.identifying]
+    assert len(identifying) >= 150 and len(ordinary) >= 150
+    forms = {s.form for s in identifying}
+    assert {
+        "first_age",
+        "name_prose",
+        "school",
+        "place",
+        "initials",
+        "baby",
+        "surname",
+        "adult_role",
+        "record",
+        "full_name",
+        "dob",
+        "ids",
+        "contact",
+    } <= forms
+    assert {"speaker", "address", "research", "stats", "law", "practice", "event"} <= {
+        s.form for s in ordinary
+    }
+
+
+def test_practice_sentences_raise_few_false_alarms() -> None:
+    result = score(corpus_sentences(), lambda text: bool(check_text(text)))
+    assert result.ordinary > 500
+    assert result.false_alarm_rate <= FALSE_ALARM_TARGET, [s.text for s in result.alarms]
+
+
+PLANTED = (
+    "Child's DOB 03/02/2019.",
+    "NHS number 943 476 5919.",
+    "Jayden Smith (4) was seen at school.",
+    "She lives at 14 Harehills Lane, LS9 6ND.",
+)
+
+
+@pytest.mark.parametrize("path", sorted(CORPUS.glob("*.txt")), ids=lambda path: path.stem)
+def test_a_document_is_held_only_for_strong_identifiers(path: Path) -> None:
+    """Issue 19, per document: no practice text is held; the same text with one planted
+    strong identifier is; a weaker finding is a notice, not a hold."""
+    paper = path.read_text(encoding="utf-8", errors="replace")
+    assert not check_document(paper).held
+    weak_check = check_document(paper + "\nOne of my young people, Freya (12), is doing well.")
+    assert not weak_check.held
+    assert "first_name_with_age" in {f.kind for f in weak_check.weak}
+    middle = len(paper) // 2
+    for planted in PLANTED:
+        held = check_document(paper[:middle] + "\n" + planted + "\n" + paper[middle:])
+        assert held.held, planted

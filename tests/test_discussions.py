@@ -542,7 +542,16 @@ def test_guard_shows_passages_and_saves_only_when_the_author_posts_anyway(
     assert "&lt;b&gt;home visit&lt;/b&gt;" in checked.text
     assert count_rows(db, Thread) == 0
 
-    anyway = post_form(ruth, "/discussions/start", confirm_guard="1", **data)
+    assert "If you post anyway, why?" in checked.text
+    no_reason = post_form(ruth, "/discussions/start", confirm_guard="1", **data)
+    assert no_reason.status_code == 422
+    assert "Choose why you are posting anyway" in no_reason.text
+    assert "<mark>Jayden Smith (4)</mark>" in no_reason.text
+    assert count_rows(db, Thread) == 0
+
+    anyway = post_form(
+        ruth, "/discussions/start", confirm_guard="1", guard_reason="changed", **data
+    )
     assert anyway.status_code == 303
     see_committed(db)
     post = db.execute(select(Post)).scalar_one()
@@ -572,19 +581,27 @@ def test_guard_refuses_through_the_api_with_findings(
         {
             "field": "body",
             "kind": "phone_number",
-            "label": "Phone number",
+            "label": "a private phone number",
             "start": 12,
             "end": 24,
             "text": "07700 900123",
         }
     ]
     assert count_rows(db, Post) == 1
-    assert (
-        api(
-            ruth, "POST", path, {"body": "Call mum on 07700 900123", "post_anyway": True}
-        ).status_code
-        == 201
+    without_reason = api(
+        ruth, "POST", path, {"body": "Call mum on 07700 900123", "post_anyway": True}
     )
+    assert without_reason.status_code == 422
+    assert without_reason.json()["findings"][0]["kind"] == "phone_number"
+    assert "professional" in without_reason.json()["guard_reasons"]
+    assert count_rows(db, Post) == 1
+    anyway = api(
+        ruth,
+        "POST",
+        path,
+        {"body": "Call mum on 07700 900123", "post_anyway": True, "guard_reason": "changed"},
+    )
+    assert anyway.status_code == 201
     preview = api(ruth, "POST", "/api/v1/discussions/preview", {"body": "NHS 943 476 5919"}).json()
     assert preview["findings"][0]["kind"] == "nhs_number"
 

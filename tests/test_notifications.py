@@ -215,6 +215,7 @@ def test_a_mention_reaches_only_members_who_can_see_the_thread(
         {
             "body": f"Write `@{insider_handle}` or mail ian@{insider_handle}.example to reach him.",
             "post_anyway": True,
+            "guard_reason": "not_identifying",
         },
     )
     assert again.status_code == 201, again.text
@@ -679,7 +680,7 @@ def test_hiding_a_post_before_the_worker_runs_stops_its_email(
         == 200
     )
     thread_id, _ = add_thread(app, reader.id, "Contact arrangements", "How often?")
-    post_id = add_reply(app, writer.id, thread_id, "The Ocelot family see dad on Fridays.")
+    post_id = add_reply(app, writer.id, thread_id, "The family see dad every Friday.")
     tell_now(app)  # told at once; the e-mail is still to go
     hidden = api(
         browser_of(moderator),

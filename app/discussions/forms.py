@@ -62,6 +62,7 @@ class ComposeForm(BaseModel):
     topics: list[str] = []
     action: str = ""
     confirm_guard: str = ""
+    guard_reason: str = ""
 
     @property
     def previewing(self) -> bool:
@@ -80,14 +81,25 @@ class ComposeForm(BaseModel):
                 "is_question": self.is_question == "on",
                 "topics": self.topics,
                 "post_anyway": self.post_anyway,
+                "guard_reason": self.guard_reason or None,
             }
         )
 
     def to_reply(self) -> PostCreate:
-        return PostCreate.model_validate({"body": self.body, "post_anyway": self.post_anyway})
+        return PostCreate.model_validate(
+            {
+                "body": self.body,
+                "post_anyway": self.post_anyway,
+                "guard_reason": self.guard_reason or None,
+            }
+        )
 
     def to_edit(self, *, with_title: bool) -> PostUpdate:
-        values: dict[str, Any] = {"body": self.body, "post_anyway": self.post_anyway}
+        values: dict[str, Any] = {
+            "body": self.body,
+            "post_anyway": self.post_anyway,
+            "guard_reason": self.guard_reason or None,
+        }
         if with_title:
             values["title"] = self.title
         return PostUpdate.model_validate(values)

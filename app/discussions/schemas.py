@@ -8,6 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from app.guard.models import GuardReason
 from app.members.schemas import TopicOut
 
 TITLE_MAX_LENGTH = 150
@@ -34,7 +35,11 @@ class ThreadCreate(_Strict):
     topics: list[str] = Field(default_factory=list, max_length=MAX_TOPICS)
     post_anyway: bool = Field(
         default=False,
-        description="Save even though the anonymisation guard found passages (recorded).",
+        description="Save even though the anonymisation guard found passages (recorded, "
+        "and queued for a moderator); needs `guard_reason`.",
+    )
+    guard_reason: GuardReason | None = Field(
+        default=None, description="Why the author posts anyway: one of the guard's reasons."
     )
 
     _body = field_validator("body", mode="before")(lambda value: _normalise_body(str(value)))
@@ -43,6 +48,7 @@ class ThreadCreate(_Strict):
 class PostCreate(_Strict):
     body: str = Field(min_length=1, max_length=BODY_MAX_LENGTH)
     post_anyway: bool = False
+    guard_reason: GuardReason | None = None
 
     _body = field_validator("body", mode="before")(lambda value: _normalise_body(str(value)))
 

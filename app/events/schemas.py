@@ -7,15 +7,17 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from app.db import LONDON
 from app.events.models import BookingStatus, EventStatus, EventType
+from app.guard.schemas import GuardChoice
 
 
 def london(day: date, at: time) -> datetime:
     return datetime.combine(day, at, tzinfo=LONDON)
 
 
-class EventData(BaseModel):
+class EventData(GuardChoice):
     """An event as the form or the API sends it. Times are Europe/London wall-clock times
-    (an aware datetime from the API is converted); all-day events give dates only."""
+    (an aware datetime from the API is converted); all-day events give dates only. The
+    title and description go through the anonymisation guard."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 

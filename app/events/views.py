@@ -17,6 +17,9 @@ from app.events.calendar import event_ics, feed_ics
 from app.events.models import EventType
 from app.events.schemas import EventData
 from app.groups.service import group_choices
+from app.guard.forms import form_refusal_context, refusal_status
+from app.guard.schemas import guard_choice_from
+from app.guard.service import PassagesFound
 from app.members.profiles import organisation_choices
 from app.web.deps import CurrentMember, DbSession, SettingsDep
 from app.web.flash import flash
@@ -50,7 +53,11 @@ def event_data_from(form: FormData) -> dict[str, Any]:
     values: dict[str, Any] = {name: form.get(name) for name in FORM_FIELDS if name in form}
     for name in CHECKBOXES:
         values[name] = form.get(name) == "on"
+    values.update(guard_choice_from(form))
     return values
+
+
+GUARDED_FIELDS = {"title": "title", "description": "description"}
 
 
 def ics_response(body: bytes, filename: str) -> Response:
@@ -119,6 +126,7 @@ def _form_page(
     event_id: str | None,
     values: dict[str, Any],
     errors: dict[str, str] | None = None,
+    refusal: PassagesFound | None = None,
     status_code: int = 200,
 ) -> Response:
     return render(
@@ -128,6 +136,7 @@ def _form_page(
             "event_id": event_id,
             "values": values,
             "errors": errors or {},
+            **form_refusal_context(refusal, values, GUARDED_FIELDS),
             "types": list(EventType),
             "organisations": organisation_choices(db),
             "groups": group_choices(db, member=request.state.member),
@@ -160,6 +169,15 @@ async def create_event(request: Request, db: DbSession, member: CurrentMember) -
     except (ValidationError, InvalidInput) as error:
         errors = field_errors(error) if isinstance(error, ValidationError) else error.errors
         return _form_page(request, db, event_id=None, values=values, errors=errors, status_code=422)
+    except PassagesFound as found:
+        return _form_page(
+            request,
+            db,
+            event_id=None,
+            values=values,
+            refusal=found,
+            status_code=refusal_status(found),
+        )
     response = RedirectResponse(f"/events/{event.id}", status_code=303)
     flash(request, response, f"“{event.title}” is published.")
     return response
@@ -272,6 +290,15 @@ async def edit(
             errors = {"form": str(error)}
         return _form_page(
             request, db, event_id=event_id, values=values, errors=errors, status_code=422
+        )
+    except PassagesFound as found:
+        return _form_page(
+            request,
+            db,
+            event_id=event_id,
+            values=values,
+            refusal=found,
+            status_code=refusal_status(found),
         )
     return _redirect(
         request,

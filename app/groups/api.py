@@ -42,7 +42,13 @@ def list_groups(db: DbSession, member: CurrentMember) -> list[GroupOut]:
 @router.post("", response_model=GroupOut, status_code=201, summary="Start a group")
 def create_group(db: DbSession, member: CurrentMember, body: GroupCreate) -> GroupOut:
     group = service.create_group(
-        db, actor=member, name=body.name, description=body.description, kind=body.kind.value
+        db,
+        actor=member,
+        name=body.name,
+        description=body.description,
+        kind=body.kind.value,
+        post_anyway=body.post_anyway,
+        guard_reason=body.guard_reason,
     )
     return GroupOut(
         id=group.id,

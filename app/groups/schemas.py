@@ -5,9 +5,10 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.groups.models import GroupKind, GroupRole
+from app.guard.schemas import GuardChoice
 
 
-class GroupCreate(BaseModel):
+class GroupCreate(GuardChoice):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(max_length=120)

@@ -23,6 +23,7 @@ from app.groups.models import (
     JoinRequest,
     RequestStatus,
 )
+from app.guard.service import GuardSubject, check_before_saving, record_override
 from app.members.models import Member
 from app.members.reference_data import slugify
 from app.notifications import audiences
@@ -96,7 +97,17 @@ def check_post_to_group(db: Session, *, actor: Member, group_id: str | None) -> 
     check_post_to_group_permission(actor, group, membership)
 
 
-def create_group(db: Session, *, actor: Member, name: str, description: str, kind: str) -> Group:
+def create_group(
+    db: Session,
+    *,
+    actor: Member,
+    name: str,
+    description: str,
+    kind: str,
+    post_anyway: bool = False,
+    guard_reason: str | None = None,
+) -> Group:
+    """The name and description go through the anonymisation guard."""
     errors: dict[str, str] = {}
     name, description = name.strip(), description.strip()
     if not name or len(name) > 120:
@@ -109,6 +120,9 @@ def create_group(db: Session, *, actor: Member, name: str, description: str, kin
         errors["kind"] = "Choose open, private or secret."
     if errors:
         raise InvalidInput(errors)
+    override = check_before_saving(
+        {"name": name, "description": description}, post_anyway=post_anyway, reason=guard_reason
+    )
     group = Group(name=name, slug=slugify(name)[:80], description=description, kind=GroupKind(kind))
     db.add(group)
     db.flush()
@@ -125,6 +139,10 @@ def create_group(db: Session, *, actor: Member, name: str, description: str, kin
     db.add(GroupMembership(group_id=group.id, member_id=actor.id, role=GroupRole.OWNER))
     db.flush()
     enqueue_sync(db, kind="group", id=group.id)
+    subject = GuardSubject(
+        type="group", id=group.id, label=group.name, url=f"/groups/{group.slug}", group_id=group.id
+    )
+    record_override(db, actor=actor, subject=subject, override=override)
     return group
 
 

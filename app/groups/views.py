@@ -11,6 +11,8 @@ from fastapi.responses import RedirectResponse, Response
 from app.errors import Forbidden, InvalidAction, InvalidInput
 from app.groups import service
 from app.groups.models import GroupKind, GroupRole
+from app.guard.forms import form_refusal_context, refusal_status
+from app.guard.service import PassagesFound
 from app.members.profiles import DirectoryFilter, list_directory
 from app.web.deps import CurrentMember, DbSession
 from app.web.flash import flash
@@ -34,6 +36,9 @@ def list_groups(request: Request, db: DbSession, member: CurrentMember) -> Respo
     )
 
 
+GUARDED_FIELDS = {"name": "name", "description": "description"}
+
+
 @router.post("", summary="Start a group (you become its owner)")
 def create_group(
     request: Request,
@@ -42,22 +47,41 @@ def create_group(
     name: Text = "",
     description: Text = "",
     kind: Text = "open",
+    post_anyway: Text = "",
+    guard_reason: Text = "",
 ) -> Response:
-    try:
-        group = service.create_group(
-            db, actor=member, name=name, description=description, kind=kind
-        )
-    except InvalidInput as error:
+    values = {"name": name, "description": description, "kind": kind}
+
+    def again(status_code: int, **context: Any) -> Response:
         return render(
             request,
             "groups/list.html",
             {
                 "listings": service.list_groups(db, viewer=member),
                 "kinds": list(GroupKind),
-                "errors": error.errors,
-                "form": {"name": name, "description": description, "kind": kind},
+                "errors": {},
+                "form": values,
+                **context,
             },
-            status_code=422,
+            status_code=status_code,
+        )
+
+    try:
+        group = service.create_group(
+            db,
+            actor=member,
+            name=name,
+            description=description,
+            kind=kind,
+            post_anyway=post_anyway == "1",
+            guard_reason=guard_reason or None,
+        )
+    except InvalidInput as error:
+        return again(422, errors=error.errors)
+    except PassagesFound as found:
+        return again(
+            refusal_status(found),
+            **form_refusal_context(found, {**values, "guard_reason": guard_reason}, GUARDED_FIELDS),
         )
     response = RedirectResponse(f"/groups/{group.slug}", status_code=303)
     flash(request, response, f"{group.name} is started; you are its owner.")

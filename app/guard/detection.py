@@ -5,17 +5,23 @@ Social work standards forbid identifying the people we support, even indirectly.
 helps without blocking: it finds passages that look identifying, the author sees them
 highlighted and chooses to edit or to post anyway. It errs towards finding too much, but
 each pattern is narrowed so that ordinary practice writing ("Leeds City Council", "the
-Children Act 1989", "18 children", "June 2019") passes. docs/discussions.md lists the
-patterns with examples; keep that list and PATTERNS below in step.
+Children Act 1989", "18 children", "June 2019") passes, and professionals and public
+places (a speaker, a council office, a duty team's number) are not people we support.
+docs/anonymisation-guard.md lists what it looks for; keep it and PATTERNS in step.
 
-Pure functions, no database: check_text() is unit-tested on its own (tests/test_anonymisation.py).
+The patterns themselves are in patterns.py. Pure functions, no database: check_text() is
+unit-tested on its own (tests/test_anonymisation.py) and measured on a labelled set
+(scripts/benchmark_guard.py).
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
+
+from app.guard.patterns import LABELS, PATTERNS, STRONG_KINDS
+
+__all__ = ["LABELS", "PATTERNS", "STRONG_KINDS", "Finding", "Segment", "check_text"]
 
 
 @dataclass(frozen=True)
@@ -26,6 +32,11 @@ class Finding:
     end: int
     text: str
 
+    @property
+    def strong(self) -> bool:
+        """Identifies someone beyond doubt on its own (see check_document)."""
+        return self.kind in STRONG_KINDS
+
 
 @dataclass(frozen=True)
 class Segment:
@@ -33,182 +44,6 @@ class Segment:
 
     text: str
     finding: Finding | None = None
-
-
-# --- building blocks ------------------------------------------------------------------------
-
-_MONTH = (
-    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
-    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
-)
-# A whole calendar date: 03/02/2019, 3.2.19, 3-2-2019, 3rd February 2019, February 3, 2019.
-_DATE = (
-    r"(?:\d{1,2}[/.\-]\d{1,2}[/.\-](?:\d{4}|\d{2})"
-    rf"|\d{{1,2}}(?:st|nd|rd|th)?[ \t]+(?:of[ \t]+)?{_MONTH}\.?,?[ \t]+\d{{4}}"
-    rf"|{_MONTH}\.?[ \t]+\d{{1,2}}(?:st|nd|rd|th)?,?[ \t]+\d{{4}})"
-)
-_NUMBER_WORD = (
-    r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen"
-    r"|fifteen|sixteen|seventeen|eighteen)"
-)
-_AGE_NUMBER = rf"(?:\d{{1,2}}|{_NUMBER_WORD})"
-_NAME_WORD = r"[A-Z](?:[a-z]+(?:[A-Z][a-z]+)?|['’][A-Z][a-z]+)(?:[-'’][A-Z]?[a-z]+)?"
-_NAME = rf"{_NAME_WORD}[ \t]+{_NAME_WORD}"
-# What follows a name and makes it "a name next to an age or date".
-_AGE_AFTER_NAME = (
-    rf"(?:[ \t]*\([ \t]*(?:aged?[ \t]*)?{_AGE_NUMBER}(?:[ \t]*(?:years?|yrs?|months?)"
-    rf"(?:[ \t]*old)?)?[ \t]*\)"
-    rf"|,?[ \t]+aged?[ \t]+{_AGE_NUMBER}\b"
-    rf"|,?[ \t]+{_AGE_NUMBER}[ \t\-]*(?:years?|yrs?|months?)[ \t\-]*old\b"
-    r"|,[ \t]*\d{1,2}[ \t]*,(?!\d))"
-)
-_DATE_AFTER_NAME = (
-    rf"(?:[ \t]*\([ \t]*(?:born[ \t]+|b\.[ \t]*|DOB:?[ \t]*)?{_DATE}[ \t]*\)"
-    rf"|,?[ \t]+(?:born(?:[ \t]+on)?|b\.|DOB:?)[ \t]*{_DATE})"
-)
-_AGE_BEFORE_NAME = rf"\b{_AGE_NUMBER}[ \t\-]+(?:year|month)[ \t\-]+old[ \t]+"
-
-# Capitalised words that make a "full name" an organisation, a law or a document instead.
-_NOT_A_NAME_WORDS = """
-    The A An In On At Of For And Or But To By From With This That These Those Our Your
-    Their His Her Its We They He She It Mr Mrs Ms Miss Dr Prof Professor Sir Dame Lord Lady
-    Council City County Borough District Metropolitan Act Acts Bill Law Regulations Rules
-    Section Schedule Article Part Chapter Paragraph Appendix Table Figure Page Report Review
-    Inquiry Serious Case University College School Academy Trust Foundation Service
-    Services Team Board Partnership Authority Authorities Department Ministry Office Court
-    Courts Tribunal Police Health Hospital Clinic Centre Center Unit Group Network Forum
-    Ofsted Government Parliament House Children Childrens Children’s Children's Social Work
-    Care Safeguarding Family Families Practice Standards Framework Guidance Policy Strategy
-    Conference Week Day Month Year Annual Quarter Award Awards Programme Project Campaign
-    Matters Magazine News Blog Issue Edition Volume Yorkshire Humber England Wales Scotland
-    Ireland Britain British English National Regional Local North South East West Northern
-    Southern Eastern Western Street Road Lane Avenue January February March April May June
-    July August September October November December Monday Tuesday Wednesday Thursday
-    Friday Saturday Sunday Christmas Easter Covid Level Stage Key Grade Year Plan Order
-    Orders Assessment Protection Plan Conference Panel Committee Summit Institute
-"""
-NOT_A_NAME = frozenset(_NOT_A_NAME_WORDS.split())
-
-_STREET_SUFFIX = (
-    r"(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Close|Drive|Dr|Crescent|Cres|Grove|Terrace"
-    r"|Place|Pl|Way|Court|Ct|Gardens|Gdns|Walk|Row|Mews|Square|Sq|Rise|Hill|Green|Parade"
-    r"|Vale|Fold|Croft|Mount|Approach|Boulevard|Wynd|Garth|Chase|Meadows?)"
-)
-
-# --- the patterns ----------------------------------------------------------------------------
-
-
-def _nhs_checksum_ok(digits: str) -> bool:
-    """NHS numbers end in a Modulus 11 check digit (weights 10 to 2)."""
-    if len(digits) != 10 or len(set(digits)) == 1:
-        return False
-    weights = range(10, 1, -1)
-    total = sum(int(digit) * weight for digit, weight in zip(digits[:9], weights, strict=True))
-    check = 11 - total % 11
-    if check == 11:
-        check = 0
-    return check != 10 and check == int(digits[9])
-
-
-def _digits(text: str) -> str:
-    return re.sub(r"\D", "", text)
-
-
-def _phone_ok(text: str) -> bool:
-    digits = _digits(text.replace("(0)", ""))
-    if digits.startswith("44"):
-        return len(digits) in (11, 12) and digits[2] in "12378"
-    return len(digits) in (10, 11) and digits[1] in "12378"
-
-
-def _postcode_ok(text: str) -> bool:
-    """Capitals, or lower case with the usual space: "ls6 2qt" yes, "ls62qt" no."""
-    return text.isupper() or " " in text
-
-
-def _name_ok(name: str) -> bool:
-    words = re.split(r"[ \t]+", name.strip())
-    return len(words) >= 2 and not any(word in NOT_A_NAME for word in words)
-
-
-@dataclass(frozen=True)
-class Pattern:
-    kind: str
-    label: str
-    regex: re.Pattern[str]
-    accept: Callable[[re.Match[str]], bool] = lambda _match: True
-    group: str | int = 0
-
-
-PATTERNS: tuple[Pattern, ...] = (
-    Pattern(
-        "nhs_number",
-        "NHS number",
-        re.compile(r"(?<![\d\w])\d{3}[ \-]?\d{3}[ \-]?\d{4}(?![\d\w])"),
-        accept=lambda match: _nhs_checksum_ok(_digits(match.group(0))),
-    ),
-    Pattern(
-        "ni_number",
-        "National Insurance number",
-        re.compile(
-            r"\b(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]"
-            r"[ \t]?\d{2}[ \t]?\d{2}[ \t]?\d{2}[ \t]?[A-D]\b"
-        ),
-    ),
-    Pattern(
-        "date_of_birth",
-        "Date of birth",
-        re.compile(
-            rf"\b(?:D\.?O\.?B\.?|date[ \t]+of[ \t]+birth|born(?:[ \t]+on)?|birthday)"
-            rf"[ \t]*(?::|-|–|is|was|on)?[ \t]*{_DATE}",
-            re.IGNORECASE,
-        ),
-    ),
-    Pattern(
-        "name_with_age",
-        "Full name next to an age or date",
-        re.compile(rf"(?<![\w’'])(?P<name>{_NAME})(?:{_AGE_AFTER_NAME}|{_DATE_AFTER_NAME})"),
-        accept=lambda match: _name_ok(match.group("name")),
-    ),
-    Pattern(
-        "name_with_age",
-        "Full name next to an age or date",
-        re.compile(rf"{_AGE_BEFORE_NAME}(?P<name>{_NAME})", re.IGNORECASE),
-        accept=lambda match: match.group("name")[:1].isupper() and _name_ok(match.group("name")),
-    ),
-    Pattern(
-        "email_address",
-        "E-mail address",
-        re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}"),
-    ),
-    Pattern(
-        "phone_number",
-        "Phone number",
-        re.compile(
-            r"(?<![\w+])(?:\+44[ \t]?(?:\(0\)[ \t]?)?|\(?0)\d{2,4}\)?(?:[ \t\-]?\d){6,8}(?![\d\w])"
-        ),
-        accept=lambda match: _phone_ok(match.group(0)),
-    ),
-    Pattern(
-        "postcode",
-        "Postcode",
-        re.compile(
-            r"\b(?:[A-PR-UWYZ][0-9]{1,2}|[A-PR-UWYZ][A-HK-Y][0-9]{1,2}|[A-PR-UWYZ][0-9][A-HJKPSTUW]"
-            r"|[A-PR-UWYZ][A-HK-Y][0-9][ABEHMNPRVWXY])[ \t]?[0-9][ABD-HJLNP-UW-Z]{2}\b",
-            re.IGNORECASE,
-        ),
-        accept=lambda match: _postcode_ok(match.group(0)),
-    ),
-    Pattern(
-        "street_address",
-        "Street address",
-        re.compile(
-            r"\b(?:(?:Flat|Apartment|Apt|Unit)[ \t]+\d{1,4}[A-Za-z]?,?[ \t]+)?"
-            r"\d{1,4}[A-Za-z]?(?:[ \t]*[-–][ \t]*\d{1,4})?,?[ \t]+"
-            rf"(?:[A-Z][a-z'’]+[ \t]+){{1,3}}{_STREET_SUFFIX}\b\.?"
-        ),
-    ),
-)
 
 
 def _all_matches(text: str) -> Iterator[Finding]:
@@ -265,3 +100,37 @@ def highlight(text: str, findings: list[Finding]) -> list[list[Segment]]:
             if part:
                 lines[-1].append(Segment(part, segment.finding))
     return lines
+
+
+@dataclass(frozen=True)
+class DocumentCheck:
+    """An uploaded file judged as a whole: strong findings hold it for a moderator; weaker
+    ones are listed to the uploader as a notice (a per-sentence rule would hold every long
+    paper, since any long text has a few sentences that look like a child's details)."""
+
+    strong: list[Finding]
+    weak: list[Finding]
+
+    @property
+    def held(self) -> bool:
+        return bool(self.strong)
+
+
+def _home_address_with_postcode(findings: list[Finding]) -> set[int]:
+    """Indexes of street addresses followed, within a line, by a postcode: a home address."""
+    indexes = set()
+    for index, finding in enumerate(findings):
+        if finding.kind != "street_address":
+            continue
+        for later in findings[index + 1 : index + 3]:
+            if later.kind == "postcode" and later.start - finding.end <= 40:
+                indexes.update({index, findings.index(later)})
+    return indexes
+
+
+def check_document(text: str) -> DocumentCheck:
+    findings = check_text(text)
+    addresses = _home_address_with_postcode(findings)
+    strong = [f for i, f in enumerate(findings) if f.strong or i in addresses]
+    weak = [f for i, f in enumerate(findings) if not (f.strong or i in addresses)]
+    return DocumentCheck(strong=strong, weak=weak)

@@ -1,8 +1,12 @@
-"""Applying the guard before a save: findings stop the save with PassagesFound unless the
-author chose to post anyway, which the caller records on the content and in the audit log."""
+"""Applying the guard before a save. Every surface where members write for others calls
+check_before_saving() with the texts it is about to store: findings stop the save with
+PassagesFound, unless the author chose to post anyway with a reason from GuardReason's
+short list; the caller then stores the item and calls record_override(), which puts it in
+the moderation queue (a GuardOverride row) and the audit log."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from app.audit import service as audit
 from app.guard.detection import check_text
+from app.guard.models import GuardOverride, GuardReason
 
 
 @dataclass(frozen=True)
@@ -26,47 +31,118 @@ class PassagesFound(Exception):
     """Nothing was saved: the guard found passages that may identify someone, and the
     author has not (yet) chosen to post anyway."""
 
-    def __init__(self, findings: list[GuardFinding]) -> None:
+    def __init__(self, findings: list[GuardFinding], *, reason_missing: bool = False) -> None:
         super().__init__(f"{len(findings)} passage(s) may identify a child or family")
         self.findings = findings
+        self.reason_missing = reason_missing
 
 
-def guard_findings(*, body: str, title: str | None = None) -> list[GuardFinding]:
-    texts = {"title": title or "", "body": body}
+@dataclass(frozen=True)
+class Override:
+    """The author's choice to save despite the findings, and why."""
+
+    reason: GuardReason
+    findings: list[GuardFinding]
+
+    def as_record(self) -> list[dict[str, Any]]:
+        return [
+            {"field": f.field, "kind": f.kind, "label": f.label, "text": f.text}
+            for f in self.findings
+        ]
+
+
+@dataclass(frozen=True)
+class GuardSubject:
+    """What was saved anyway, as the moderation queue shows it."""
+
+    type: str
+    id: str
+    label: str
+    url: str
+    group_id: str | None = None
+
+
+REASON_NEEDED = "Choose why you are posting anyway."
+
+
+def findings_in(texts: Mapping[str, str | None]) -> list[GuardFinding]:
+    """The guard's findings in each named text ("title", "summary", ...), field by field."""
     return [
         GuardFinding(name, f.kind, f.label, f.start, f.end, f.text)
         for name, text in texts.items()
+        if text
         for f in check_text(text)
     ]
 
 
-def apply_guard(*, body: str, title: str | None, post_anyway: bool) -> list[dict[str, Any]] | None:
-    """The findings to record on the content when the author posts anyway; raises
-    PassagesFound when there are findings and they have not chosen to."""
-    findings = guard_findings(body=body, title=title)
+def parse_reason(reason: str | GuardReason | None) -> GuardReason | None:
+    if reason is None:
+        return None
+    try:
+        return GuardReason(reason.strip())
+    except ValueError:
+        return None
+
+
+def check_before_saving(
+    texts: Mapping[str, str | None], *, post_anyway: bool, reason: str | GuardReason | None
+) -> Override | None:
+    """None when the guard finds nothing; the override to record when the author posts
+    anyway with a reason; raises PassagesFound otherwise (``reason_missing`` when they
+    chose to post anyway without a reason from the list)."""
+    findings = findings_in(texts)
     if not findings:
         return None
     if not post_anyway:
         raise PassagesFound(findings)
-    return [{"field": f.field, "kind": f.kind, "text": f.text} for f in findings]
+    chosen = parse_reason(reason)
+    if chosen is None:
+        raise PassagesFound(findings, reason_missing=True)
+    return Override(chosen, findings)
 
 
 def record_override(
-    db: Session,
-    *,
-    actor: audit.Person,
-    subject_label: str,
-    override: list[dict[str, Any]] | None,
+    db: Session, *, actor: audit.Person, subject: GuardSubject, override: Override | None
 ) -> None:
-    """The audit entry for posting anyway (nothing when the guard found nothing)."""
+    """Queue a posted-anyway item for a moderator and write the audit entry (the kinds
+    found, never the passages). Nothing when the guard found nothing."""
     if override is None:
         return
+    db.add(
+        GuardOverride(
+            author_id=actor.id,
+            subject_type=subject.type,
+            subject_id=subject.id,
+            subject_label=subject.label[:200],
+            subject_url=subject.url,
+            group_id=subject.group_id,
+            reason=override.reason,
+            findings=override.as_record(),
+        )
+    )
     audit.record(
         db,
         actor=actor,
         action="guard_overridden",
         subject=None,
-        subject_label=subject_label,
-        reason="Posted anyway after the anonymisation guard found passages.",
-        after={"kinds": ", ".join(sorted({item["kind"] for item in override}))},
+        subject_label=subject.label,
+        reason=f"Posted anyway after the anonymisation guard found passages: "
+        f"{override.reason.label}.",
+        after={"kinds": ", ".join(sorted({f.kind for f in override.findings}))},
+    )
+    db.flush()
+
+
+# The discussions' names for the same steps (a post has a title and a body).
+
+
+def guard_findings(*, body: str, title: str | None = None) -> list[GuardFinding]:
+    return findings_in({"title": title or "", "body": body})
+
+
+def apply_guard(
+    *, body: str, title: str | None, post_anyway: bool, reason: str | GuardReason | None = None
+) -> Override | None:
+    return check_before_saving(
+        {"title": title or "", "body": body}, post_anyway=post_anyway, reason=reason
     )

@@ -57,6 +57,8 @@ class ProfileForm(BaseModel):
     visibility_team: str = ""
     visibility_areas_of_practice: str = ""
     visibility_bio: str = ""
+    post_anyway: str = ""
+    guard_reason: str = ""
 
     @classmethod
     def from_member(cls, member: Member) -> ProfileForm:
@@ -92,6 +94,8 @@ class ProfileForm(BaseModel):
                 "bio": self.bio.replace("\r\n", "\n"),
                 "areas_of_practice": self.areas_of_practice,
                 "visibility": visibility,
+                "post_anyway": self.post_anyway == "1",
+                "guard_reason": self.guard_reason or None,
             }
         )
 

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.errors import InvalidInput, NotFound
+from app.guard.service import GuardSubject, check_before_saving, record_override
 from app.members.models import Member, MemberRole, Organisation
 from app.members.schemas import ProfileOut, ProfileUpdate, TopicOut
 from app.outbox.sync import enqueue_sync
@@ -119,6 +120,9 @@ def update_profile(db: Session, *, actor: Member, data: ProfileUpdate) -> Member
     unknown = sorted(set(data.areas_of_practice) - {topic.slug for topic in topics})
     if unknown:
         raise InvalidInput({"areas_of_practice": f"Unknown area of practice: {', '.join(unknown)}"})
+    override = check_before_saving(
+        {"bio": data.bio}, post_anyway=data.post_anyway, reason=data.guard_reason
+    )
     member.display_name = data.display_name
     member.job_title = data.job_title
     member.team = data.team
@@ -130,6 +134,13 @@ def update_profile(db: Session, *, actor: Member, data: ProfileUpdate) -> Member
     }
     db.flush()
     enqueue_sync(db, kind="member", id=member.id)
+    subject = GuardSubject(
+        type="profile",
+        id=member.id,
+        label=f"Profile of {member.display_name}",
+        url=f"/members/{member.id}",
+    )
+    record_override(db, actor=actor, subject=subject, override=override)
     return member
 
 

@@ -4,6 +4,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from app.guard.schemas import GuardChoice
 from app.members.models import (
     PROFILE_FIELDS_WITH_VISIBILITY,
     MemberRole,
@@ -32,8 +33,9 @@ class MemberSelf(BaseModel):
     joined_at: datetime
 
 
-class ProfileUpdate(BaseModel):
-    """What a member may change on their own profile."""
+class ProfileUpdate(GuardChoice):
+    """What a member may change on their own profile (the bio goes through the
+    anonymisation guard)."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 

@@ -10,6 +10,8 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from app.errors import InvalidAction, InvalidInput
+from app.guard.forms import form_refusal_context, refusal_status
+from app.guard.service import PassagesFound
 from app.members import profiles, tokens
 from app.members.forms import (
     ROLE_LABELS,
@@ -108,14 +110,17 @@ def _edit_profile_page(
     form: ProfileForm,
     errors: dict[str, str] | None = None,
     *,
+    refusal: PassagesFound | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
+    checked = {"bio": form.bio.replace("\r\n", "\n"), "guard_reason": form.guard_reason}
     return render(
         request,
         "members/edit_profile.html",
         {
             "form": form,
             "errors": errors or {},
+            **form_refusal_context(refusal, checked, {"bio": "about you"}),
             "topics": profiles.all_topics(db),
             "visibility_fields": PROFILE_FIELDS_WITH_VISIBILITY,
             "visibility_labels": VISIBILITY_LABELS,
@@ -144,6 +149,10 @@ def save_profile(
         return _edit_profile_page(request, db, form, form_errors(error), status_code=422)
     except InvalidInput as error:
         return _edit_profile_page(request, db, form, error.errors, status_code=422)
+    except PassagesFound as found:
+        return _edit_profile_page(
+            request, db, form, refusal=found, status_code=refusal_status(found)
+        )
     response = RedirectResponse(f"/members/{saved.id}", status_code=303)
     flash(request, response, "Your profile has been saved.")
     return response

@@ -67,7 +67,14 @@ moderation_router = APIRouter(prefix="/api/v1/moderation", tags=["moderation"])
 )
 def create_report(db: DbSession, member: CurrentMember, body: ReportCreate) -> ReportOut:
     report = reports.report_content(
-        db, actor=member, kind=body.kind, target_id=body.id, reason=body.reason, note=body.note
+        db,
+        actor=member,
+        kind=body.kind,
+        target_id=body.id,
+        reason=body.reason,
+        note=body.note,
+        post_anyway=body.post_anyway,
+        guard_reason=body.guard_reason,
     )
     return ReportOut.model_validate(report)
 

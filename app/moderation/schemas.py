@@ -6,6 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.guard.schemas import GuardChoice
 from app.moderation.models import ReportReason, ReportStatus, ReportTarget
 from app.moderation.service import MESSAGE_MAX_LENGTH, NOTE_MAX_LENGTH
 
@@ -14,7 +15,7 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
-class ReportCreate(_Strict):
+class ReportCreate(_Strict, GuardChoice):
     kind: str = Field(max_length=20, description="thread, post, resource or event")
     id: str = Field(max_length=36, description="The id of the thread, post, resource or event")
     reason: str = Field(

@@ -15,6 +15,8 @@ from sqlalchemy.orm import Session
 from app.audit import service as audit
 from app.db import LONDON
 from app.errors import Forbidden, InvalidAction, InvalidInput
+from app.guard.forms import form_refusal_context, refusal_status
+from app.guard.service import PassagesFound
 from app.members.models import Member
 from app.moderation import service as reports
 from app.moderation.models import REASON_LABELS
@@ -107,6 +109,7 @@ def _report_form(
     *,
     values: dict[str, str] | None = None,
     errors: dict[str, str] | None = None,
+    refusal: PassagesFound | None = None,
     status_code: int = 200,
 ) -> Response:
     target = reports.reportable(db, viewer=member, kind=kind, target_id=target_id)
@@ -120,6 +123,7 @@ def _report_form(
             "reasons": REASON_CHOICES,
             "values": values or {},
             "errors": errors or {},
+            **form_refusal_context(refusal, values or {}, {"note": "note"}),
         },
         status_code=status_code,
     )
@@ -145,11 +149,31 @@ def report(
     id: Annotated[str, Form(max_length=36)],
     reason: Annotated[str, Form(max_length=20)] = "",
     note: Text = None,
+    post_anyway: Annotated[str, Form(max_length=1)] = "",
+    guard_reason: Annotated[str, Form(max_length=32)] = "",
 ) -> Response:
-    values = {"reason": reason, "note": note or ""}
+    values = {"reason": reason, "note": note or "", "guard_reason": guard_reason}
     try:
         created = reports.report_content(
-            db, actor=member, kind=kind, target_id=id, reason=reason, note=note or ""
+            db,
+            actor=member,
+            kind=kind,
+            target_id=id,
+            reason=reason,
+            note=note or "",
+            post_anyway=post_anyway == "1",
+            guard_reason=guard_reason or None,
+        )
+    except PassagesFound as found:
+        return _report_form(
+            request,
+            db,
+            member,
+            kind,
+            id,
+            values=values,
+            refusal=found,
+            status_code=refusal_status(found),
         )
     except InvalidInput as error:
         return _report_form(
@@ -169,6 +193,65 @@ def report(
     response = RedirectResponse(created.target_url, status_code=303)
     flash(request, response, "Thank you. Your report has gone to the moderators.")
     return response
+
+
+@moderation_router.get("/guard", summary="Posted anyway, and files the guard holds")
+def guard_queue_page(request: Request, db: DbSession, member: CurrentMember) -> Response:
+    return render(
+        request, "moderation/guard.html", {"queue": reports.guard_queue(db, actor=member)}
+    )
+
+
+def _guard_act(request: Request, action: Callable[[], Any], done: str) -> Response:
+    response = RedirectResponse("/moderation/guard", status_code=303)
+    try:
+        action()
+    except InvalidAction as error:
+        flash(request, response, str(error), "error")
+        return response
+    flash(request, response, done)
+    return response
+
+
+@moderation_router.post("/guard/{override_id}/confirm", summary="Confirm an item posted anyway")
+def confirm_override(
+    request: Request, db: DbSession, member: CurrentMember, override_id: str, reason: Text = None
+) -> Response:
+    return _guard_act(
+        request,
+        lambda: reports.review_override(
+            db, actor=member, override_id=override_id, outcome="confirmed", note=reason
+        ),
+        "Confirmed: the item stays as it is.",
+    )
+
+
+@moderation_router.post(
+    "/guard/{override_id}/edited", summary="Record that the passages were edited out"
+)
+def edited_out_override(
+    request: Request, db: DbSession, member: CurrentMember, override_id: str, reason: Text = None
+) -> Response:
+    return _guard_act(
+        request,
+        lambda: reports.review_override(
+            db, actor=member, override_id=override_id, outcome="edited_out", note=reason
+        ),
+        "Recorded: the passages were edited out.",
+    )
+
+
+@moderation_router.post("/held/{resource_id}/clear", summary="Clear a file the guard held")
+def clear_held(
+    request: Request, db: DbSession, member: CurrentMember, resource_id: str, reason: Text = None
+) -> Response:
+    return _guard_act(
+        request,
+        lambda: reports.clear_held_resource(
+            db, actor=member, resource_id=resource_id, reason=reason
+        ),
+        "The resource is published again.",
+    )
 
 
 @moderation_router.get("/reports", summary="The moderation queue")

@@ -66,6 +66,7 @@ from app.policy.members import (
 from app.policy.moderation import (
     check_act_on_report_permission,
     check_dismiss_report_permission,
+    check_review_guard_override_permission,
     check_use_moderation_queue_permission,
     check_view_report_permission,
     moderated_group_ids,
@@ -102,6 +103,7 @@ __all__ = [
     "check_react_permission",
     "check_reply_permission",
     "check_restore_resource_permission",
+    "check_review_guard_override_permission",
     "check_see_inside_group_permission",
     "check_start_thread_permission",
     "check_use_admin_area_permission",

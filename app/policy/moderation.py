@@ -75,3 +75,11 @@ def check_act_on_report_permission(
             "Only the portal's moderators and admins can do that; as a group moderator you "
             "can dismiss the report, or ask a moderator to act."
         )
+
+
+def check_review_guard_override_permission(
+    member: Member, override: Any, moderated_groups: frozenset[str]
+) -> None:
+    """An item saved anyway after the guard found passages: the portal's moderators, and a
+    group's moderators for their group's content, confirm it or record it edited out."""
+    check_view_report_permission(member, override, moderated_groups)

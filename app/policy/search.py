@@ -25,11 +25,13 @@ from app.resources.models import Resource, ResourceStatus
 
 
 def is_searchable_resource(resource: Resource) -> bool:
-    return resource.status == ResourceStatus.PUBLISHED
+    """Published, and not held by the anonymisation guard (a held resource is also hidden;
+    the second test keeps it out of the index even if its status were changed alone)."""
+    return resource.status == ResourceStatus.PUBLISHED and not resource.guard_held
 
 
 def searchable_resources_filter() -> ColumnElement[bool]:
-    return Resource.status == ResourceStatus.PUBLISHED
+    return and_(Resource.status == ResourceStatus.PUBLISHED, Resource.guard_held.is_(False))
 
 
 def is_searchable_thread(thread: Thread) -> bool:

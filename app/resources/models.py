@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
+    JSON,
+    Boolean,
     Column,
     ForeignKey,
     Integer,
@@ -13,6 +16,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -82,6 +86,9 @@ class Resource(Base):
         enum_column(ResourceStatus, "resource_status"), default=ResourceStatus.PUBLISHED, index=True
     )
     status_reason: Mapped[str | None] = mapped_column(Text)
+    # Hidden by the anonymisation guard (a file with a strong identifier), not by a
+    # moderator: released when the file is replaced by a clean one or a moderator unhides it.
+    guard_held: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     download_count: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -137,6 +144,8 @@ class FileVersion(Base):
     )
     extraction_error: Mapped[str | None] = mapped_column(String(500))
     extracted_text: Mapped[str | None] = mapped_column(Text)
+    # What the guard found in the extracted text: [{"kind", "label", "text", "strong"}].
+    guard_findings: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
 
     file: Mapped[ResourceFile] = relationship(back_populates="versions", lazy="raise")
     uploaded_by: Mapped[Member | None] = relationship(lazy="raise")

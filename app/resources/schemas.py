@@ -5,14 +5,16 @@ from datetime import UTC, datetime
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from app.guard.schemas import GuardChoice
 from app.members.schemas import TopicOut
 from app.resources.models import ExtractionStatus, ResourceStatus, ResourceType
 
 DOI_PATTERN = re.compile(r"^10\.\d{4,9}/\S+$")
 
 
-class ResourceData(BaseModel):
-    """A resource's metadata, as a form or the API sends it."""
+class ResourceData(GuardChoice):
+    """A resource's metadata, as a form or the API sends it (title, summary and abstract go
+    through the anonymisation guard)."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 

@@ -13,9 +13,16 @@ from starlette.datastructures import FormData, UploadFile
 
 from app.errors import InvalidAction, InvalidInput
 from app.groups.service import group_choices
+from app.guard.forms import form_refusal_context, refusal_status
+from app.guard.schemas import guard_choice_from
+from app.guard.service import PassagesFound
 from app.members.models import Member
 from app.members.profiles import all_topics, organisation_choices
-from app.policy.resources import may_change_resource, may_restore_resource
+from app.policy.resources import (
+    may_change_resource,
+    may_restore_resource,
+    may_see_guard_findings,
+)
 from app.resources import service
 from app.resources.models import Resource, ResourceType
 from app.resources.schemas import ResourceData
@@ -73,7 +80,11 @@ def file_response(found: service.Download) -> FileResponse:
 def resource_data_from(form: FormData) -> dict[str, Any]:
     values: dict[str, Any] = {name: form.get(name) for name in FORM_FIELDS if name in form}
     values["topics"] = [str(slug) for slug in form.getlist("topics")]
+    values.update(guard_choice_from(form))
     return values
+
+
+GUARDED_FIELDS = {"title": "title", "summary": "summary", "abstract": "abstract"}
 
 
 def uploads_from(form: FormData, field: str = "files") -> list[service.Upload]:
@@ -181,6 +192,7 @@ def _form_page(
     resource: Resource | None,
     values: dict[str, Any],
     errors: dict[str, str] | None = None,
+    refusal: PassagesFound | None = None,
     status_code: int = 200,
 ) -> Response:
     return render(
@@ -190,6 +202,7 @@ def _form_page(
             "resource": resource,
             "values": values,
             "errors": errors or {},
+            **form_refusal_context(refusal, values, GUARDED_FIELDS),
             "types": list(ResourceType),
             "topics": all_topics(db),
             "organisations": organisation_choices(db),
@@ -239,6 +252,15 @@ async def create(
         return _form_page(
             request, db, resource=None, values=values, errors=error.errors, status_code=422
         )
+    except PassagesFound as found:
+        return _form_page(
+            request,
+            db,
+            resource=None,
+            values=values,
+            refusal=found,
+            status_code=refusal_status(found),
+        )
     finally:
         await form.close()
     response = RedirectResponse(f"/resources/{resource.id}", status_code=303)
@@ -257,6 +279,7 @@ def read(request: Request, db: DbSession, member: CurrentMember, resource_id: st
             "related": service.related_resources(db, viewer=member, resource=resource),
             "may_change": may_change_resource(member, resource),
             "may_restore": may_restore_resource(member, resource),
+            "may_see_guard_findings": may_see_guard_findings(member, resource),
             "errors": {},
         },
     )
@@ -289,6 +312,18 @@ async def edit(
         )
         return _form_page(
             request, db, resource=resource, values=values, errors=errors, status_code=422
+        )
+    except PassagesFound as found:
+        resource = await run_in_threadpool(
+            service.get_resource, db, viewer=member, resource_id=resource_id
+        )
+        return _form_page(
+            request,
+            db,
+            resource=resource,
+            values=values,
+            refusal=found,
+            status_code=refusal_status(found),
         )
     response = RedirectResponse(f"/resources/{resource.id}", status_code=303)
     flash(request, response, "Your changes are saved.")

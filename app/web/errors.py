@@ -12,6 +12,8 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.errors import Forbidden, InvalidAction, InvalidInput, NotFound
+from app.guard.forms import problem_fields
+from app.guard.service import PassagesFound
 from app.web.deps import NotSignedIn
 from app.web.problems import is_api_path, problem
 from app.web.templating import render
@@ -92,8 +94,20 @@ async def _domain_error(request: Request, exc: Exception) -> Response:
     return error_page(request, 409, str(exc))
 
 
+async def _guard_refused(request: Request, exc: Exception) -> Response:
+    """A save the anonymisation guard stopped and the route did not show again as a form:
+    the API's 409 problem listing the findings (422 when "post anyway" lacked a reason)."""
+    assert isinstance(exc, PassagesFound)
+    status, detail, extra = problem_fields(exc)
+    if is_api_path(request.url.path):
+        return problem(status, detail, **extra)
+    passages = "; ".join(f"“{finding.text}” ({finding.label})" for finding in exc.findings[:5])
+    return error_page(request, status, f"Nothing was saved: {passages}. Go back and edit it.")
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(NotSignedIn, _not_signed_in)
+    app.add_exception_handler(PassagesFound, _guard_refused)
     for error_class in (NotFound, Forbidden, InvalidAction, InvalidInput):
         app.add_exception_handler(error_class, _domain_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)

@@ -18,6 +18,7 @@ from app.discussions.schemas import (
     ReactionCountsOut,
     ThreadSummaryOut,
 )
+from app.guard.forms import problem_fields
 from app.guard.service import GuardFinding, PassagesFound
 from app.members.models import Member
 from app.members.schemas import TopicOut
@@ -31,7 +32,8 @@ GUARD_RESPONSE: dict[int | str, dict[str, Any]] = {
     409: {
         "description": "The anonymisation guard found passages that may identify a child or "
         "family (listed in `findings`); nothing was saved. Send again with "
-        '`"post_anyway": true` to save anyway (recorded).',
+        '`"post_anyway": true` and a `guard_reason` to save anyway (recorded and queued for a '
+        "moderator).",
         "content": {"application/problem+json": {}},
     }
 }
@@ -45,12 +47,8 @@ def _guarded(save: Callable[[], Any], out: Callable[[Any], Any]) -> Any:
     try:
         saved = save()
     except PassagesFound as found:
-        return problem(
-            409,
-            "The text may identify a child or family; nothing was saved. Edit it, or send "
-            'it again with "post_anyway": true.',
-            findings=_findings(found.findings),
-        )
+        status, detail, extra = problem_fields(found)
+        return problem(status, detail, **extra)
     return out(saved)
 
 

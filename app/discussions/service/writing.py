@@ -28,7 +28,13 @@ from app.discussions.service.post_notifications import (
     _thread_followers,
 )
 from app.errors import InvalidAction, InvalidInput, NotFound
-from app.guard.service import GuardFinding, apply_guard, guard_findings, record_override
+from app.guard.service import (
+    GuardFinding,
+    GuardSubject,
+    apply_guard,
+    guard_findings,
+    record_override,
+)
 from app.members.models import Member
 from app.notifications.kinds import NotificationKind
 from app.outbox.sync import enqueue_sync
@@ -53,6 +59,19 @@ def preview(*, body: str, title: str | None = None) -> Preview:
     return Preview(html=render_markdown(body), findings=guard_findings(body=body, title=title))
 
 
+def _post_subject(thread: Thread, post: Post) -> GuardSubject:
+    label = _thread_label(thread) if post.number == 1 else f"Post {post.number} in "
+    if post.number != 1:
+        label += _thread_label(thread)
+    return GuardSubject(
+        type="post",
+        id=post.id,
+        label=label,
+        url=f"/discussions/t/{thread.id}#post-{post.number}",
+        group_id=thread.group_id,
+    )
+
+
 def start_thread(db: Session, *, actor: Member, data: ThreadCreate) -> Thread:
     category = db.execute(
         select(Category).where(Category.id == data.category_id)
@@ -64,7 +83,12 @@ def start_thread(db: Session, *, actor: Member, data: ThreadCreate) -> Thread:
     except NotFound:
         raise InvalidInput({"category_id": "Choose a category for your thread."}) from None
     topics = _topics_for(db, data.topics)
-    override = apply_guard(body=data.body, title=data.title, post_anyway=data.post_anyway)
+    override = apply_guard(
+        body=data.body,
+        title=data.title,
+        post_anyway=data.post_anyway,
+        reason=data.guard_reason,
+    )
     mentioned = _mentioned_members(db, data.body)
     now = utcnow()
     thread = Thread(
@@ -88,7 +112,7 @@ def start_thread(db: Session, *, actor: Member, data: ThreadCreate) -> Thread:
         body_markdown=data.body,
         body_html=render_markdown(data.body),
         created_at=now,
-        guard_override=override,
+        guard_override=override.as_record() if override else None,
     )
     db.add(opening)
     db.flush()
@@ -104,14 +128,16 @@ def start_thread(db: Session, *, actor: Member, data: ThreadCreate) -> Thread:
         followers_kind=NotificationKind.NEW_THREAD,
     )
     enqueue_sync(db, kind="thread", id=thread.id)
-    record_override(db, actor=actor, subject_label=_thread_label(thread), override=override)
+    record_override(db, actor=actor, subject=_post_subject(thread, opening), override=override)
     return thread
 
 
 def reply(db: Session, *, actor: Member, thread_id: str, data: PostCreate) -> Post:
     thread = _load_thread(db, actor, thread_id, for_update=True)
     check_reply_permission(actor, thread)
-    override = apply_guard(body=data.body, title=None, post_anyway=data.post_anyway)
+    override = apply_guard(
+        body=data.body, title=None, post_anyway=data.post_anyway, reason=data.guard_reason
+    )
     mentioned = _mentioned_members(db, data.body)
     now = utcnow()
     number = thread.last_post_number + 1
@@ -122,7 +148,7 @@ def reply(db: Session, *, actor: Member, thread_id: str, data: PostCreate) -> Po
         body_markdown=data.body,
         body_html=render_markdown(data.body),
         created_at=now,
-        guard_override=override,
+        guard_override=override.as_record() if override else None,
     )
     db.add(post)
     thread.last_post_number = number
@@ -140,7 +166,7 @@ def reply(db: Session, *, actor: Member, thread_id: str, data: PostCreate) -> Po
     _follow_thread(db, actor, thread.id)
     _mark_read(db, actor, thread.id, number)
     enqueue_sync(db, kind="post", id=post.id)
-    record_override(db, actor=actor, subject_label=_thread_label(thread), override=override)
+    record_override(db, actor=actor, subject=_post_subject(thread, post), override=override)
     return post
 
 
@@ -156,6 +182,7 @@ def edit_post(db: Session, *, actor: Member, post_id: str, data: PostUpdate) -> 
         body=data.body,
         title=new_title if post.number == 1 else None,
         post_anyway=data.post_anyway,
+        reason=data.guard_reason,
     )
     mentioned = _mentioned_members(db, data.body, previous=post.body_markdown)
     now = utcnow()
@@ -173,7 +200,7 @@ def edit_post(db: Session, *, actor: Member, post_id: str, data: PostUpdate) -> 
     post.body_html = render_markdown(data.body)
     post.edited_at = now
     post.edit_count += 1
-    post.guard_override = override
+    post.guard_override = override.as_record() if override else None
     thread.title = new_title
     db.flush()
     _notify_about_post(db, actor=actor, thread=thread, post=post, mentioned=mentioned)
@@ -181,7 +208,7 @@ def edit_post(db: Session, *, actor: Member, post_id: str, data: PostUpdate) -> 
         enqueue_sync(db, kind="thread", id=thread.id)
     else:
         enqueue_sync(db, kind="post", id=post.id)
-    record_override(db, actor=actor, subject_label=_thread_label(thread), override=override)
+    record_override(db, actor=actor, subject=_post_subject(thread, post), override=override)
     if post.author_id != actor.id:
         audit.record(
             db,

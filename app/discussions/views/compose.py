@@ -17,7 +17,7 @@ from app.discussions.models import Post, Thread
 from app.discussions.schemas import BODY_MAX_LENGTH, TITLE_MAX_LENGTH
 from app.discussions.views._common import _thread_href, post_href
 from app.errors import Forbidden, InvalidAction, InvalidInput
-from app.guard.forms import guard_form_context
+from app.guard.forms import context_of_refusal, guard_form_context
 from app.guard.service import GuardFinding, PassagesFound
 from app.members.models import Member
 from app.web.deps import CurrentMember, DbSession
@@ -27,9 +27,16 @@ from app.web.templating import render
 router = APIRouter(tags=["discussions"])
 
 
-def _guard_context(findings: list[GuardFinding], form: ComposeForm) -> dict[str, Any]:
-    texts = {"title": form.title.strip(), "body": form.body.replace("\r\n", "\n").strip()}
-    return guard_form_context(findings, texts)
+def _texts(form: ComposeForm) -> dict[str, str]:
+    return {"title": form.title.strip(), "body": form.body.replace("\r\n", "\n").strip()}
+
+
+def _guard_context(
+    findings: list[GuardFinding], form: ComposeForm, refusal: PassagesFound | None
+) -> dict[str, Any]:
+    if refusal is not None:
+        return context_of_refusal(refusal, _texts(form), form.guard_reason)
+    return guard_form_context(findings, _texts(form))
 
 
 def _compose_page(
@@ -44,9 +51,12 @@ def _compose_page(
     post: Post | None = None,
     errors: dict[str, str] | None = None,
     findings: list[GuardFinding] | None = None,
+    refusal: PassagesFound | None = None,
     preview_html: str | None = None,
     status_code: int = 200,
 ) -> Response:
+    if refusal is not None:
+        findings = refusal.findings
     context: dict[str, Any] = {
         "mode": mode,
         "form": form,
@@ -58,7 +68,7 @@ def _compose_page(
         "guard_blocked": bool(findings) and preview_html is None,
         "title_max": TITLE_MAX_LENGTH,
         "body_max": BODY_MAX_LENGTH,
-        **_guard_context(findings or [], form),
+        **_guard_context(findings or [], form, refusal),
     }
     if mode == "thread":
         context["categories"] = service.category_choices(db, viewer=member)
@@ -105,7 +115,7 @@ def _compose(
     except InvalidInput as error:
         return again(errors=error.errors, status_code=422)
     except PassagesFound as found:
-        return again(findings=found.findings, status_code=409)
+        return again(refusal=found, status_code=422 if found.reason_missing else 409)
     except (InvalidAction, Forbidden) as error:
         status = 403 if isinstance(error, Forbidden) else 409
         return again(errors={"body": str(error)}, status_code=status)

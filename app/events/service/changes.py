@@ -19,6 +19,7 @@ from app.events.service._common import (
     _lock_event,
     _promote,
 )
+from app.guard.service import GuardSubject, Override, check_before_saving, record_override
 from app.members.models import Member
 from app.notifications import audiences
 from app.notifications.kinds import NotificationKind
@@ -28,15 +29,35 @@ from app.outbox.sync import enqueue_sync
 from app.policy import check_manage_event_permission, check_moderate_event_permission
 
 
+def _guarded(data: EventData) -> Override | None:
+    return check_before_saving(
+        {"title": data.title, "description": data.description},
+        post_anyway=data.post_anyway,
+        reason=data.guard_reason,
+    )
+
+
+def _guard_subject(event: Event) -> GuardSubject:
+    return GuardSubject(
+        type="event",
+        id=event.id,
+        label=event.title,
+        url=f"/events/{event.id}",
+        group_id=event.group_id,
+    )
+
+
 def create_event(db: Session, *, actor: Member, data: EventData) -> Event:
     _check_references(db, actor, data)
     if data.starts_at <= utcnow():
         raise InvalidInput({"start_date": "The event must start in the future."})
+    override = _guarded(data)
     event = Event(organiser_id=actor.id)
     _apply(event, data)
     db.add(event)
     db.flush()
     enqueue_sync(db, kind="event", id=event.id)
+    record_override(db, actor=actor, subject=_guard_subject(event), override=override)
     return event
 
 
@@ -68,6 +89,7 @@ def update_event(
         raise InvalidInput(
             {"capacity": f"{booked} places are already booked; the capacity cannot be lower."}
         )
+    override = _guarded(data)
     before = (event.starts_at, event.ends_at, event.online, event.venue, event.address)
     _apply(event, data)
     event.sequence += 1
@@ -85,6 +107,7 @@ def update_event(
     _promote(db, event, reminder_hours=reminder_hours)
     db.flush()
     enqueue_sync(db, kind="event", id=event.id)
+    record_override(db, actor=actor, subject=_guard_subject(event), override=override)
     return event
 
 

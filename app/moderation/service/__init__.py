@@ -12,13 +12,20 @@ Every action leaves an audit entry named ``report_<outcome>``; the content servi
 their own (``post_hidden``, ``resource_hidden`` ...). Services flush; the request commits.
 
 One module per moderation action (dismissal, hiding, restoration, warning, suspension,
-spam removal, editing out), beside reporting, the queue and what a report is about; this
+spam removal, editing out, reviewing what the anonymisation guard let through or held),
+beside reporting, the queue and what a report is about; this
 package re-exports their public names.
 """
 
 from app.moderation.service._common import MESSAGE_MAX_LENGTH, NOTE_MAX_LENGTH
 from app.moderation.service.dismissal import dismiss
 from app.moderation.service.editing_out import edit_out_details
+from app.moderation.service.guard_review import (
+    GuardQueue,
+    clear_held_resource,
+    guard_queue,
+    review_override,
+)
 from app.moderation.service.hiding import hide
 from app.moderation.service.member_warnings import my_warnings
 from app.moderation.service.report_queue import (
@@ -39,12 +46,15 @@ __all__ = [
     "MESSAGE_MAX_LENGTH",
     "NOTE_MAX_LENGTH",
     "QUEUE_STATUSES",
+    "GuardQueue",
     "Queue",
     "ReportDetail",
     "SpamRemoval",
     "Target",
+    "clear_held_resource",
     "dismiss",
     "edit_out_details",
+    "guard_queue",
     "hide",
     "my_warnings",
     "queue",
@@ -53,6 +63,7 @@ __all__ = [
     "report_detail",
     "reportable",
     "restore",
+    "review_override",
     "suspend_author",
     "warn_author",
 ]

@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.errors import InvalidAction, InvalidInput
+from app.guard.service import GuardSubject, check_before_saving, record_override
 from app.members.models import Member
 from app.moderation.models import Report, ReportReason, ReportStatus, ReportTarget
 from app.moderation.service._common import NOTE_MAX_LENGTH
@@ -27,8 +28,18 @@ def _open_report_by(db: Session, reporter: Member, kind: ReportTarget, target_id
 
 
 def report_content(
-    db: Session, *, actor: Member, kind: str, target_id: str, reason: str, note: str = ""
+    db: Session,
+    *,
+    actor: Member,
+    kind: str,
+    target_id: str,
+    reason: str,
+    note: str = "",
+    post_anyway: bool = False,
+    guard_reason: str | None = None,
 ) -> Report:
+    """The note goes through the anonymisation guard: it is read by moderators, and a
+    passage quoted from the reported content is better described than repeated."""
     target_kind = _parse_kind(kind)
     target = _TARGETS[target_kind](db, actor, target_id)
     try:
@@ -45,6 +56,7 @@ def report_content(
             "You have already reported this, and a moderator has not handled that report "
             "yet. There is no need to report it again."
         )
+    override = check_before_saving({"note": cleaned}, post_anyway=post_anyway, reason=guard_reason)
     report = Report(
         reporter_id=actor.id,
         target_kind=target_kind,
@@ -59,4 +71,12 @@ def report_content(
     )
     db.add(report)
     db.flush()
+    subject = GuardSubject(
+        type="report",
+        id=report.id,
+        label=f"Report about {target.label}",
+        url=f"/moderation/reports/{report.id}",
+        group_id=target.group_id,
+    )
+    record_override(db, actor=actor, subject=subject, override=override)
     return report

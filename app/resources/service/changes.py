@@ -10,6 +10,8 @@ from app.audit import service as audit
 from app.db import utcnow
 from app.errors import InvalidAction, InvalidInput
 from app.groups.service import check_post_to_group
+from app.guard.schemas import GUARD_FIELDS
+from app.guard.service import GuardSubject, Override, check_before_saving, record_override
 from app.members.models import Member, Organisation
 from app.outbox.sync import enqueue_sync
 from app.policy import (
@@ -44,6 +46,24 @@ def _check_organisation(db: Session, organisation_id: str | None) -> None:
         raise InvalidInput({"organisation_id": "There is no such organisation."})
 
 
+def _guarded_metadata(data: ResourceData) -> Override | None:
+    return check_before_saving(
+        {"title": data.title, "summary": data.summary, "abstract": data.abstract},
+        post_anyway=data.post_anyway,
+        reason=data.guard_reason,
+    )
+
+
+def _guard_subject(resource: Resource) -> GuardSubject:
+    return GuardSubject(
+        type="resource",
+        id=resource.id,
+        label=resource.title,
+        url=f"/resources/{resource.id}",
+        group_id=resource.group_id,
+    )
+
+
 def create_resource(
     db: Session,
     *,
@@ -60,9 +80,10 @@ def create_resource(
     topics = _topics(db, data.topics)
     _check_organisation(db, data.organisation_id)
     check_post_to_group(db, actor=actor, group_id=data.group_id)
+    override = _guarded_metadata(data)
     staging = _stage_uploads(storage, uploads, max_bytes=max_bytes)
     try:
-        fields = data.model_dump(exclude={"topics"})
+        fields = data.model_dump(exclude={"topics", *GUARD_FIELDS})
         if fields["organisation_id"] is None:
             fields["organisation_id"] = actor.organisation_id
         resource = Resource(**fields, owner_id=actor.id, topics=topics)
@@ -80,6 +101,7 @@ def create_resource(
         staging.discard()
         raise
     enqueue_sync(db, kind="resource", id=resource.id)
+    record_override(db, actor=actor, subject=_guard_subject(resource), override=override)
     return resource
 
 
@@ -94,12 +116,14 @@ def update_resource(
         check_post_to_group(db, actor=actor, group_id=data.group_id)
     if not resource.files and not data.external_url:
         raise InvalidInput({"external_url": "A resource without files needs a web address."})
-    for name, value in data.model_dump(exclude={"topics"}).items():
+    override = _guarded_metadata(data)
+    for name, value in data.model_dump(exclude={"topics", *GUARD_FIELDS}).items():
         setattr(resource, name, value)
     resource.topics = topics
     resource.updated_at = utcnow()
     db.flush()
     enqueue_sync(db, kind="resource", id=resource.id)
+    record_override(db, actor=actor, subject=_guard_subject(resource), override=override)
     return resource
 
 
@@ -179,6 +203,7 @@ def unhide_resource(
     if resource.status != ResourceStatus.HIDDEN:
         raise InvalidAction("This resource is not hidden.")
     resource.status, resource.status_reason = ResourceStatus.PUBLISHED, None
+    resource.guard_held = False
     db.flush()
     enqueue_sync(db, kind="resource", id=resource.id)
     audit.record(

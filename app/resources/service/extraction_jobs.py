@@ -1,17 +1,34 @@
 """The text-extraction queue the worker reads: each file version that can be read is
 queued under EXTRACT_TOPIC; the worker asks for the pending ones and records what the child
-process read (app/resources/extraction_tasks.py)."""
+process read (app/resources/extraction_tasks.py).
+
+Recording the text is also where the anonymisation guard reads an uploaded file, as a
+whole document (app.guard.detection.check_document): a strong identifier (an NHS or NI
+number, a date of birth, a full name next to a child's age, a home address with its
+postcode) holds the resource for a moderator, hidden from everyone but its uploader and
+moderators; weaker findings are kept on the version and listed to the uploader as a
+notice. A held resource is released when every file's current version is clean (the
+uploader replaced the file) or when a moderator unhides it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.audit import service as audit
+from app.guard.detection import DocumentCheck, check_document
 from app.outbox.sync import enqueue_sync
-from app.resources.models import ExtractionStatus, FileVersion, ResourceFile
+from app.resources.models import (
+    ExtractionStatus,
+    FileVersion,
+    Resource,
+    ResourceFile,
+    ResourceStatus,
+)
 from app.resources.storage import FileStorage
 
 EXTRACT_TOPIC = "resources.extract"
@@ -56,7 +73,83 @@ def record_extraction(db: Session, *, version_id: str, text: str | None, error: 
     else:
         version.extraction_status, version.extracted_text = ExtractionStatus.DONE, text
         version.extraction_error = None
+        version.guard_findings = _stored(check_document(text or ""))
     db.flush()
     resource_file = db.get(ResourceFile, version.file_id)
     if resource_file is not None:
+        resource = db.get(Resource, resource_file.resource_id)
+        if resource is not None:
+            _hold_or_release(db, resource, version)
         enqueue_sync(db, kind="resource", id=resource_file.resource_id)
+
+
+MAX_STORED_FINDINGS = 50
+
+
+def _stored(check: DocumentCheck) -> list[dict[str, Any]]:
+    return [
+        {"kind": f.kind, "label": f.label, "text": f.text[:200], "strong": strong}
+        for strong, findings in ((True, check.strong), (False, check.weak))
+        for f in findings
+    ][:MAX_STORED_FINDINGS]
+
+
+def _current_versions(db: Session, resource_id: str) -> list[FileVersion]:
+    latest = (
+        select(FileVersion.file_id, func.max(FileVersion.number).label("number"))
+        .join(ResourceFile, ResourceFile.id == FileVersion.file_id)
+        .where(ResourceFile.resource_id == resource_id)
+        .group_by(FileVersion.file_id)
+        .subquery()
+    )
+    return list(
+        db.execute(
+            select(FileVersion).join(
+                latest,
+                (FileVersion.file_id == latest.c.file_id) & (FileVersion.number == latest.c.number),
+            )
+        ).scalars()
+    )
+
+
+def _has_strong_finding(version: FileVersion) -> bool:
+    return any(item.get("strong") for item in version.guard_findings or [])
+
+
+def _hold_or_release(db: Session, resource: Resource, version: FileVersion) -> None:
+    current = _current_versions(db, resource.id)
+    if version not in current:
+        return
+    if _has_strong_finding(version) and resource.status == ResourceStatus.PUBLISHED:
+        labels = sorted({item["label"] for item in version.guard_findings or [] if item["strong"]})
+        resource.status = ResourceStatus.HIDDEN
+        resource.guard_held = True
+        resource.status_reason = (
+            f"held by the anonymisation guard: the file “{version.original_filename}” "
+            f"contains {', '.join(labels)}. Only you and moderators can see it until a "
+            "moderator clears it or you replace the file"
+        )
+        audit.record(
+            db,
+            actor=None,
+            action="resource_held_by_guard",
+            subject=None,
+            subject_label=resource.title,
+            reason=", ".join(labels),
+            before={"status": "published"},
+            after={"status": "hidden"},
+        )
+    elif resource.guard_held and not any(_has_strong_finding(v) for v in current):
+        resource.status, resource.status_reason = ResourceStatus.PUBLISHED, None
+        resource.guard_held = False
+        audit.record(
+            db,
+            actor=None,
+            action="resource_released_by_guard",
+            subject=None,
+            subject_label=resource.title,
+            reason="The held file was replaced by one without strong identifiers.",
+            before={"status": "hidden"},
+            after={"status": "published"},
+        )
+    db.flush()

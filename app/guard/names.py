@@ -1,0 +1,67 @@
+"""The guard's gazetteer of first names, and the words it never treats as one.
+
+app/guard/data/first_names.txt is built by scripts/build_guard_names.py from the
+names-dataset package (first names ranked by how often they occur in Great Britain and
+in the countries many UK families come from). The portal reads only that small text file:
+no download and no large model at run time.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+GAZETTEER = Path(__file__).resolve().parent / "data" / "first_names.txt"
+
+# Words that names-dataset lists as first names but that, capitalised, are far more often
+# ordinary words in practice writing (a sentence's first word, a month, a role, a place).
+_ORDINARY_WORDS = """
+    The This That These Those There Then They Their Them Our Your You She Her His Him Its
+    And But For With From Into Onto Over Under After Before About Again Also Just Only
+    Any All Each Every Some Many Most More Much Few Both Either Neither None Nothing
+    Can Could Will Would Shall Should May Might Must Did Does Done Has Have Had Was Were
+    Are Is Be Been Being Get Got Let Make Made Take Took See Saw Say Said Ask Asked Tell
+    Told Call Called Help Need Look Thanks Thank Please Dear Hello Hi Yes Not Now New Old
+    Young Little Big Good Best Great Well Very Much Still Even Ever Never Often Here Where
+    When What Which Who Whom Whose Why How Today Tonight Tomorrow Yesterday Week Month
+    Year Years Day Days January February March April June July August September October
+    November December Monday Tuesday Wednesday Thursday Friday Saturday Sunday Christmas
+    Easter Spring Summer Autumn Winter Mum Mom Dad Nan Nana Gran Granny Grandma Grandad
+    Baby Child Children Kids Boy Girl Son Daughter Brother Sister Aunt Uncle Family
+    Mother Father Parent Parents Carer Carers Foster Social Care Work Worker Team Manager
+    Lead Chief Head Director Principal Practice Council City County Borough Leeds
+    Bradford Wakefield Kirklees Calderdale Barnsley Doncaster Rotherham Sheffield Hull York
+    Yorkshire Humber England English British Britain Wales Scotland Ireland London North
+    South East West Royal Crown Court Judge Justice Police Health Hospital School College
+    University Academy Centre Center Hall House Street Road Lane Park Hill Green Bank
+    Church Chapel Station Market Bridge Field Wood Forest Brook River Dale Vale Moor
+    Law Act Section Article Case Cases Review Report Study Research Evidence Data Figure
+    Table Page Chapter Part Plan Panel Board Group Network Forum Week Trust Service
+    Services Support Safe Safety Risk Hope Faith Joy Love Honey Angel Sunny Rain Storm
+    Sky Star Ocean Blue Red Green Brown White Black Gray Grey Golden Silver Gold Amber
+    Ruby Jade Crystal Diamond Pearl Ivy Holly Rose Lily Daisy Poppy Iris Violet Heather
+    Hazel Willow Autumn Jasmine Olive Saffron Sage Bay Echo Harmony Melody Liberty
+    Justice Patience Precious Princess Queen King Prince Duke Major Rich Sterling
+    Chase Hunter Mason Carter Cooper Taylor Parker Porter Walker Ward Brook Brooke
+    Max Bill Mark Pat Sue Rob Nick Jack Will Don Art Guy Ray Drew Miles Rich Frank
+    Bob Chip Colt Dash Dot Gene Jean Kit Lee Les Lou Mel Ned Val Wren
+"""
+# Common children's names that are also words: kept as names because the patterns that use
+# the gazetteer all require an age, a role or an event next to the name.
+_NAMES_ALL_THE_SAME = """
+    Ruby Jade Ivy Holly Rose Lily Daisy Poppy Iris Violet Willow Jasmine Olive Amber
+    Summer Grace Hope Faith Liberty Harmony Mason Carter Cooper Hunter Taylor Parker
+    Max Jack Mark Will Frank Lee Ray Drew Miles Nick Rob Sue Pat Bill Bob Heather Hazel
+    Autumn Melody Echo Sage Wren"""
+NOT_NAMES = frozenset(_ORDINARY_WORDS.split()) - frozenset(_NAMES_ALL_THE_SAME.split())
+
+
+@lru_cache(maxsize=1)
+def first_names() -> frozenset[str]:
+    return frozenset(GAZETTEER.read_text(encoding="utf-8").split())
+
+
+def is_first_name(word: str) -> bool:
+    """``word`` as written (capitalised); a double-barrelled name counts by its first part."""
+    head = word.split("-", 1)[0]
+    return head not in NOT_NAMES and head in first_names()

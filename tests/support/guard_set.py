@@ -1,0 +1,84 @@
+"""The guard's labelled evaluation set (tests/data/guard_set.jsonl) and how it is scored.
+
+Each line is one short text written in the way practitioners write: ``identifying`` says
+whether it could identify a child or family, ``form`` names the way it does so (or, for
+ordinary texts, what kind of professional writing it is), and ``split`` is ``tune`` or
+``heldout``, ``fresh`` or ``fresh2``. The held-out third of each class was written together with the
+rest, before the detector was tuned, and its misses were not looked at while tuning; but
+the same person wrote the set and the patterns, so it is not blind. The ``fresh`` and
+``fresh2`` parts were each written after the detector of their day, in other phrasings,
+and measured once before any change they prompted (the figures of those first
+measurements are in docs/anonymisation-guard.md). The practice texts in demo/corpus,
+split into sentences, are added as further ordinary texts.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SET_PATH = ROOT / "tests" / "data" / "guard_set.jsonl"
+CORPUS = ROOT / "demo" / "corpus"
+
+
+@dataclass(frozen=True)
+class Sample:
+    text: str
+    identifying: bool
+    form: str
+    split: str
+
+
+@dataclass(frozen=True)
+class Score:
+    caught: int
+    identifying: int
+    false_alarms: int
+    ordinary: int
+    misses: list[Sample]
+    alarms: list[Sample]
+
+    @property
+    def recall(self) -> float:
+        return self.caught / self.identifying if self.identifying else 1.0
+
+    @property
+    def false_alarm_rate(self) -> float:
+        return self.false_alarms / self.ordinary if self.ordinary else 0.0
+
+
+def labelled_set() -> list[Sample]:
+    lines = SET_PATH.read_text(encoding="utf-8").splitlines()
+    return [Sample(**json.loads(line)) for line in lines if line.strip()]
+
+
+def corpus_sentences() -> list[Sample]:
+    """The practice texts as sentences: a paragraph is split after ., ! or ? followed by a
+    space; lines broken by the PDF layout are joined first."""
+    samples: list[Sample] = []
+    for path in sorted(CORPUS.glob("*.txt")):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        for paragraph in re.split(r"\n\s*\n", text):
+            joined = re.sub(r"\s+", " ", paragraph).strip()
+            for sentence in re.split(r"(?<=[.!?])\s+(?=[A-Z\"“‘(])", joined):
+                if len(sentence) >= 20:
+                    samples.append(Sample(sentence, False, f"corpus:{path.stem}", "corpus"))
+    return samples
+
+
+def score(samples: list[Sample], flags: Callable[[str], bool]) -> Score:
+    misses = [s for s in samples if s.identifying and not flags(s.text)]
+    alarms = [s for s in samples if not s.identifying and flags(s.text)]
+    identifying = sum(1 for s in samples if s.identifying)
+    return Score(
+        caught=identifying - len(misses),
+        identifying=identifying,
+        false_alarms=len(alarms),
+        ordinary=len(samples) - identifying,
+        misses=misses,
+        alarms=alarms,
+    )
