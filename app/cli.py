@@ -17,9 +17,11 @@ cli = typer.Typer(help="The children's social work partnership portal.", no_args
 db_cli = typer.Typer(help="Database migrations.", no_args_is_help=True)
 search_cli = typer.Typer(help="The Meilisearch index.", no_args_is_help=True)
 admin_cli = typer.Typer(help="Administration from the command line.", no_args_is_help=True)
+outbox_cli = typer.Typer(help="The worker's queue of side effects.", no_args_is_help=True)
 cli.add_typer(db_cli, name="db")
 cli.add_typer(search_cli, name="search")
 cli.add_typer(admin_cli, name="admin")
+cli.add_typer(outbox_cli, name="outbox")
 
 
 def _settings() -> Settings:
@@ -145,8 +147,17 @@ def search_reindex() -> None:
 def worker(
     once: Annotated[bool, typer.Option(help="Drain one batch and stop.")] = False,
     poll_seconds: float = 1.0,
+    lease_seconds: Annotated[
+        float, typer.Option(help="How long a claimed row is kept; renewed while worked on.")
+    ] = 45.0,
+    wait_seconds: Annotated[
+        float, typer.Option(help="How often rows waiting for a server that is down try again.")
+    ] = 30.0,
 ) -> None:
-    """Drain the outbox: search indexing and e-mail."""
+    """Drain the outbox: search indexing, text extraction and e-mail. Survives outages of
+    the database, Meilisearch and SMTP; stops on SIGTERM or SIGINT."""
+    from datetime import timedelta
+
     from app.outbox.worker import run_worker
     from app.worker import worker_tasks
 
@@ -154,7 +165,43 @@ def worker(
     settings = _settings()
     factory = make_session_factory(make_engine(settings.resolved_database_url))
     tasks = worker_tasks(factory, settings)
-    run_worker(factory, tasks=tasks, poll_seconds=poll_seconds, once=once)
+    run_worker(
+        factory,
+        tasks=tasks,
+        poll_seconds=poll_seconds,
+        once=once,
+        lease=timedelta(seconds=lease_seconds),
+        wait_retry=timedelta(seconds=wait_seconds),
+    )
+
+
+@outbox_cli.command("retry")
+def outbox_retry(
+    ids: Annotated[
+        list[int] | None, typer.Argument(help="Rows to retry (default: every failed row).")
+    ] = None,
+) -> None:
+    """Run failed outbox rows again, from their first attempt."""
+    from app.outbox.service import retry_failed
+
+    settings = _settings()
+    factory = make_session_factory(make_engine(settings.resolved_database_url))
+    with transaction(factory) as db:
+        count = retry_failed(db, message_ids=ids or None)
+    typer.echo(f"{count} failed row{'' if count == 1 else 's'} queued again")
+
+
+@outbox_cli.command("status")
+def outbox_status() -> None:
+    """What the worker has still to do, and whether a worker is alive."""
+    from app.health.checks import worker_report
+
+    settings = _settings()
+    factory = make_session_factory(make_engine(settings.resolved_database_url))
+    with transaction(factory) as db:
+        report = worker_report(db)
+    for name, value in report.items():
+        typer.echo(f"{name}: {value}")
 
 
 @admin_cli.command("grant")

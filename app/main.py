@@ -19,6 +19,7 @@ from app.events.api import router as events_api_router
 from app.events.views import router as events_router
 from app.groups.api import router as groups_api_router
 from app.groups.views import router as groups_router
+from app.health.views import admin_router as health_admin_router
 from app.health.views import router as health_router
 from app.home.views import router as home_router
 from app.members.admin_api import router as members_admin_api_router
@@ -92,6 +93,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     install_error_handlers(app)
     app.include_router(health_router)
+    app.include_router(health_admin_router)
     app.include_router(auth_router)
     app.include_router(home_router)
     app.include_router(members_router)

@@ -17,7 +17,7 @@ from app.groups.models import Group, GroupMembership, JoinRequest
 from app.members.models import AdminInvitation, ApiToken, Member, MemberIdentity, Organisation
 from app.moderation.models import MemberWarning, Report
 from app.notifications.models import DigestSchedule, Notification, NotificationPreference, SentEmail
-from app.outbox.models import OutboxMessage
+from app.outbox.models import OutboxMessage, WorkerHeartbeat
 from app.resources.models import FileVersion, Resource, ResourceFile
 from app.search.models import SearchSynonym
 from app.security.models import SignInAttempt, WebSession
@@ -59,4 +59,5 @@ __all__ = [
     "ThreadRead",
     "Topic",
     "WebSession",
+    "WorkerHeartbeat",
 ]
