@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -50,8 +51,16 @@ def serve(
     port: int = 8000,
     reload: bool = False,
     workers: int = 1,
+    worker_healthcheck_seconds: Annotated[
+        int,
+        typer.Option(
+            help="With --workers N: how long a new process may take to answer uvicorn's "
+            "health check before it is killed and started again (uvicorn's default, 5 s, is "
+            "less than a start-up under load)."
+        ),
+    ] = 30,
 ) -> None:
-    """Run the portal with uvicorn."""
+    """Run the portal with uvicorn; with --workers N, uvicorn replaces a process that dies."""
     import uvicorn
 
     _settings()
@@ -63,6 +72,7 @@ def serve(
         reload=reload,
         workers=workers,
         proxy_headers=True,
+        timeout_worker_healthcheck=worker_healthcheck_seconds,
     )
 
 
@@ -202,6 +212,59 @@ def outbox_status() -> None:
         report = worker_report(db)
     for name, value in report.items():
         typer.echo(f"{name}: {value}")
+
+
+@cli.command()
+def backup(
+    archive: Annotated[
+        Path | None,
+        typer.Argument(help="Where to write the archive (default: <data dir>/backups/…)."),
+    ] = None,
+) -> None:
+    """Back up the database and the file store, consistently, into one .tar.gz archive."""
+    from app.backup import BackupError
+    from app.backup import backup as make_backup
+    from app.db import utcnow
+
+    settings = _settings()
+    target = archive or (settings.data_dir / "backups" / f"portal-{utcnow():%Y%m%dT%H%M%SZ}.tar.gz")
+    try:
+        report = make_backup(settings, target)
+    except BackupError as error:
+        typer.echo(f"portal: {error}", err=True)
+        raise typer.Exit(code=1) from None
+    typer.echo(
+        f"backup written to {report.path}: {report.database}, {report.files} stored files, "
+        f"{report.bytes / (1024 * 1024):.1f} MB"
+    )
+
+
+@cli.command()
+def restore(
+    archive: Annotated[Path, typer.Argument(help="An archive made by `portal backup`.")],
+    yes: Annotated[
+        bool, typer.Option("--yes", help="Confirm: the database is replaced by the archive's.")
+    ] = False,
+) -> None:
+    """Replace the database and put back the files from an archive; drop queued e-mail that
+    may already have gone; rebuild the search index. Stop the web processes and workers
+    first."""
+    from app.backup import BackupError
+    from app.backup import restore as restore_archive
+
+    if not yes:
+        typer.echo("portal: restore replaces the whole database; add --yes to go on", err=True)
+        raise typer.Exit(code=2)
+    settings = _settings()
+    try:
+        report = restore_archive(settings, archive)
+    except BackupError as error:
+        typer.echo(f"portal: {error}", err=True)
+        raise typer.Exit(code=1) from None
+    typer.echo(
+        f"restored the backup of {report.created_at}: {report.files} stored files; "
+        f"{report.cleared_rows} queued side effects cleared; {report.search}"
+    )
 
 
 @admin_cli.command("grant")

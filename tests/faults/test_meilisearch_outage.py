@@ -16,6 +16,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from app.config import Settings
@@ -31,6 +32,7 @@ from app.search.engine import SearchEngine, definitions_hash, load_definition
 from app.search.sync import REBUILD_TOPIC
 from app.worker import registered_handlers
 from tests.conftest import MEILI_TEST_KEY, seed_reference_data
+from tests.support.sessions import sign_in_as_member
 
 pytestmark = pytest.mark.faults
 
@@ -91,9 +93,22 @@ def test_meilisearch_down_past_the_old_give_up_time_then_back_empty(
         drain()
         assert indexed_resource_ids(engine) == {before}
 
+        browser = TestClient(app, follow_redirects=False)
+        sign_in_as_member(browser, owner_id)
+
         service.stop()
         during = {
             add(factory, owner_id, f"Written during the outage {n}", storage) for n in range(3)
+        }
+        answers = {
+            path: browser.get(path).status_code
+            for path in ("/resources", "/search?q=guide", "/api/v1/search?q=guide", "/readyz")
+        }
+        assert answers == {
+            "/resources": 200,
+            "/search?q=guide": 200,  # the page says search is unavailable
+            "/api/v1/search?q=guide": 503,
+            "/readyz": 200,  # this process can still serve
         }
         for _pass in range(MAX_ATTEMPTS * 3):
             drain_once(factory, handlers, wait_retry=timedelta(0))  # text extraction still runs
