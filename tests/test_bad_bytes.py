@@ -171,3 +171,33 @@ def test_the_unauthenticated_sign_in_callback_refuses_a_null_byte(client: TestCl
 def test_line_breaks_and_tabs_in_text_are_welcome(admin_browser: TestClient) -> None:
     response = admin_browser.get("/search", params={"q": "child\tprotection\r\nplans"})
     assert response.status_code == 200
+
+
+def test_upload_forms_are_checked_as_they_stream_and_files_may_hold_any_byte(
+    admin_browser: TestClient,
+) -> None:
+    headers = {"X-CSRFToken": csrf_token(admin_browser)}
+    fields = {"summary": "A guide.", "type": "practice_guide"}
+    notes = {"files": ("notes.txt", b"Plain notes for practice.", "text/plain")}
+    api = admin_browser.post(
+        "/api/v1/resources", data={"title": NUL, **fields}, files=notes, headers=headers
+    )
+    assert api.status_code == 422
+    assert api.json()["errors"][0]["loc"] == ["body", "title"]
+    page = admin_browser.post(
+        "/resources",
+        data={"title": "Fine", **fields, "summary": CONTROL},
+        files=notes,
+        headers=headers,
+    )
+    assert page.status_code == 400
+    assert "The field “summary” contains a control character" in page.text
+
+    binary = {
+        "files": ("scan.pdf", b"%PDF-1.4\n\x00\x01\x02\x1f binary content", "application/pdf")
+    }
+    upload = admin_browser.post(
+        "/api/v1/resources", data={"title": "A scan", **fields}, files=binary, headers=headers
+    )
+    assert upload.status_code < 500
+    assert "control character" not in upload.text  # a file's bytes are checked by content

@@ -156,7 +156,17 @@ async def _domain_error(request: Request, exc: Exception) -> Response:
     return error_page(request, 409, str(exc))
 
 
+async def _bad_field(request: Request, exc: Exception) -> Response:
+    from app.security.bad_bytes import BadField, refusal
+
+    assert isinstance(exc, BadField)
+    return refusal(request, exc.field)
+
+
 def install_error_handlers(app: FastAPI) -> None:
+    from app.security.bad_bytes import BadField
+
+    app.add_exception_handler(BadField, _bad_field)
     app.add_exception_handler(NotSignedIn, _not_signed_in)
     for error_class in (NotFound, Forbidden, InvalidAction, InvalidInput):
         app.add_exception_handler(error_class, _domain_error)
