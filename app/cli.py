@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -17,9 +18,11 @@ cli = typer.Typer(help="The children's social work partnership portal.", no_args
 db_cli = typer.Typer(help="Database migrations.", no_args_is_help=True)
 search_cli = typer.Typer(help="The Meilisearch index.", no_args_is_help=True)
 admin_cli = typer.Typer(help="Administration from the command line.", no_args_is_help=True)
+outbox_cli = typer.Typer(help="The worker's queue of side effects.", no_args_is_help=True)
 cli.add_typer(db_cli, name="db")
 cli.add_typer(search_cli, name="search")
 cli.add_typer(admin_cli, name="admin")
+cli.add_typer(outbox_cli, name="outbox")
 
 
 def _settings() -> Settings:
@@ -48,8 +51,16 @@ def serve(
     port: int = 8000,
     reload: bool = False,
     workers: int = 1,
+    worker_healthcheck_seconds: Annotated[
+        int,
+        typer.Option(
+            help="With --workers N: how long a new process may take to answer uvicorn's "
+            "health check before it is killed and started again (uvicorn's default, 5 s, is "
+            "less than a start-up under load)."
+        ),
+    ] = 30,
 ) -> None:
-    """Run the portal with uvicorn."""
+    """Run the portal with uvicorn; with --workers N, uvicorn replaces a process that dies."""
     import uvicorn
 
     _settings()
@@ -61,6 +72,7 @@ def serve(
         reload=reload,
         workers=workers,
         proxy_headers=True,
+        timeout_worker_healthcheck=worker_healthcheck_seconds,
     )
 
 
@@ -145,8 +157,17 @@ def search_reindex() -> None:
 def worker(
     once: Annotated[bool, typer.Option(help="Drain one batch and stop.")] = False,
     poll_seconds: float = 1.0,
+    lease_seconds: Annotated[
+        float, typer.Option(help="How long a claimed row is kept; renewed while worked on.")
+    ] = 45.0,
+    wait_seconds: Annotated[
+        float, typer.Option(help="How often rows waiting for a server that is down try again.")
+    ] = 30.0,
 ) -> None:
-    """Drain the outbox: search indexing and e-mail."""
+    """Drain the outbox: search indexing, text extraction and e-mail. Survives outages of
+    the database, Meilisearch and SMTP; stops on SIGTERM or SIGINT."""
+    from datetime import timedelta
+
     from app.outbox.worker import run_worker
     from app.worker import worker_tasks
 
@@ -154,7 +175,96 @@ def worker(
     settings = _settings()
     factory = make_session_factory(make_engine(settings.resolved_database_url))
     tasks = worker_tasks(factory, settings)
-    run_worker(factory, tasks=tasks, poll_seconds=poll_seconds, once=once)
+    run_worker(
+        factory,
+        tasks=tasks,
+        poll_seconds=poll_seconds,
+        once=once,
+        lease=timedelta(seconds=lease_seconds),
+        wait_retry=timedelta(seconds=wait_seconds),
+    )
+
+
+@outbox_cli.command("retry")
+def outbox_retry(
+    ids: Annotated[
+        list[int] | None, typer.Argument(help="Rows to retry (default: every failed row).")
+    ] = None,
+) -> None:
+    """Run failed outbox rows again, from their first attempt."""
+    from app.outbox.service import retry_failed
+
+    settings = _settings()
+    factory = make_session_factory(make_engine(settings.resolved_database_url))
+    with transaction(factory) as db:
+        count = retry_failed(db, message_ids=ids or None)
+    typer.echo(f"{count} failed row{'' if count == 1 else 's'} queued again")
+
+
+@outbox_cli.command("status")
+def outbox_status() -> None:
+    """What the worker has still to do, and whether a worker is alive."""
+    from app.health.checks import worker_report
+
+    settings = _settings()
+    factory = make_session_factory(make_engine(settings.resolved_database_url))
+    with transaction(factory) as db:
+        report = worker_report(db)
+    for name, value in report.items():
+        typer.echo(f"{name}: {value}")
+
+
+@cli.command()
+def backup(
+    archive: Annotated[
+        Path | None,
+        typer.Argument(help="Where to write the archive (default: <data dir>/backups/…)."),
+    ] = None,
+) -> None:
+    """Back up the database and the file store, consistently, into one .tar.gz archive."""
+    from app.backup import BackupError
+    from app.backup import backup as make_backup
+    from app.db import utcnow
+
+    settings = _settings()
+    target = archive or (settings.data_dir / "backups" / f"portal-{utcnow():%Y%m%dT%H%M%SZ}.tar.gz")
+    try:
+        report = make_backup(settings, target)
+    except BackupError as error:
+        typer.echo(f"portal: {error}", err=True)
+        raise typer.Exit(code=1) from None
+    typer.echo(
+        f"backup written to {report.path}: {report.database}, {report.files} stored files, "
+        f"{report.bytes / (1024 * 1024):.1f} MB"
+    )
+
+
+@cli.command()
+def restore(
+    archive: Annotated[Path, typer.Argument(help="An archive made by `portal backup`.")],
+    yes: Annotated[
+        bool, typer.Option("--yes", help="Confirm: the database is replaced by the archive's.")
+    ] = False,
+) -> None:
+    """Replace the database and put back the files from an archive; drop queued e-mail that
+    may already have gone; rebuild the search index. Stop the web processes and workers
+    first."""
+    from app.backup import BackupError
+    from app.backup import restore as restore_archive
+
+    if not yes:
+        typer.echo("portal: restore replaces the whole database; add --yes to go on", err=True)
+        raise typer.Exit(code=2)
+    settings = _settings()
+    try:
+        report = restore_archive(settings, archive)
+    except BackupError as error:
+        typer.echo(f"portal: {error}", err=True)
+        raise typer.Exit(code=1) from None
+    typer.echo(
+        f"restored the backup of {report.created_at}: {report.files} stored files; "
+        f"{report.cleared_rows} queued side effects cleared; {report.search}"
+    )
 
 
 @admin_cli.command("grant")

@@ -19,6 +19,7 @@ from app.events.api import router as events_api_router
 from app.events.views import router as events_router
 from app.groups.api import router as groups_api_router
 from app.groups.views import router as groups_router
+from app.health.views import admin_router as health_admin_router
 from app.health.views import router as health_router
 from app.home.views import router as home_router
 from app.members.admin_api import router as members_admin_api_router
@@ -40,11 +41,12 @@ from app.search.engine import SearchEngine
 from app.search.sync import apply_settings_in_background
 from app.search.views import admin_router as search_admin_router
 from app.search.views import router as search_router
+from app.security.bad_bytes import BadBytesMiddleware
 from app.security.body_limit import BodySizeLimitMiddleware
 from app.security.csrf import CsrfMiddleware
 from app.security.headers import SecurityHeadersMiddleware
 from app.web.deps import authenticate
-from app.web.errors import install_error_handlers
+from app.web.errors import ErrorBoundaryMiddleware, install_error_handlers
 from app.web.templating import NavItem, create_templates
 from app.web.unit_of_work import UnitOfWorkMiddleware
 
@@ -92,6 +94,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     install_error_handlers(app)
     app.include_router(health_router)
+    app.include_router(health_admin_router)
     app.include_router(auth_router)
     app.include_router(home_router)
     app.include_router(members_router)
@@ -123,12 +126,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")
 
-    # Added innermost first: the body limit runs before CSRF reads any form body; the unit
-    # of work sits inside them all, next to the routes whose answers it commits.
+    # Added innermost first: the body limit runs before anything reads a body; bad bytes
+    # (null bytes, control characters) are refused before CSRF, sign-in or a view sees
+    # them; the unit of work sits inside them all, next to the routes whose answers it
+    # commits; the error boundary, outermost, answers whatever escaped (503, 507, 500)
+    # without closing the connection.
     app.add_middleware(UnitOfWorkMiddleware)
     app.add_middleware(CsrfMiddleware, settings=settings)
+    app.add_middleware(BadBytesMiddleware)
     app.add_middleware(
         SecurityHeadersMiddleware, form_action_origins=app.state.identity_providers.origins
     )
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_request_bytes)
+    app.add_middleware(ErrorBoundaryMiddleware)
     return app

@@ -18,7 +18,7 @@ from app.guard.models import GuardOverride
 from app.members.models import AdminInvitation, ApiToken, Member, MemberIdentity, Organisation
 from app.moderation.models import MemberWarning, Report
 from app.notifications.models import DigestSchedule, Notification, NotificationPreference, SentEmail
-from app.outbox.models import OutboxMessage
+from app.outbox.models import OutboxMessage, WorkerHeartbeat
 from app.resources.models import FileVersion, Resource, ResourceFile
 from app.search.models import SearchSynonym
 from app.security.models import SignInAttempt, WebSession
@@ -61,4 +61,5 @@ __all__ = [
     "ThreadRead",
     "Topic",
     "WebSession",
+    "WorkerHeartbeat",
 ]

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from app.db import make_engine, make_session_factory
+from app.db import make_engine, make_session_factory, utcnow
 from app.devstack import RunningService
 from app.members.models import AdminInvitation, Member, Organisation
 from app.members.reference_data import PARTNER_LOCAL_AUTHORITIES
@@ -121,3 +121,28 @@ def test_production_refusal_from_the_command(cli_env: dict[str, str]) -> None:
     result = portal({**cli_env, "PORTAL_ENV": "production"}, "db", "upgrade")
     assert result.returncode == 2
     assert "refusing to start in production" in result.stderr
+
+
+def test_outbox_retry_and_status(cli_env: dict[str, str]) -> None:
+    assert portal(cli_env, "db", "upgrade").returncode == 0
+    engine = make_engine(cli_env["PORTAL_DATABASE_URL"])
+    with make_session_factory(engine)() as db:
+        failed = [
+            OutboxMessage(topic="demo", payload={"n": n}, attempts=8, failed_at=utcnow())
+            for n in range(3)
+        ]
+        db.add_all(failed)
+        db.commit()
+        first_id = failed[0].id
+    status = portal(cli_env, "outbox", "status")
+    assert status.returncode == 0, status.stderr
+    assert "failed: 3" in status.stdout
+    assert "worker: no worker has reported" in status.stdout
+    one = portal(cli_env, "outbox", "retry", str(first_id))
+    assert one.stdout.strip() == "1 failed row queued again"
+    rest = portal(cli_env, "outbox", "retry")
+    assert rest.stdout.strip() == "2 failed rows queued again"
+    with make_session_factory(engine)() as db:
+        rows = db.execute(select(OutboxMessage)).scalars().all()
+        assert all(row.failed_at is None and row.attempts == 0 for row in rows)
+    engine.dispose()

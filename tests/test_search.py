@@ -444,7 +444,8 @@ def test_search_unavailable_is_not_no_results(
             headers={"X-CSRFToken": csrf_token(reader)},
         )
         assert added.status_code == 201
-        ready = reader.get("/readyz")
+        assert reader.get("/readyz").status_code == 200  # search down: still serving
+        ready = reader.get("/readyz", params={"full": "1"})
         assert ready.status_code == 503 and ready.json()["checks"]["search"].startswith(
             "unreachable"
         )

@@ -4,9 +4,17 @@ Each e-mail is prepared in one short transaction (re-checking that the member ma
 be told, and still wants it), handed to SMTP with no transaction open, and recorded as
 sent in a second transaction. Only after that record does the notification count as
 e-mailed, so an SMTP outage delays mail (the outbox retries, see RetryLater) and a
-redelivered outbox row finds it already sent. The one window left is a crash between the
-SMTP server accepting a message and the record being written; the stable Message-ID lets
-mail systems drop that duplicate (docs/notifications.md).
+redelivered outbox row finds it already sent.
+
+Exactly once, as far as it can be: once a live SMTP server is connected, the notification
+is marked SENDING (committed) before the message goes; the moment the server accepts it,
+its Message-ID is appended to the worker's sent journal (fsynced) and only then recorded in
+the database, which is retried patiently through a database outage instead of failing
+the row. A later run that finds a notification SENDING knows it is a retry after a crash:
+it records the message without sending it when the journal or the database's sent log has
+its Message-ID, and otherwise sends it again under the same Message-ID (so mail systems
+can drop a duplicate). The window left is a worker killed between the server's 250 and
+the journal's fsync, a few milliseconds (docs/notifications.md).
 """
 
 from __future__ import annotations
@@ -17,7 +25,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.config import Settings
@@ -37,9 +45,11 @@ from app.notifications.mail import (
     MailRejected,
     MailServerUnavailable,
     OutgoingEmail,
+    SentJournal,
     SmtpMailer,
     message_id,
     render_email,
+    sent_journal,
     smtp_mailer,
     unsubscribe_url,
 )
@@ -60,9 +70,9 @@ from app.policy.notifications import may_be_told_about_event
 logger = logging.getLogger(__name__)
 
 REMINDER_EARLY_SLACK = timedelta(minutes=5)
-RECORD_ATTEMPTS = 3
-"""Recording a sent message is retried (a busy database) rather than letting the batch
-fail, which would send the message again."""
+RECORD_PATIENCE_SECONDS = 600.0
+"""How long recording a sent message is retried (a database restarting) before the row is
+left to run again; the sent journal keeps that run from sending it twice."""
 
 
 def _footer_context(settings: Settings, member: Member, kind: str) -> dict[str, Any]:
@@ -91,8 +101,12 @@ def prepare_immediate(
 ) -> OutgoingEmail | None:
     """The e-mail for one notification, or None (marking why) if it must not go."""
     notification = db.get(Notification, notification_id)
-    if notification is None or notification.email_state != EmailState.IMMEDIATE:
+    if notification is None or notification.email_state not in (
+        EmailState.IMMEDIATE,
+        EmailState.SENDING,
+    ):
         return None
+    resumed = notification.email_state == EmailState.SENDING
     member = db.get(Member, notification.member_id)
     kind = NotificationKind(notification.kind)
     if member is None or not member.email:
@@ -122,11 +136,16 @@ def prepare_immediate(
         subject=_subject(item.text),
         text=text,
         html=html,
-        message_id=message_id(settings, f"notification-{notification.id}"),
+        # The creation time makes the Message-ID unique even where SQLite reuses a deleted
+        # row's id, so the sent logs never mistake a new message for an old one.
+        message_id=message_id(
+            settings, f"notification-{notification.id}.{notification.created_at:%Y%m%d%H%M%S%f}"
+        ),
         unsubscribe_url=context["unsubscribe_url"],
         member_id=member.id,
         kind=kind.value,
         notification_ids=[notification.id],
+        resumed=resumed,
     )
 
 
@@ -148,20 +167,32 @@ def record_sent(db: Session, email: OutgoingEmail) -> None:
     )
 
 
-def _deliver(factory: sessionmaker[Session], mailer: SmtpMailer, email: OutgoingEmail) -> None:
-    try:
-        mailer.send(email)
-    except MailServerUnavailable as failure:
-        raise RetryLater(str(failure)) from failure
-    except MailRejected as refusal:
-        logger.warning("mail to member %s refused for good: %s", email.member_id, refusal)
-        with transaction(factory) as db:
-            for notification in db.execute(
-                select(Notification).where(Notification.id.in_(email.notification_ids))
-            ).scalars():
-                notification.email_state = EmailState.DROPPED
-        return
-    for attempt in range(1, RECORD_ATTEMPTS + 1):
+def _set_state(factory: sessionmaker[Session], email: OutgoingEmail, state: str) -> None:
+    with transaction(factory) as db:
+        for notification in db.execute(
+            select(Notification).where(Notification.id.in_(email.notification_ids))
+        ).scalars():
+            notification.email_state = state
+
+
+def _already_sent(
+    factory: sessionmaker[Session], email: OutgoingEmail, journal: SentJournal
+) -> bool:
+    if email.message_id in journal:
+        return True
+    with transaction(factory) as db:
+        recorded = db.execute(
+            select(SentEmail.id).where(SentEmail.message_id == email.message_id)
+        ).first()
+    return recorded is not None
+
+
+def _record(factory: sessionmaker[Session], email: OutgoingEmail) -> None:
+    """Record a message the server accepted, waiting out a database outage (the message
+    is in the sent journal meanwhile, so even giving up cannot send it twice)."""
+    deadline = time.monotonic() + RECORD_PATIENCE_SECONDS
+    pause = 0.5
+    while True:
         try:
             with transaction(factory) as db:
                 record_sent(db, email)
@@ -169,22 +200,56 @@ def _deliver(factory: sessionmaker[Session], mailer: SmtpMailer, email: Outgoing
         except IntegrityError:
             logger.warning("mail %s was already recorded as sent", email.message_id)
             return
-        except OperationalError:
-            if attempt == RECORD_ATTEMPTS:
+        except (OperationalError, InterfaceError, DBAPIError) as error:
+            if time.monotonic() >= deadline:
                 raise
-            logger.warning("recording mail %s as sent failed; trying again", email.message_id)
-            time.sleep(attempt)
+            logger.warning(
+                "recording mail %s as sent failed (%s); trying again", email.message_id, error
+            )
+            time.sleep(pause)
+            pause = min(pause * 2, 5.0)
+
+
+def _deliver(
+    factory: sessionmaker[Session], mailer: SmtpMailer, email: OutgoingEmail, journal: SentJournal
+) -> None:
+    if (email.resumed or email.stable_id) and _already_sent(factory, email, journal):
+        logger.warning(
+            "mail %s went before the worker stopped; recorded, not sent again", email.message_id
+        )
+        _record(factory, email)
+        return
+    try:
+        mailer.connect()
+        if email.notification_ids and not (email.resumed or email.stable_id):
+            _set_state(factory, email, EmailState.SENDING)
+        elif email.resumed:
+            logger.warning(
+                "mail %s may have gone before the worker stopped; sending it again "
+                "under the same Message-ID",
+                email.message_id,
+            )
+        mailer.send(email)
+    except MailServerUnavailable as failure:
+        raise RetryLater(str(failure)) from failure
+    except MailRejected as refusal:
+        logger.warning("mail to member %s refused for good: %s", email.member_id, refusal)
+        _set_state(factory, email, EmailState.DROPPED)
+        return
+    journal.add(email.message_id)
+    _record(factory, email)
 
 
 def send_immediate(
     factory: sessionmaker[Session], settings: Settings, notification_ids: list[int]
 ) -> None:
+    journal = sent_journal(settings)
     with smtp_mailer(settings) as mailer:
         for notification_id in dict.fromkeys(notification_ids):
             with transaction(factory) as db:
                 email = prepare_immediate(db, settings, notification_id)
             if email is not None:
-                _deliver(factory, mailer, email)
+                _deliver(factory, mailer, email, journal)
 
 
 # --- digests ------------------------------------------------------------------------------
@@ -272,6 +337,7 @@ def prepare_digest(
         member_id=member.id,
         kind=DIGEST_UNSUBSCRIBE_KIND,
         notification_ids=kept,
+        stable_id=True,
     )
 
 
@@ -296,12 +362,13 @@ def send_digests(
     for payload in payloads:
         member_id, at = str(payload["member_id"]), datetime.fromisoformat(payload["until"])
         until[member_id] = max(at, until.get(member_id, at))
+    journal = sent_journal(settings)
     with smtp_mailer(settings) as mailer:
         for member_id, cutoff in until.items():
             with transaction(factory) as db:
                 email = prepare_digest(db, settings, member_id, until=cutoff)
             if email is not None:
-                _deliver(factory, mailer, email)
+                _deliver(factory, mailer, email, journal)
             with transaction(factory) as db:
                 _schedule_what_arrived_meanwhile(db, member_id)
 

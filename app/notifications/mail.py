@@ -7,14 +7,17 @@ link is signed with the portal's secret; it needs no sign-in and changes nothing
 
 from __future__ import annotations
 
+import os
 import smtplib
 import ssl
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import formatdate
+from pathlib import Path
 from typing import Any
 
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -90,6 +93,12 @@ class OutgoingEmail:
     member_id: str
     kind: str
     notification_ids: list[int] = field(default_factory=list)
+    resumed: bool = False
+    """A retry of a message that was being sent when a worker stopped: the sent logs are
+    read before it is sent again."""
+    stable_id: bool = False
+    """The Message-ID names the content (a digest up to a given notification), so the sent
+    logs tell whether it went; its notifications are not marked SENDING."""
 
     def to_message(self, settings: Settings) -> EmailMessage:
         message = EmailMessage(policy=_MAIL_POLICY)
@@ -154,6 +163,12 @@ class SmtpMailer:
             ) from failure
         return connection
 
+    def connect(self) -> None:
+        """Open the connection now (MailServerUnavailable if the server is down), so that a
+        message is marked as being sent only once a live server is there to take it."""
+        if self._connection is None:
+            self._connection = self._connect()
+
     def send(self, email: OutgoingEmail) -> None:
         """Hand one message to the server. MailRejected: this message can never go (its
         address or content is refused, or it cannot be written); MailServerUnavailable:
@@ -190,6 +205,46 @@ class SmtpMailer:
             except (OSError, smtplib.SMTPException):
                 self._connection.close()
             self._connection = None
+
+
+class SentJournal:
+    """The worker's own log of the messages the SMTP server accepted, appended and flushed
+    to disk the moment the server says 250, before the database is told. After a crash or
+    a database outage between the two, a retry finds the Message-ID here and records the
+    message as sent instead of sending it again. One line per message:
+    ``<ISO time> <Message-ID>``; lines older than KEEP are dropped once the file is large."""
+
+    KEEP = timedelta(days=14)
+    COMPACT_ABOVE_BYTES = 1024 * 1024
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._seen: set[str] | None = None
+
+    def _load(self) -> set[str]:
+        if self._seen is None:
+            lines = self.path.read_text().splitlines() if self.path.exists() else []
+            if self.path.exists() and self.path.stat().st_size > self.COMPACT_ABOVE_BYTES:
+                cutoff = (datetime.now(UTC) - self.KEEP).isoformat(timespec="microseconds")
+                lines = [line for line in lines if line[:32] >= cutoff]
+                self.path.write_text("".join(f"{line}\n" for line in lines))
+            self._seen = {line.split(" ", 1)[1] for line in lines if " " in line}
+        return self._seen
+
+    def __contains__(self, message_id: object) -> bool:
+        return message_id in self._load()
+
+    def add(self, message_id: str) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self.path.open("a") as journal:
+            journal.write(f"{datetime.now(UTC).isoformat(timespec='microseconds')} {message_id}\n")
+            journal.flush()
+            os.fsync(journal.fileno())
+        self._load().add(message_id)
+
+
+def sent_journal(settings: Settings) -> SentJournal:
+    return SentJournal(settings.data_dir / "mail" / "sent.journal")
 
 
 @contextmanager

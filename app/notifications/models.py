@@ -16,6 +16,9 @@ class EmailState:
 
     NONE = "none"
     IMMEDIATE = "immediate"
+    SENDING = "sending"
+    """Being handed to the SMTP server: found so by a later run, the worker stopped between
+    handing it over and recording it sent (app/notifications/delivery.py)."""
     DIGEST = "digest"
     SENT = "sent"
     DROPPED = "dropped"

@@ -6,10 +6,12 @@ SHA-256, outside the web root, so a name never comes from the uploader.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Protocol
@@ -19,6 +21,24 @@ CHUNK_SIZE = 64 * 1024
 
 class TooLarge(Exception):
     pass
+
+
+class StorageFull(Exception):
+    """The file store has no room (or the quota is used up): the upload is refused whole,
+    as 507, and nothing of it is kept."""
+
+
+NO_ROOM = {errno.ENOSPC, errno.EDQUOT}
+
+
+@contextmanager
+def full_is_refused() -> Iterator[None]:
+    try:
+        yield
+    except OSError as error:
+        if error.errno in NO_ROOM:
+            raise StorageFull(str(error)) from error
+        raise
 
 
 @dataclass(frozen=True)
@@ -50,13 +70,14 @@ class LocalFileStorage:
         self.staging = root / "staging"
 
     def stage(self, source: BinaryIO, *, max_bytes: int) -> StagedFile:
-        self.staging.mkdir(parents=True, exist_ok=True)
         digest = hashlib.sha256()
         size = 0
-        handle, name = tempfile.mkstemp(dir=self.staging)
+        with full_is_refused():
+            self.staging.mkdir(parents=True, exist_ok=True)
+            handle, name = tempfile.mkstemp(dir=self.staging)
         path = Path(name)
         try:
-            with os.fdopen(handle, "wb") as target:
+            with full_is_refused(), os.fdopen(handle, "wb") as target:
                 while chunk := source.read(CHUNK_SIZE):
                     size += len(chunk)
                     if size > max_bytes:
@@ -75,7 +96,8 @@ class LocalFileStorage:
 
     def commit(self, staged: StagedFile) -> str:
         target = self._final_path(staged.sha256)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        with full_is_refused():
+            target.parent.mkdir(parents=True, exist_ok=True)
         if target.exists():
             staged.path.unlink(missing_ok=True)
         else:

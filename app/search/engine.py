@@ -4,6 +4,7 @@ and delete documents, build a new index and swap it in)."""
 
 from __future__ import annotations
 
+import enum
 import hashlib
 import json
 import logging
@@ -12,7 +13,13 @@ from pathlib import Path
 from typing import Any
 
 import meilisearch
-from meilisearch.errors import MeilisearchApiError, MeilisearchCommunicationError, MeilisearchError
+import requests
+from meilisearch.errors import (
+    MeilisearchApiError,
+    MeilisearchCommunicationError,
+    MeilisearchError,
+    MeilisearchTimeoutError,
+)
 
 from app.config import PROJECT_ROOT, Settings
 from app.search.text import stem, synonym_variants
@@ -23,6 +30,13 @@ META_INDEX = "meta"
 TASK_TIMEOUT_MS = 120_000
 
 logger = logging.getLogger(__name__)
+
+
+class IndexState(enum.Enum):
+    CURRENT = "current"
+    SETTINGS_APPLIED = "settings applied"
+    CREATED = "created"
+    """The index was missing or bare and is now empty with its settings: rebuild it."""
 
 
 class SearchUnavailable(Exception):
@@ -147,21 +161,42 @@ class SearchEngine:
                 raise
         self.wait(client, [client.index(uid).update_settings(settings).task_uid])
 
-    def ensure_current(self, extra_synonyms: list[list[str]] | None = None) -> bool:
-        """Create the content index and apply the settings from search/ when they changed
-        since they were last applied. Returns whether anything was applied."""
+    def ensure_current(self, extra_synonyms: list[list[str]] | None = None) -> IndexState:
+        """Make the content index fit to be written to, before any write: created with its
+        primary key and the settings from search/, or repaired when it is found missing or
+        misconfigured (Meilisearch came back empty, or a write auto-created it bare).
+
+        Checked on every call with one request (the list of indexes), so a Meilisearch that
+        lost its data is noticed by the next batch, not after a restart. CREATED means the
+        index is new or was rebuilt bare: its documents must be rebuilt from the database."""
         wanted = definitions_hash()
-        if self._applied.get(self.content_uid) == wanted:
-            return False
         client = self.client(timeout=30)
-        if self._stored_hash(client) == wanted:
-            self._applied[self.content_uid] = wanted
-            return False
+        indexes = {
+            index.uid: index.primary_key for index in client.get_indexes({"limit": 1000})["results"]
+        }
+        primary_key = load_definition(CONTENT_INDEX)["primaryKey"]
+        content_present = self.content_uid in indexes
+        meta_present = self.index_uid(META_INDEX) in indexes
+        if content_present and indexes[self.content_uid] not in (None, primary_key):
+            logger.warning(
+                "search index %s has the wrong primary key; re-creating it", self.content_uid
+            )
+            self.wait(client, [client.delete_index(self.content_uid).task_uid])
+            content_present = False
+        if content_present and meta_present:
+            if self._applied.get(self.content_uid) == wanted:
+                return IndexState.CURRENT
+            if self._stored_hash(client) == wanted:
+                self._applied[self.content_uid] = wanted
+                return IndexState.CURRENT
         self.create_index(client, self.content_uid, self.content_settings(extra_synonyms))
         self._store_hash(client, wanted)
         self._applied[self.content_uid] = wanted
-        logger.info("search settings applied to %s", self.content_uid)
-        return True
+        if content_present and meta_present:
+            logger.info("search settings applied to %s", self.content_uid)
+            return IndexState.SETTINGS_APPLIED
+        logger.warning("search index %s was missing or bare; created it", self.content_uid)
+        return IndexState.CREATED
 
     def apply_synonyms(self, extra_synonyms: list[list[str]]) -> None:
         client = self.client(timeout=30)
@@ -216,3 +251,13 @@ class SearchEngine:
 
 def is_unavailable(error: Exception) -> bool:
     return isinstance(error, MeilisearchError | OSError)
+
+
+def is_outage(error: BaseException) -> bool:
+    """Meilisearch is down, restarting or overloaded (a wait), as opposed to refusing what
+    was sent (a task that failed, a 4xx answer: this row's fault)."""
+    if isinstance(error, MeilisearchCommunicationError | MeilisearchTimeoutError | OSError):
+        return True
+    if isinstance(error, MeilisearchApiError):
+        return error.status_code is None or int(error.status_code) >= 500
+    return isinstance(error, requests.RequestException)

@@ -14,6 +14,7 @@ import contextlib
 import logging
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -23,13 +24,15 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.db import transaction, utcnow
 from app.outbox.models import OutboxMessage
+from app.outbox.service import RetryLater, enqueue
 from app.outbox.sync import SYNC_TOPIC, enqueue_sync
 from app.outbox.worker import WorkerTasks
 from app.search.documents import Changes, all_documents, changes_for
-from app.search.engine import SearchEngine, TaskFailed
+from app.search.engine import IndexState, SearchEngine, TaskFailed, is_outage
 from app.search.models import SearchSynonym
 
 SYNONYMS_TOPIC = "search.synonyms"
+REBUILD_TOPIC = "search.rebuild"
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +44,38 @@ def admin_synonym_groups(db: Session) -> list[list[str]]:
     ]
 
 
+def queue_rebuild(factory: sessionmaker[Session]) -> bool:
+    """Queue one full rebuild of the index (unless one is already waiting): the repair of an
+    index that Meilisearch lost. Returns whether a row was added."""
+    with transaction(factory) as db:
+        waiting = db.execute(
+            select(OutboxMessage.id)
+            .where(OutboxMessage.topic == REBUILD_TOPIC, OutboxMessage.processed_at.is_(None))
+            .limit(1)
+        ).first()
+        if waiting is not None:
+            return False
+        enqueue(db, topic=REBUILD_TOPIC, payload={})
+    logger.warning("search index rebuild queued")
+    return True
+
+
+@contextlib.contextmanager
+def outage_is_a_wait() -> Iterator[None]:
+    """Meilisearch being down is a wait for the outbox (RetryLater), never an attempt."""
+    try:
+        yield
+    except Exception as error:
+        if is_outage(error):
+            raise RetryLater(f"Meilisearch unavailable: {type(error).__name__}: {error}") from error
+        raise
+
+
 def sync_tasks(factory: sessionmaker[Session], engine: SearchEngine) -> WorkerTasks:
+    def ready(synonyms: list[list[str]]) -> None:
+        if engine.ensure_current(synonyms) is IndexState.CREATED:
+            queue_rebuild(factory)
+
     def sync(payloads: list[dict[str, Any]]) -> None:
         wanted: dict[str, set[str]] = {}
         for payload in payloads:
@@ -51,20 +85,29 @@ def sync_tasks(factory: sessionmaker[Session], engine: SearchEngine) -> WorkerTa
             synonyms = admin_synonym_groups(db)
             for kind, ids in wanted.items():
                 changes.extend(changes_for(db, kind, sorted(ids)))
-        engine.ensure_current(synonyms)
-        engine.write(
-            upserts=changes.upserts,
-            delete_ids=changes.delete_ids,
-            delete_filters=changes.delete_filters,
-        )
+        with outage_is_a_wait():
+            ready(synonyms)
+            engine.write(
+                upserts=changes.upserts,
+                delete_ids=changes.delete_ids,
+                delete_filters=changes.delete_filters,
+            )
 
     def synonyms(_payloads: list[dict[str, Any]]) -> None:
         with transaction(factory) as db:
             groups = admin_synonym_groups(db)
-        engine.ensure_current(groups)
-        engine.apply_synonyms(groups)
+        with outage_is_a_wait():
+            ready(groups)
+            engine.apply_synonyms(groups)
 
-    return WorkerTasks(handlers={SYNC_TOPIC: sync, SYNONYMS_TOPIC: synonyms})
+    def rebuild(_payloads: list[dict[str, Any]]) -> None:
+        with outage_is_a_wait():
+            report = reindex(factory, engine)
+        logger.warning("search index rebuilt: %s documents", report.documents)
+
+    return WorkerTasks(
+        handlers={SYNC_TOPIC: sync, SYNONYMS_TOPIC: synonyms, REBUILD_TOPIC: rebuild}
+    )
 
 
 @dataclass(frozen=True)
@@ -126,6 +169,12 @@ def reindex(
     )
 
 
+def has_documents(factory: sessionmaker[Session]) -> bool:
+    """Whether the database holds anything to index (a new, empty portal needs no rebuild)."""
+    with transaction(factory) as db:
+        return any(batch for batch in all_documents(db, batch=1))
+
+
 def apply_settings_in_background(factory: sessionmaker[Session], engine: SearchEngine) -> None:
     """At start-up: apply the settings from search/ if they changed, in a thread, so a slow
     or missing Meilisearch never delays or fails the start (the worker applies them later)."""
@@ -143,7 +192,8 @@ def apply_settings_in_background(factory: sessionmaker[Session], engine: SearchE
         try:
             if engine.health_problem() is not None:
                 return
-            engine.ensure_current(synonyms)
+            if engine.ensure_current(synonyms) is IndexState.CREATED and has_documents(factory):
+                queue_rebuild(factory)
         except Exception as error:
             logger.warning("search settings not applied at start-up: %s", error)
 

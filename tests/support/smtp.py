@@ -6,6 +6,7 @@ from __future__ import annotations
 import email
 import email.policy
 import threading
+from collections.abc import Callable
 from email.message import EmailMessage
 from typing import Any
 
@@ -19,6 +20,14 @@ class _Collector:
         self.sink = sink
 
     async def handle_DATA(self, _server: Any, _session: Any, envelope: Any) -> str:
+        hook = self.sink.before_accepting
+        if hook is not None:
+            with self.sink.lock:
+                self.sink.offered += 1
+                number = self.sink.offered
+            refusal = hook(number)
+            if refusal is not None:
+                return refusal
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         assert isinstance(message, EmailMessage)
         with self.sink.lock:
@@ -34,6 +43,10 @@ class SmtpSink:
         self.raw: list[bytes] = []
         self.lock = threading.Lock()
         self._controller: Controller | None = None
+        self.offered = 0
+        self.before_accepting: Callable[[int], str | None] | None = None
+        """Fault tests: called with each message's number before it is accepted; a reply
+        it returns (e.g. "451 try again") refuses the message instead."""
 
     def start(self) -> None:
         self._controller = Controller(_Collector(self), hostname="127.0.0.1", port=self.port)
