@@ -17,6 +17,7 @@ from app.groups.models import Group, GroupMembership, JoinRequest
 from app.members.models import AdminInvitation, ApiToken, Member, MemberIdentity, Organisation
 from app.moderation.models import MemberWarning, Report
 from app.notifications.models import DigestSchedule, Notification, NotificationPreference, SentEmail
+from app.opportunities.models import ApplyClick, Opportunity
 from app.outbox.models import OutboxMessage
 from app.resources.models import FileVersion, Resource, ResourceFile
 from app.search.models import SearchSynonym
@@ -26,6 +27,7 @@ from app.topics.models import Topic
 __all__ = [
     "AdminInvitation",
     "ApiToken",
+    "ApplyClick",
     "AuditEntry",
     "Booking",
     "CalendarFeed",
@@ -43,6 +45,7 @@ __all__ = [
     "MemberWarning",
     "Notification",
     "NotificationPreference",
+    "Opportunity",
     "Organisation",
     "OutboxMessage",
     "Post",
