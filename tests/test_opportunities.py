@@ -22,6 +22,7 @@ from app.worker import worker_tasks
 from tests.support.database import apply_changes, count_rows, see_committed
 from tests.support.factories import organisation_named
 from tests.support.portal import MakeMember, api, audit_actions, form, run_worker, search_urls
+from tests.support.statements import counted_statements
 
 NEXT_MONTH = (datetime.now(UTC) + timedelta(days=30)).astimezone(LONDON).date()
 
@@ -306,3 +307,22 @@ def test_apply_clicks_are_counted_once_per_member(
         ).all()
     )
     assert counts == {by_url: 2, by_email: 1}
+
+
+def test_the_list_and_the_home_page_run_a_bounded_number_of_statements(
+    app: FastAPI, make: MakeMember, browser_of: Any
+) -> None:
+    admin = browser_of(make("Ada Admin", is_admin=True))
+    reader = browser_of(make("Paul Practitioner"))
+
+    def statements_for(path: str) -> int:
+        with counted_statements(app) as statements:
+            assert reader.get(path).status_code == 200
+        return len(statements)
+
+    api(admin, "POST", "/api/v1/opportunities", body())
+    few = {path: statements_for(path) for path in ("/opportunities", "/", "/api/v1/opportunities")}
+    for number in range(12):
+        api(admin, "POST", "/api/v1/opportunities", body(title=f"Post {number}"))
+    many = {path: statements_for(path) for path in few}
+    assert many == few
