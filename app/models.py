@@ -18,6 +18,7 @@ from app.guard.models import GuardOverride
 from app.members.models import AdminInvitation, ApiToken, Member, MemberIdentity, Organisation
 from app.moderation.models import MemberWarning, Report
 from app.notifications.models import DigestSchedule, Notification, NotificationPreference, SentEmail
+from app.opportunities.models import ApplyClick, Opportunity
 from app.outbox.models import OutboxMessage, WorkerHeartbeat
 from app.resources.models import FileVersion, Resource, ResourceFile
 from app.search.models import SearchSynonym
@@ -27,6 +28,7 @@ from app.topics.models import Topic
 __all__ = [
     "AdminInvitation",
     "ApiToken",
+    "ApplyClick",
     "AuditEntry",
     "Booking",
     "CalendarFeed",
@@ -45,6 +47,7 @@ __all__ = [
     "MemberWarning",
     "Notification",
     "NotificationPreference",
+    "Opportunity",
     "Organisation",
     "OutboxMessage",
     "Post",

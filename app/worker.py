@@ -1,6 +1,6 @@
 """The worker's tasks, put together from the domains that own them (as app/main.py puts
-their routes together): text extraction, event reminders, search indexing, notifications
-and e-mail."""
+their routes together): text extraction, event reminders, closing opportunities, search
+indexing, notifications and e-mail."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.config import Settings
 from app.events.worker_tasks import event_tasks
 from app.notifications.delivery import notification_tasks
+from app.opportunities.worker_tasks import opportunity_tasks
 from app.outbox.service import Handler
 from app.outbox.worker import WorkerTasks, combine
 from app.resources.extraction_tasks import extraction_tasks
@@ -21,6 +22,7 @@ def worker_tasks(factory: sessionmaker[Session], settings: Settings) -> WorkerTa
         [
             extraction_tasks(factory, settings),
             event_tasks(factory),
+            opportunity_tasks(factory),
             sync_tasks(factory, SearchEngine.from_settings(settings)),
             notification_tasks(factory, settings),
         ]

@@ -42,6 +42,7 @@ from app.resources.service import Upload, create_resource
 from app.worker import registered_handlers
 from tests.support.database import apply_changes
 from tests.support.factories import make_member
+from tests.support.flows import csrf_token
 from tests.support.sessions import sign_in_as_member
 
 PLACES = ("all members", "open group", "private group", "secret group")
@@ -511,3 +512,183 @@ def test_leaving_a_group_takes_access_away_at_once(
     assert removed.status_code == 204
     assert member.get(f"/groups/{secret.slug}").status_code == 404
     assert member.get(f"/resources/{secret.resource_id}").status_code == 404
+
+
+# --- opportunities: state x viewer x channel ---------------------------------------------------
+
+OPPORTUNITY_STATES = ("open", "closed", "withdrawn")
+OPPORTUNITY_VIEWERS = (
+    "admin",
+    "recruiter",
+    "colleague",
+    "other recruiter",
+    "member",
+    "suspended",
+    "anonymous",
+)
+"""``recruiter`` posted it; ``colleague`` is another recruiter of the same organisation;
+``other recruiter`` recruits for another council."""
+
+
+def opportunity_allowed(state: str, viewer: str, channel: str) -> bool:
+    if viewer in ("anonymous", "suspended"):
+        return False
+    manages = viewer in ("admin", "recruiter", "colleague")
+    if channel in ("list", "search"):
+        return state == "open"
+    if channel == "change":
+        return manages and state != "withdrawn"
+    # page and API: a closed one is still readable, marked closed; a withdrawn one is
+    # for those who manage it only
+    return state != "withdrawn" or manages
+
+
+def test_opportunity_authorization_matrix(
+    app: FastAPI,
+    client: TestClient,
+    db: Session,
+    oidc_primary_url: str,
+    engine: object,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from app.opportunities import service as opportunities
+    from app.opportunities.models import Opportunity
+    from app.opportunities.schemas import OpportunityData
+    from app.worker import worker_tasks
+
+    people = {
+        "admin": make_member(db, name="Ada Admin", issuer=oidc_primary_url, is_admin=True),
+        "recruiter": make_member(db, name="Rita Recruiter", issuer=oidc_primary_url),
+        "colleague": make_member(db, name="Cal Colleague", issuer=oidc_primary_url),
+        "other recruiter": make_member(
+            db, name="Olu Other", issuer=oidc_primary_url, organisation="Sheffield City Council"
+        ),
+        "member": make_member(db, name="Mia Member", issuer=oidc_primary_url),
+        "suspended": make_member(db, name="Sid Suspended", issuer=oidc_primary_url),
+    }
+    apply_changes(
+        db,
+        update(Member)
+        .where(
+            Member.id.in_(
+                [people[name].id for name in ("recruiter", "colleague", "other recruiter")]
+            )
+        )
+        .values(is_recruiter=True),
+    )
+    closing = (utcnow() + timedelta(days=20)).astimezone(LONDON).date()
+    titles = {state: f"Matrix opportunity {state}" for state in OPPORTUNITY_STATES}
+    ids: dict[str, str] = {}
+    with transaction(app.state.session_factory) as session:
+        poster = session.get_one(Member, people["recruiter"].id)
+        for state, title in titles.items():
+            data = OpportunityData(
+                title=title,
+                kind="secondment",
+                location="hybrid",
+                closing_date=closing,
+                apply_url="https://jobs.example.gov.uk/matrix",
+                description=f"Secondment {state} zebraword",
+            )
+            ids[state] = opportunities.post_opportunity(session, actor=poster, data=data).id
+        opportunities.withdraw_opportunity(
+            session, actor=poster, opportunity_id=ids["withdrawn"], reason="Filled"
+        )
+    yesterday = (utcnow() - timedelta(days=1)).astimezone(LONDON).date()
+    closing_dates = {state: closing for state in OPPORTUNITY_STATES} | {"closed": yesterday}
+    apply_changes(  # as if posted earlier: its closing day ended at the last midnight
+        db,
+        update(Opportunity)
+        .where(Opportunity.id == ids["closed"])
+        .values(
+            closing_date=yesterday.isoformat(),
+            closes_at=opportunities.clock.end_of_london_day(yesterday),
+        ),
+    )
+    for job in worker_tasks(app.state.session_factory, app.state.settings).periodic:
+        job()  # the worker's closing job
+    handlers = registered_handlers(app.state.session_factory, app.state.settings)
+    while drain_once(app.state.session_factory, handlers):
+        pass
+    browsers: dict[str, TestClient] = {}
+    for viewer, member in people.items():
+        browsers[viewer] = TestClient(app, base_url="http://testserver", follow_redirects=False)
+        sign_in_as_member(browsers[viewer], member)
+    browsers["anonymous"] = TestClient(app, base_url="http://testserver", follow_redirects=False)
+    apply_changes(
+        db,
+        update(Member)
+        .where(Member.id == people["suspended"].id)
+        .values(status=MemberStatus.SUSPENDED, status_reason="Matrix"),
+    )
+
+    cells: list[Cell] = []
+    for viewer in OPPORTUNITY_VIEWERS:
+        browser = browsers[viewer]
+        listed = browser.get("/api/v1/opportunities").text
+        listed_page = browser.get("/opportunities").text
+        found = browser.get("/api/v1/search", params={"q": "zebraword"})
+        assert found.status_code in (200, 401), found.text
+        try:
+            token = csrf_token(browser)
+        except KeyError:
+            token = "none"
+        for state in OPPORTUNITY_STATES:
+            opportunity_id = ids[state]
+            results: dict[str, tuple[bool, int | None, bool]] = {}
+            page = browser.get(f"/opportunities/{opportunity_id}")
+            results["page"] = (titles[state] in page.text, page.status_code, False)
+            read = browser.get(f"/api/v1/opportunities/{opportunity_id}")
+            results["API"] = (read.status_code == 200, read.status_code, True)
+            results["list"] = (
+                opportunity_id in listed or opportunity_id in listed_page,
+                None,
+                False,
+            )
+            results["search"] = (
+                found.status_code == 200 and opportunity_id in found.text,
+                None,
+                False,
+            )
+            changed = browser.request(
+                "PUT",
+                f"/api/v1/opportunities/{opportunity_id}",
+                json={
+                    "title": titles[state],
+                    "kind": "secondment",
+                    "location": "remote",
+                    "closing_date": closing_dates[state].isoformat(),
+                    "apply_url": "https://jobs.example.gov.uk/matrix",
+                    "description": f"Secondment {state} zebraword",
+                },
+                headers={"X-CSRFToken": token},
+            )
+            results["change"] = (changed.status_code == 200, None, True)
+            for channel, (seen, status, is_api) in results.items():
+                expected = opportunity_allowed(state, viewer, channel)
+                if expected:
+                    ok = seen
+                elif status is None:
+                    ok = not seen
+                else:
+                    ok = not seen and denied_status_ok(viewer, status, is_api)
+                cells.append(
+                    Cell(
+                        "opportunity",
+                        state,
+                        viewer,
+                        channel,
+                        expected,
+                        ok,
+                        "" if ok else f"status={status} seen={seen}",
+                    )
+                )
+    failures = [cell for cell in cells if not cell.ok]
+    with capsys.disabled():
+        print(f"\nopportunity matrix: {len(cells)} cells checked, {len(failures)} wrong")
+    assert not failures, "\n".join(
+        f"{c.kind} / {c.place} / {c.viewer} / {c.channel}: expected "
+        f"{'allow' if c.expected else 'deny'} ({c.detail})"
+        for c in failures
+    )
+    assert len(cells) == len(OPPORTUNITY_VIEWERS) * len(OPPORTUNITY_STATES) * 5

@@ -11,6 +11,7 @@ from app.discussions.models import Thread
 from app.discussions.service import recent_activity
 from app.events.service import EventFilter, EventView, list_events
 from app.members.models import Member, MemberIdentity, MemberStatus, Organisation
+from app.opportunities.service import OpportunityView, new_this_week
 from app.policy.members import may_use_admin_area
 from app.resources.models import Resource
 from app.resources.service import ResourceFilter, list_resources
@@ -27,6 +28,7 @@ class HomeSummary:
     new_resources: list[Resource]
     my_next_events: list[EventView]
     upcoming_events: list[EventView]
+    new_opportunities: list[OpportunityView]
 
 
 def home_summary(db: Session, *, member: Member) -> HomeSummary:
@@ -69,4 +71,5 @@ def home_summary(db: Session, *, member: Member) -> HomeSummary:
         upcoming_events=list_events(
             db, viewer=member, event_filter=EventFilter(), offset=0, limit=3
         )[0],
+        new_opportunities=new_this_week(db, viewer=member, limit=5),
     )

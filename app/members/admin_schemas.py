@@ -25,6 +25,7 @@ class AdminMemberOut(BaseModel):
     is_admin: bool
     is_moderator: bool
     is_champion: bool
+    is_recruiter: bool
     duplicate_of_id: str | None
     joined_at: datetime
     last_seen_at: datetime | None
@@ -73,7 +74,7 @@ class OrganisationChoice(Reason):
 
 
 class FlagBody(Reason):
-    flag: Literal["admin", "moderator", "champion"]
+    flag: Literal["admin", "moderator", "champion", "recruiter"]
     value: bool
 
 

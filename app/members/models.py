@@ -116,6 +116,8 @@ class Member(Base):
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     is_moderator: Mapped[bool] = mapped_column(Boolean, default=False)
     is_champion: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_recruiter: Mapped[bool] = mapped_column(Boolean, default=False)
+    """Posts opportunities for their own organisation (an admin grants it)."""
     status_reason: Mapped[str | None] = mapped_column(Text)
     suspended_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     duplicate_of_id: Mapped[str | None] = mapped_column(

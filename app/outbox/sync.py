@@ -16,7 +16,7 @@ from app.outbox.models import OutboxMessage
 from app.outbox.service import enqueue
 
 SYNC_TOPIC = "search.sync"
-IndexedKind = Literal["resource", "thread", "post", "event", "member", "group"]
+IndexedKind = Literal["resource", "thread", "post", "event", "member", "group", "opportunity"]
 INDEXED_KINDS: tuple[str, ...] = get_args(IndexedKind)
 
 

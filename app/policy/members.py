@@ -14,7 +14,14 @@ from app.errors import Forbidden, NotFound
 from app.members.models import DEFAULT_VISIBILITY, Member, MemberStatus, Visibility
 
 ADMIN_ONLY_ACTIONS = frozenset(
-    {"grant_admin", "remove_admin", "grant_moderator", "remove_moderator"}
+    {
+        "grant_admin",
+        "remove_admin",
+        "grant_moderator",
+        "remove_moderator",
+        "grant_recruiter",
+        "remove_recruiter",
+    }
 )
 
 
@@ -38,7 +45,7 @@ def check_admin_only_permission(actor: Member) -> None:
         raise NotFound()
 
 
-RESPONSIBILITIES = ("champion", "moderator", "admin")
+RESPONSIBILITIES = ("champion", "recruiter", "moderator", "admin")
 """The portal responsibilities a member can be given (``is_<name>`` on the member)."""
 
 
@@ -49,6 +56,7 @@ def responsibilities(subject: Member) -> list[str]:
         ("admin", subject.is_admin),
         ("moderator", subject.is_moderator),
         ("champion", subject.is_champion),
+        ("recruiter", subject.is_recruiter),
     )
     return [flag for flag, has in held if has]
 
@@ -74,7 +82,7 @@ def is_last_active_admin(db: Session, subject: Member) -> bool:
 def check_moderate_member_permission(actor: Member, subject: Member, action: str) -> None:
     check_use_admin_area_permission(actor)
     if action in ADMIN_ONLY_ACTIONS and not actor.is_admin:
-        raise Forbidden("Only admins can grant or remove the moderator and admin roles.")
+        raise Forbidden("Only admins can grant or remove the recruiter, moderator and admin roles.")
     if actor.id == subject.id:
         raise Forbidden("You cannot do that to your own account; ask another admin.")
     if not actor.is_admin and subject.is_staff:

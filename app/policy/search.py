@@ -7,8 +7,9 @@ decides, from the same rule as the pages. Each ``is_searchable_*`` predicate has
 twin for the full reindex.
 
 Left out: resources that are not published, deleted threads, hidden or deleted posts
-(an opening post's text; a reply altogether), hidden events, members who are not active,
-and profile fields a member shows to fewer than all members (search has no
+(an opening post's text; a reply altogether), hidden events, withdrawn opportunities and
+those the worker has closed after their closing day, members who are not active, and
+profile fields a member shows to fewer than all members (search has no
 per-organisation view). A secret group's own document is found only by its members.
 """
 
@@ -20,6 +21,7 @@ from app.discussions.models import Post, Thread
 from app.events.models import Event
 from app.groups.models import Group, GroupKind
 from app.members.models import Member, MemberStatus, Visibility
+from app.opportunities.models import Opportunity
 from app.policy.members import listed_in_directory
 from app.resources.models import Resource, ResourceStatus
 
@@ -63,6 +65,16 @@ def is_searchable_event(event: Event) -> bool:
 
 def searchable_events_filter() -> ColumnElement[bool]:
     return Event.hidden_reason.is_(None)
+
+
+def is_searchable_opportunity(opportunity: Opportunity) -> bool:
+    """Open ones only: the worker's closing job sets ``closed_at`` when the closing day
+    ends and re-indexes, which removes the document."""
+    return opportunity.withdrawn_at is None and opportunity.closed_at is None
+
+
+def searchable_opportunities_filter() -> ColumnElement[bool]:
+    return and_(Opportunity.withdrawn_at.is_(None), Opportunity.closed_at.is_(None))
 
 
 def is_searchable_member(member: Member) -> bool:

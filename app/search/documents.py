@@ -24,11 +24,13 @@ from app.discussions.models import Post, Thread
 from app.events.models import Event
 from app.groups.models import Group
 from app.members.models import Member
+from app.opportunities.models import Opportunity
 from app.outbox.sync import INDEXED_KINDS
 from app.policy.search import (
     group_document_audience,
     is_searchable_event,
     is_searchable_member,
+    is_searchable_opportunity,
     is_searchable_post_text,
     is_searchable_profile_field,
     is_searchable_reply,
@@ -36,6 +38,7 @@ from app.policy.search import (
     is_searchable_thread,
     searchable_events_filter,
     searchable_members_filter,
+    searchable_opportunities_filter,
     searchable_post_text_filter,
     searchable_resources_filter,
     searchable_threads_filter,
@@ -43,7 +46,7 @@ from app.policy.search import (
 from app.resources.models import Resource, ResourceFile
 from app.search.text import indexed_stems
 
-KINDS = ("resource", "discussion", "event", "member", "group")
+KINDS = ("resource", "discussion", "event", "opportunity", "member", "group")
 SYNC_KINDS = INDEXED_KINDS
 CHUNK_CHARS = 2_000
 MAX_CHUNKS = 300
@@ -279,6 +282,31 @@ def event_changes(event: Event) -> Changes:
     )
 
 
+def opportunity_changes(opportunity: Opportunity) -> Changes:
+    """Never the apply address: the page is where members apply, so clicks are counted."""
+    doc_id = f"opportunity-{opportunity.id}"
+    if not is_searchable_opportunity(opportunity):
+        return Changes(delete_ids=[doc_id])
+    document = {
+        "id": doc_id,
+        "parent_id": doc_id,
+        "kind": "opportunity",
+        "type": opportunity.kind.value,
+        "heading": clean(opportunity.title),
+        "title": searchable_title(opportunity.title),
+        "summary": clean(" ".join(filter(None, [opportunity.team, opportunity.place]))),
+        "body": html_to_text(opportunity.description_html),
+        "topics": [opportunity.practice_area] if opportunity.practice_area else [],
+        "organisation": opportunity.organisation.name,
+        "year": opportunity.created_at.year,
+        "date": timestamp(opportunity.created_at),
+        "status": "open",
+        "url": f"/opportunities/{opportunity.id}",
+        "group_id": None,
+    }
+    return Changes(upserts=[with_stems(document)])
+
+
 def member_changes(member: Member) -> Changes:
     """A member, with only the profile fields the policy lets search hold."""
     doc_id = f"member-{member.id}"
@@ -415,6 +443,20 @@ def changes_for(db: Session, kind: str, ids: list[str]) -> Changes:
                 changes.extend(event_changes(found_events[event_id]))
             else:
                 changes.delete_ids.append(f"event-{event_id}")
+    elif kind == "opportunity":
+        found_opportunities = {
+            o.id: o
+            for o in db.execute(
+                select(Opportunity)
+                .where(Opportunity.id.in_(ids))
+                .options(selectinload(Opportunity.organisation))
+            ).scalars()
+        }
+        for opportunity_id in ids:
+            if opportunity_id in found_opportunities:
+                changes.extend(opportunity_changes(found_opportunities[opportunity_id]))
+            else:
+                changes.delete_ids.append(f"opportunity-{opportunity_id}")
     elif kind == "member":
         found_members = {
             m.id: m
@@ -490,6 +532,14 @@ def all_documents(db: Session, *, batch: int = 500) -> Iterator[list[dict[str, A
         batch,
     ):
         yield [doc for event in events for doc in event_changes(event).upserts]
+    for opportunities in pages(
+        Opportunity,
+        select(Opportunity)
+        .where(searchable_opportunities_filter())
+        .options(selectinload(Opportunity.organisation)),
+        batch,
+    ):
+        yield [doc for item in opportunities for doc in opportunity_changes(item).upserts]
     for members in pages(
         Member, _members(select(Member).where(searchable_members_filter())), batch
     ):

@@ -47,6 +47,7 @@ KIND_LABELS = {
     "resource": "Resources",
     "discussion": "Discussions",
     "event": "Events",
+    "opportunity": "Opportunities",
     "member": "Members",
     "group": "Groups",
 }

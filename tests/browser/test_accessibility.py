@@ -27,6 +27,9 @@ from app.groups.models import JoinRequest
 from app.groups.service import create_group
 from app.members.models import Member, MemberStatus
 from app.notifications.mail import unsubscribe_token
+from app.opportunities import service as opportunity_service
+from app.opportunities.models import Opportunity
+from app.opportunities.schemas import OpportunityData
 from app.resources.models import ResourceFile
 from app.resources.schemas import ResourceData
 from app.resources.service import Upload, add_files, create_resource
@@ -450,6 +453,57 @@ def test_event_pages_have_no_axe_violations(
     page.goto("/events?when=mine")
     page.get_by_role("button", name="Make my feed address").click()
     expect(page.locator("#feed-url")).to_contain_text("/calendar/")
+    assert_no_axe_violations(page)
+
+
+def test_opportunity_pages_have_no_axe_violations(
+    page: Page, live_portal: str, live_app: FastAPI
+) -> None:
+    """The list with filters, an open and a closed opportunity (as their recruiter), the
+    form, the form with errors, and the home page's "new this week" block."""
+    sign_in_with_session(page, live_app, portal_url=live_portal)
+    member_id = own_member_id(page)
+    next_month = (utcnow() + timedelta(days=30)).astimezone(LONDON).date()
+    with transaction(live_app.state.session_factory) as db:
+        recruiter = db.get_one(Member, member_id)
+        recruiter.is_recruiter = True
+        ids = []
+        for title in ("Senior social worker, fostering", "ASYE place, assessment team"):
+            ids.append(
+                opportunity_service.post_opportunity(
+                    db,
+                    actor=recruiter,
+                    data=OpportunityData(
+                        title=title,
+                        kind="permanent",
+                        location="hybrid",
+                        pay="Grade 9",
+                        closing_date=next_month,
+                        apply_url="https://jobs.example.gov.uk/1",
+                        description="A **stable** team.",
+                    ),
+                ).id
+            )
+        closed = db.get_one(Opportunity, ids[1])
+        closed.closes_at = utcnow() - timedelta(minutes=1)
+
+    for path in (
+        "/opportunities",
+        "/opportunities?kind=permanent&closing=week&sort=newest",
+        f"/opportunities/{ids[0]}",
+        f"/opportunities/{ids[1]}",
+        f"/opportunities/{ids[0]}/edit",
+        "/opportunities/new",
+        "/",
+    ):
+        response = page.goto(path)
+        assert response is not None and response.status == 200, path
+        assert_no_axe_violations(page)
+
+    page.goto("/opportunities/new")
+    with page.expect_response("**/opportunities") as posted:
+        page.get_by_role("button", name="Post the opportunity").click()
+    assert posted.value.status == 422
     assert_no_axe_violations(page)
 
 

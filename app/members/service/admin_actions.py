@@ -299,8 +299,9 @@ def set_flag(
     value: bool,
     reason: str | None = None,
 ) -> Member:
-    """Grant or remove the admin, moderator or champion flag."""
-    if flag not in ("admin", "moderator", "champion"):
+    """Grant or remove the admin, moderator, champion or recruiter flag (a recruiter posts
+    opportunities for their own organisation)."""
+    if flag not in ("admin", "moderator", "champion", "recruiter"):
         raise InvalidInput({"flag": f"Unknown flag {flag!r}."})
     subject = _load_subject(db, member_id)
     verb = "grant" if value else "remove"
@@ -313,7 +314,11 @@ def set_flag(
         )
     if flag == "admin" and not value:
         refuse_if_last_admin(db, subject, "removed as admin")
-    if value and flag in ("admin", "moderator") and subject.status != MemberStatus.ACTIVE:
+    if (
+        value
+        and flag in ("admin", "moderator", "recruiter")
+        and subject.status != MemberStatus.ACTIVE
+    ):
         raise InvalidAction(f"{subject.display_name} is {subject.status.value}, not active.")
 
     before = _snapshot(subject, attribute)

@@ -1,0 +1,112 @@
+"""Opportunities as forms and the API send them, and as the API answers."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from app.opportunities.models import OpportunityKind, WorkLocation
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_WEB = re.compile(r"^https://[^\s/$.?#].[^\s]*$")
+
+
+class OpportunityData(BaseModel):
+    """How to apply is one of a web address (the council's own application page) or an
+    e-mail address. ``organisation_id`` left out means the poster's own organisation."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    title: str = Field(min_length=1, max_length=200)
+    organisation_id: str | None = Field(default=None, max_length=36)
+    kind: OpportunityKind
+    team: str | None = Field(default=None, max_length=200)
+    practice_area: str | None = Field(default=None, max_length=120)
+    pay: str | None = Field(default=None, max_length=200)
+    hours: str | None = Field(default=None, max_length=200)
+    location: WorkLocation
+    place: str | None = Field(default=None, max_length=200)
+    closing_date: date
+    apply_url: str | None = Field(default=None, max_length=1000)
+    apply_email: str | None = Field(default=None, max_length=320)
+    description: str = Field(min_length=1, max_length=20_000)
+
+    @field_validator(
+        "organisation_id",
+        "team",
+        "practice_area",
+        "pay",
+        "hours",
+        "place",
+        "apply_url",
+        "apply_email",
+        mode="before",
+    )
+    @classmethod
+    def _blank_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("apply_url")
+    @classmethod
+    def _web_address(cls, url: str | None) -> str | None:
+        if url is not None and not _WEB.match(url):
+            raise ValueError("must be a web address starting with https://")
+        return url
+
+    @field_validator("apply_email")
+    @classmethod
+    def _email_address(cls, email: str | None) -> str | None:
+        if email is not None and not _EMAIL.match(email):
+            raise ValueError("must be an e-mail address, like jobs@council.gov.uk")
+        return email
+
+    @model_validator(mode="after")
+    def _one_way_to_apply(self) -> OpportunityData:
+        if (self.apply_url is None) == (self.apply_email is None):
+            raise ValueError("give either a web address or an e-mail address to apply to")
+        return self
+
+
+class WithdrawOpportunity(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    reason: str = Field(min_length=1, max_length=1000)
+
+
+class OpportunityOut(BaseModel):
+    id: str
+    title: str
+    organisation_id: str
+    organisation: str
+    kind: OpportunityKind
+    team: str | None
+    practice_area: str | None
+    pay: str | None
+    hours: str | None
+    location: WorkLocation
+    place: str | None
+    closing_date: date
+    closes_at: datetime
+    is_closed: bool
+    withdrawn: bool
+    apply_url: str | None
+    apply_email: str | None
+    description_html: str
+    posted_at: datetime
+    may_manage: bool
+
+
+class OpportunityPage(BaseModel):
+    total: int
+    offset: int
+    limit: int
+    opportunities: list[OpportunityOut]
+
+
+class ApplyOut(BaseModel):
+    """Where to go to apply: the web address or a mailto: address."""
+
+    opportunity_id: str
+    apply_to: str
