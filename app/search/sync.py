@@ -27,7 +27,8 @@ from app.outbox.models import OutboxMessage
 from app.outbox.service import RetryLater, enqueue
 from app.outbox.sync import SYNC_TOPIC, enqueue_sync
 from app.outbox.worker import WorkerTasks
-from app.search.documents import Changes, all_documents, changes_for
+from app.search.document_queries import all_documents, changes_for
+from app.search.documents import Changes
 from app.search.engine import IndexState, SearchEngine, TaskFailed, is_outage
 from app.search.models import SearchSynonym
 
