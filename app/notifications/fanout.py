@@ -94,17 +94,17 @@ def tell_members(
         .where(
             Member.id.in_(candidates),
             may_be_told_filter(kind=kind.value, actor_id=actor_id, group_id=group_id),
+            ~exists().where(
+                Notification.member_id == Member.id, Notification.dedupe_key == dedupe_key
+            ),
         )
-    )
-    query = query.where(
-        ~exists().where(Notification.member_id == Member.id, Notification.dedupe_key == dedupe_key)
     )
     rows = [row for row in db.execute(query) if row.id not in already_told]
     if not rows:
         return set()
     states: dict[str, str] = {}
     new_schedules: list[dict[str, Any]] = []
-    due_now: dict[str, list[str]] = {}
+    unscheduled: dict[str, list[str]] = {}
     for row in rows:
         delivery = Delivery(row.delivery) if row.delivery else KINDS[kind].default
         frequency = DigestFrequency(row.frequency or DigestFrequency.DAILY.value)
@@ -121,12 +121,12 @@ def tell_members(
                     }
                 )
             elif row.next_due_at is None:
-                due_now.setdefault(frequency.value, []).append(row.id)
+                unscheduled.setdefault(frequency.value, []).append(row.id)
         else:
             states[row.id] = EmailState.NONE
     if new_schedules:
         db.execute(insert(DigestSchedule), new_schedules)
-    for frequency_value, member_ids in due_now.items():
+    for frequency_value, member_ids in unscheduled.items():
         db.execute(
             update(DigestSchedule)
             .where(DigestSchedule.member_id.in_(member_ids), DigestSchedule.next_due_at.is_(None))
