@@ -8,8 +8,8 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.db import Base, UTCDateTime, new_id, utcnow
-from app.members.models import Member, enum_column
+from app.db import Base, UTCDateTime, enum_column, new_id, utcnow
+from app.members.models import Member
 
 
 class GroupKind(enum.StrEnum):

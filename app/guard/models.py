@@ -10,10 +10,10 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Enum, ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db import Base, UTCDateTime, new_id, utcnow
+from app.db import Base, UTCDateTime, enum_column, new_id, utcnow
 
 
 class GuardReason(enum.StrEnum):
@@ -43,17 +43,6 @@ class OverrideStatus(enum.StrEnum):
     EDITED_OUT = "edited_out"
 
 
-def _enum(enum_class: type[enum.Enum], name: str) -> Enum:
-    return Enum(
-        enum_class,
-        name=name,
-        native_enum=False,
-        length=32,
-        values_callable=lambda members: [member.value for member in members],
-        validate_strings=True,
-    )
-
-
 class GuardOverride(Base):
     __tablename__ = "guard_override"
 
@@ -67,10 +56,12 @@ class GuardOverride(Base):
     subject_label: Mapped[str] = mapped_column(String(200))
     subject_url: Mapped[str] = mapped_column(String(300))
     group_id: Mapped[str | None] = mapped_column(String(36), index=True)
-    reason: Mapped[GuardReason] = mapped_column(_enum(GuardReason, "guard_reason"))
+    reason: Mapped[GuardReason] = mapped_column(enum_column(GuardReason, "guard_reason"))
     findings: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     status: Mapped[OverrideStatus] = mapped_column(
-        _enum(OverrideStatus, "guard_override_status"), default=OverrideStatus.OPEN, index=True
+        enum_column(OverrideStatus, "guard_override_status"),
+        default=OverrideStatus.OPEN,
+        index=True,
     )
     handled_by_id: Mapped[str | None] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"))
     handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

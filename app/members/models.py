@@ -10,7 +10,6 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Connection,
-    Enum,
     ForeignKey,
     String,
     Text,
@@ -20,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Mapper, Session, mapped_column, object_session, relationship
 
-from app.db import Base, UTCDateTime, new_id, utcnow
+from app.db import Base, UTCDateTime, enum_column, new_id, utcnow
 from app.members.handles import choose_handle, handle_base
 from app.topics.models import Topic, member_topic
 
@@ -63,18 +62,6 @@ class MemberRole(enum.StrEnum):
     ACADEMIC = "academic"
     MANAGER = "manager"
     PRINCIPAL_SOCIAL_WORKER = "principal_social_worker"
-
-
-def enum_column(enum_class: type[enum.Enum], name: str) -> Enum:
-    """A string column holding the enum's values (no native database enum to migrate)."""
-    return Enum(
-        enum_class,
-        name=name,
-        native_enum=False,
-        length=32,
-        values_callable=lambda members: [member.value for member in members],
-        validate_strings=True,
-    )
 
 
 class Organisation(Base):

@@ -9,8 +9,8 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.db import Base, UTCDateTime, new_id, utcnow
-from app.members.models import Member, enum_column
+from app.db import Base, UTCDateTime, enum_column, new_id, utcnow
+from app.members.models import Member
 
 
 class ReportReason(enum.StrEnum):

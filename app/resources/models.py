@@ -20,8 +20,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.db import Base, UTCDateTime, new_id, utcnow
-from app.members.models import Member, Organisation, enum_column
+from app.db import Base, UTCDateTime, enum_column, new_id, utcnow
+from app.members.models import Member, Organisation
 from app.topics.models import Topic
 
 
