@@ -132,3 +132,19 @@ class OpportunityAlert(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     organisation: Mapped[Organisation | None] = relationship(lazy="raise")
+
+
+class OpportunityPageView(Base):
+    """A member read an opportunity's page on a London day: one row per member, opportunity
+    and day, written after the page is answered (never by the GET's own transaction)."""
+
+    __tablename__ = "opportunity_view"
+    __table_args__ = (UniqueConstraint("opportunity_id", "member_id", "day"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    opportunity_id: Mapped[str] = mapped_column(
+        ForeignKey("opportunity.id", ondelete="CASCADE"), index=True
+    )
+    member_id: Mapped[str] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), index=True)
+    day: Mapped[str] = mapped_column(String(10))
+    """YYYY-MM-DD, London time."""
