@@ -33,7 +33,10 @@ from app.moderation.views import router as moderation_router
 from app.notifications.api import router as notifications_api_router
 from app.notifications.views import admin_router as notifications_admin_router
 from app.notifications.views import router as notifications_router
+from app.opportunities.alert_routes import api_router as opportunity_alerts_api_router
+from app.opportunities.alert_routes import router as opportunity_alerts_router
 from app.opportunities.api import router as opportunities_api_router
+from app.opportunities.report_views import router as opportunity_report_router
 from app.opportunities.views import router as opportunities_router
 from app.resources.api import router as resources_api_router
 from app.resources.storage import LocalFileStorage
@@ -114,7 +117,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(discussions_api_router)
     app.include_router(events_router)
     app.include_router(events_api_router)
+    app.include_router(opportunity_alerts_router)
+    app.include_router(opportunity_alerts_api_router)
     app.include_router(opportunities_router)
+    app.include_router(opportunity_report_router)
     app.include_router(opportunities_api_router)
     app.include_router(search_router)
     app.include_router(search_api_router)

@@ -13,6 +13,9 @@ from sqlalchemy import Select, select
 from app.discussions.models import CategoryFollow, ThreadFollow
 from app.events.models import Booking
 from app.members.models import Member
+from app.opportunities.filters import filter_conditions
+from app.opportunities.models import Opportunity, OpportunityAlert
+from app.policy.opportunities import listed_opportunities_filter
 
 Audience = dict[str, Any]
 
@@ -31,6 +34,10 @@ def thread_followers(thread_id: str) -> Audience:
 
 def category_followers(category_id: str) -> Audience:
     return {"category_followers": category_id}
+
+
+def opportunity_alerts(opportunity_id: str) -> Audience:
+    return {"opportunity_alerts": opportunity_id}
 
 
 def audience_member_ids(audience: Audience, as_of: datetime) -> Select[tuple[str]]:
@@ -53,5 +60,18 @@ def audience_member_ids(audience: Audience, as_of: datetime) -> Select[tuple[str
         return select(CategoryFollow.member_id).where(
             CategoryFollow.category_id == audience["category_followers"],
             CategoryFollow.created_at <= as_of,
+        )
+    if "opportunity_alerts" in audience:
+        # one query over every saved alert: the same conditions as the list's filter, with
+        # the alert's columns in place of the values; IN (…) tells a member with several
+        # matching alerts once. An opportunity withdrawn or closed by now matches nobody.
+        return (
+            select(OpportunityAlert.member_id)
+            .join(Opportunity, Opportunity.id == audience["opportunity_alerts"])
+            .where(
+                OpportunityAlert.created_at <= as_of,
+                listed_opportunities_filter(as_of),
+                *filter_conditions(OpportunityAlert, as_of),
+            )
         )
     raise ValueError(f"unknown audience {sorted(audience)}")

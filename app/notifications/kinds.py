@@ -26,6 +26,7 @@ class NotificationKind(enum.StrEnum):
     GROUP_INVITATION = "group_invitation"
     GROUP_DECISION = "group_decision"
     MEMBERSHIP_DECISION = "membership_decision"
+    OPPORTUNITY_MATCH = "opportunity_match"
 
 
 class Delivery(enum.StrEnum):
@@ -76,6 +77,9 @@ KINDS: dict[NotificationKind, KindInfo] = {
     ),
     NotificationKind.MEMBERSHIP_DECISION: KindInfo(
         "decisions about my membership of the portal", Delivery.IMMEDIATE
+    ),
+    NotificationKind.OPPORTUNITY_MATCH: KindInfo(
+        "new opportunities matching my alerts", Delivery.DIGEST
     ),
 }
 

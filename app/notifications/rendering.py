@@ -13,7 +13,7 @@ from typing import Any
 
 import nh3
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from app.db import LONDON
 from app.discussions.models import Post, Thread
@@ -22,9 +22,11 @@ from app.groups.models import Group
 from app.members.models import Member
 from app.notifications.kinds import NotificationKind
 from app.notifications.models import Notification
+from app.opportunities.models import Opportunity
 from app.policy.notifications import (
     may_be_told_about_event,
     may_be_told_about_group,
+    may_be_told_about_opportunity,
     may_be_told_about_post,
     may_receive_notifications,
 )
@@ -69,6 +71,7 @@ class _Loaded:
     events: dict[str, Event]
     groups: dict[str, Group]
     actors: dict[str, Member]
+    opportunities: dict[str, Opportunity]
 
 
 def _load(db: Session, notifications: Sequence[Notification]) -> _Loaded:
@@ -96,7 +99,15 @@ def _load(db: Session, notifications: Sequence[Notification]) -> _Loaded:
         member.id: member
         for member in db.execute(select(Member).where(Member.id.in_(actor_ids))).scalars()
     }
-    return _Loaded(posts, threads, events, groups, actors)
+    opportunities = {
+        opportunity.id: opportunity
+        for opportunity in db.execute(
+            select(Opportunity)
+            .where(Opportunity.id.in_(ids("opportunity")))
+            .options(selectinload(Opportunity.organisation))
+        ).scalars()
+    }
+    return _Loaded(posts, threads, events, groups, actors, opportunities)
 
 
 def _describe_one(
@@ -180,6 +191,17 @@ def _describe_one(
             if detail.get("message"):
                 text += f": {detail['message']}"
         return text, url, None
+
+    if notification.subject_type == "opportunity":
+        opportunity = loaded.opportunities.get(subject_id)
+        if opportunity is None or not may_be_told_about_opportunity(member, opportunity):
+            return None
+        text = (
+            f"New opportunity matching your alert: “{opportunity.title}”, "
+            f"{opportunity.organisation.name}, {opportunity.kind.label.lower()}, "
+            f"closing {opportunity.closing_day_label}"
+        )
+        return text, f"/opportunities/{opportunity.id}", None
 
     if notification.subject_type == "member":
         decision = detail.get("decision", "")

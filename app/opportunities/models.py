@@ -1,11 +1,12 @@
-"""The region's vacancies, secondments and placements, and the members who clicked "apply"."""
+"""The region's vacancies, secondments and placements, the members who clicked "apply", and
+members' saved alerts."""
 
 from __future__ import annotations
 
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base, UTCDateTime, enum_column, new_id, utcnow
@@ -106,3 +107,44 @@ class ApplyClick(Base):
     )
     member_id: Mapped[str] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), index=True)
     clicked_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class OpportunityAlert(Base):
+    """A member's saved filter. Its columns carry the names of ``OpportunityFilter``'s
+    fields, so ``filters.filter_conditions(OpportunityAlert, now)`` turns every saved alert
+    into one set-based match (a NULL field matches anything)."""
+
+    __tablename__ = "opportunity_alert"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    member_id: Mapped[str] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[OpportunityKind | None] = mapped_column(
+        enum_column(OpportunityKind, "opportunity_kind")
+    )
+    organisation_id: Mapped[str | None] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), index=True
+    )
+    practice_area: Mapped[str | None] = mapped_column(String(120))
+    location: Mapped[WorkLocation | None] = mapped_column(
+        enum_column(WorkLocation, "work_location")
+    )
+    closing_within_week: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    organisation: Mapped[Organisation | None] = relationship(lazy="raise")
+
+
+class OpportunityPageView(Base):
+    """A member read an opportunity's page on a London day: one row per member, opportunity
+    and day, written after the page is answered (never by the GET's own transaction)."""
+
+    __tablename__ = "opportunity_view"
+    __table_args__ = (UniqueConstraint("opportunity_id", "member_id", "day"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    opportunity_id: Mapped[str] = mapped_column(
+        ForeignKey("opportunity.id", ondelete="CASCADE"), index=True
+    )
+    member_id: Mapped[str] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), index=True)
+    day: Mapped[str] = mapped_column(String(10))
+    """YYYY-MM-DD, London time."""

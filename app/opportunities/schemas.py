@@ -110,3 +110,21 @@ class ApplyOut(BaseModel):
 
     opportunity_id: str
     apply_to: str
+
+
+class AlertData(BaseModel):
+    """The list's filter, saved: a field left out matches anything."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    kind: OpportunityKind | None = None
+    organisation_id: str | None = Field(default=None, max_length=36)
+    practice_area: str | None = Field(default=None, max_length=120)
+    location: WorkLocation | None = None
+    closing_within_week: bool = False
+
+
+class AlertOut(AlertData):
+    id: str
+    description: str
+    list_url: str
+    created_at: datetime

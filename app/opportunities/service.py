@@ -18,7 +18,9 @@ from app.discussions.markdown import render_markdown
 from app.errors import InvalidInput, NotFound
 from app.members.models import Member, Organisation
 from app.opportunities import clock
-from app.opportunities.models import ApplyClick, Opportunity, OpportunityKind, WorkLocation
+from app.opportunities.alerts import announce_to_alerts
+from app.opportunities.filters import OpportunityFilter, filter_conditions
+from app.opportunities.models import ApplyClick, Opportunity
 from app.opportunities.schemas import OpportunityData
 from app.outbox.sync import enqueue_sync, enqueue_sync_many
 from app.policy.opportunities import (
@@ -32,7 +34,6 @@ from app.policy.opportunities import (
 from app.topics.models import Topic
 
 Sort = Literal["closing", "newest"]
-CLOSING_SOON = timedelta(days=7)
 AUDITED_FIELDS = ("title", "kind", "closing_date", "apply_url", "apply_email", "organisation_id")
 
 
@@ -88,6 +89,7 @@ def post_opportunity(db: Session, *, actor: Member, data: OpportunityData) -> Op
     db.add(opportunity)
     db.flush()
     enqueue_sync(db, kind="opportunity", id=opportunity.id)
+    announce_to_alerts(db, opportunity=opportunity, actor=actor)
     audit.record(
         db,
         actor=actor,
@@ -115,9 +117,12 @@ def update_opportunity(
     )
     _check_closing_date(data, unchanged=opportunity.closing_date)
     before = _snapshot(opportunity)
+    was_closed = opportunity.is_closed(clock.now())
     _apply(opportunity, data, organisation_id)
     if not opportunity.is_closed(clock.now()):
         opportunity.closed_at = None
+        if was_closed:
+            announce_to_alerts(db, opportunity=opportunity, actor=actor)
     opportunity.updated_at = clock.now()
     db.flush()
     enqueue_sync(db, kind="opportunity", id=opportunity.id)
@@ -174,32 +179,6 @@ def get_opportunity(db: Session, *, viewer: Member, opportunity_id: str) -> Oppo
         is_closed=opportunity.is_closed(clock.now()),
         may_manage=may_manage_opportunity(viewer, opportunity),
     )
-
-
-@dataclass(frozen=True)
-class OpportunityFilter:
-    kind: OpportunityKind | None = None
-    organisation_id: str | None = None
-    practice_area: str | None = None
-    location: WorkLocation | None = None
-    closing_within_week: bool = False
-
-
-def filter_conditions(opportunity_filter: OpportunityFilter, now: datetime) -> list[object]:
-    """The filter as SQL conditions (beside the policy's listing rule): lists and saved
-    alerts use the same function, so an alert matches what its list shows."""
-    conditions: list[object] = []
-    if opportunity_filter.kind:
-        conditions.append(Opportunity.kind == opportunity_filter.kind)
-    if opportunity_filter.organisation_id:
-        conditions.append(Opportunity.organisation_id == opportunity_filter.organisation_id)
-    if opportunity_filter.practice_area:
-        conditions.append(Opportunity.practice_area == opportunity_filter.practice_area)
-    if opportunity_filter.location:
-        conditions.append(Opportunity.location == opportunity_filter.location)
-    if opportunity_filter.closing_within_week:
-        conditions.append(Opportunity.closes_at <= now + CLOSING_SOON)
-    return conditions
 
 
 def list_opportunities(

@@ -7,10 +7,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
+from starlette.background import BackgroundTask
 
 from app.errors import Forbidden, InvalidInput
 from app.members.profiles import organisation_choices
-from app.opportunities import service
+from app.opportunities import report, service
 from app.opportunities.models import OpportunityKind, WorkLocation
 from app.opportunities.schemas import OpportunityData
 from app.policy.opportunities import may_post_opportunities
@@ -164,7 +165,15 @@ def read_opportunity(
     request: Request, db: DbSession, member: CurrentMember, opportunity_id: str
 ) -> Response:
     view = service.get_opportunity(db, viewer=member, opportunity_id=opportunity_id)
-    return render(request, "opportunities/detail.html", {"view": view})
+    response = render(request, "opportunities/detail.html", {"view": view})
+    # counted after the answer, in its own transaction: the GET itself writes nothing
+    response.background = BackgroundTask(
+        report.record_page_view,
+        request.app.state.session_factory,
+        opportunity_id=opportunity_id,
+        member_id=member.id,
+    )
+    return response
 
 
 @router.get("/opportunities/{opportunity_id}/edit", summary="Form to change an opportunity")

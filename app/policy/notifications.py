@@ -16,10 +16,12 @@ from app.events.models import Event
 from app.groups.models import Group, GroupMembership, JoinRequest
 from app.members.models import Member, MemberStatus
 from app.notifications.models import Notification
+from app.opportunities.models import Opportunity
 from app.policy.content import members_who_may_see_group_content
 from app.policy.discussions import check_view_thread_permission
 from app.policy.events import check_view_event_permission
 from app.policy.groups import check_view_group_permission, pending_invitations
+from app.policy.opportunities import check_view_opportunity_permission
 
 ALWAYS_DELIVERED_KINDS = frozenset({"membership_decision"})
 """Told even to a member who is no longer active: the decision is about that."""
@@ -106,3 +108,12 @@ def may_be_told_about_group(db: Session, member: Member, group: Group) -> bool:
     except NotFound:
         return False
     return True
+
+
+def may_be_told_about_opportunity(member: Member, opportunity: Opportunity) -> bool:
+    """Nothing more about a withdrawn one; a closed one is still named (its page says so)."""
+    try:
+        check_view_opportunity_permission(member, opportunity)
+    except NotFound:
+        return False
+    return opportunity.withdrawn_at is None

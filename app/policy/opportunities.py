@@ -15,7 +15,7 @@ from sqlalchemy import ColumnElement, and_, false, true
 
 from app.errors import Forbidden, NotFound
 from app.members.models import Member, Organisation
-from app.opportunities.models import Opportunity
+from app.opportunities.models import Opportunity, OpportunityAlert
 
 
 def may_post_opportunities(actor: Member) -> bool:
@@ -72,3 +72,9 @@ def may_use_opportunity_report(actor: Member) -> bool:
 def check_use_opportunity_report_permission(actor: Member) -> None:
     if not may_use_opportunity_report(actor):
         raise NotFound()
+
+
+def check_own_alert_permission(member: Member, alert: OpportunityAlert | None) -> None:
+    """A member's alerts are theirs alone: anyone else's do not exist for them."""
+    if alert is None or alert.member_id != member.id:
+        raise NotFound("There is no such alert.")

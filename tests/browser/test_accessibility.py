@@ -460,7 +460,8 @@ def test_opportunity_pages_have_no_axe_violations(
     page: Page, live_portal: str, live_app: FastAPI
 ) -> None:
     """The list with filters, an open and a closed opportunity (as their recruiter), the
-    form, the form with errors, and the home page's "new this week" block."""
+    form, the form with errors, the home page's "new this week" block, and the member's
+    alerts (empty, then with one saved from the list)."""
     sign_in_with_session(page, live_app, portal_url=live_portal)
     member_id = own_member_id(page)
     next_month = (utcnow() + timedelta(days=30)).astimezone(LONDON).date()
@@ -499,6 +500,14 @@ def test_opportunity_pages_have_no_axe_violations(
         response = page.goto(path)
         assert response is not None and response.status == 200, path
         assert_no_axe_violations(page)
+
+    page.goto("/opportunities/alerts")
+    assert_no_axe_violations(page)
+    page.goto("/opportunities?kind=permanent&location=hybrid")
+    page.get_by_role("button", name="Tell me of new opportunities like these").click()
+    page.wait_for_url("**/opportunities/alerts")
+    assert "Permanent post, Hybrid" in page.content()
+    assert_no_axe_violations(page)
 
     page.goto("/opportunities/new")
     with page.expect_response("**/opportunities") as posted:
