@@ -460,8 +460,8 @@ def test_opportunity_pages_have_no_axe_violations(
     page: Page, live_portal: str, live_app: FastAPI
 ) -> None:
     """The list with filters, an open and a closed opportunity (as their recruiter), the
-    form, the form with errors, the home page's "new this week" block, and the member's
-    alerts (empty, then with one saved from the list)."""
+    form, the form with errors, the home page's "new this week" block, the member's
+    alerts (empty, then with one saved from the list), and the partnership's report."""
     sign_in_with_session(page, live_app, portal_url=live_portal)
     member_id = own_member_id(page)
     next_month = (utcnow() + timedelta(days=30)).astimezone(LONDON).date()
@@ -513,6 +513,13 @@ def test_opportunity_pages_have_no_axe_violations(
     with page.expect_response("**/opportunities") as posted:
         page.get_by_role("button", name="Post the opportunity").click()
     assert posted.value.status == 422
+    assert_no_axe_violations(page)
+
+    with transaction(live_app.state.session_factory) as db:
+        db.get_one(Member, member_id).is_admin = True
+    response = page.goto("/admin/opportunities/report")
+    assert response is not None and response.status == 200
+    assert "Leeds City Council" in page.content()  # two posted this month
     assert_no_axe_violations(page)
 
 
