@@ -6,7 +6,8 @@ Every miss and every false alarm is listed.
     .venv/bin/python scripts/benchmark_guard.py [--posts 500] [--quiet]
 
 The set is tests/data/guard_set.jsonl (tests/support/guard_set.py describes it); figures
-are printed for its tuning part, its held-out part and the practice-text sentences.
+are printed for each of its parts (tuning, held-out, fresh, second and third fresh) and
+for the practice-text sentences.
 """
 
 from __future__ import annotations
@@ -114,6 +115,7 @@ def main() -> None:
         "held-out part": [s for s in labelled if s.split == "heldout"],
         "fresh part": [s for s in labelled if s.split == "fresh"],
         "second fresh part": [s for s in labelled if s.split == "fresh2"],
+        "third fresh part": [s for s in labelled if s.split == "fresh3"],
         "practice sentences": corpus,
     }
     results = {name: score(samples, flags) for name, samples in parts.items()}

@@ -71,6 +71,35 @@ def found(text: str) -> list[tuple[str, str]]:
         ("they moved to 14 Harehills Lane last year", [("street_address", "14 Harehills Lane")]),
         ("Flat 3, 22 Beeston Road", [("street_address", "Flat 3, 22 Beeston Road")]),
         ("NI number AB 12 34 56 C", [("ni_number", "AB 12 34 56 C")]),
+        ("any advice - tia is 14 and", [("first_name_with_age", "tia is 14")]),
+        ("cla review for amelia 11 tomorrow", [("first_name_with_age", "amelia 11")]),
+        ("re ellie marshall, 10, school", [("name_with_age", "ellie marshall, 10")]),
+        ("says jack in yr 3 came in", [("first_name_with_age", "jack in yr 3")]),
+        ("Macy yr 5 has no coat", [("first_name_with_age", "Macy yr 5")]),
+        ("Riley - 10yrs - presenting", [("first_name_with_age", "Riley - 10yrs")]),
+        ("Logan 13 arrested again", [("first_name_with_age", "Logan 13")]),
+        ("a kid like Dexter? 9 yrs old", [("first_name_with_age", "Dexter? 9 yrs old")]),
+        ("Twins Lily and Rose are 5", [("first_name_with_age", "Lily and Rose are 5")]),
+        ("a lad called jordan who", [("name_introduced", "called jordan")]),
+        ("we'll call him Reece", [("name_introduced", "call him Reece")]),
+        ("The youngest, Archie, has", [("name_introduced", "The youngest, Archie")]),
+        ("older brother Jayden has", [("name_introduced", "older brother Jayden")]),
+        ("Isabelle has been placed with", [("name_with_event", "Isabelle has been placed")]),
+        ("Grace told the school nurse", [("name_with_event", "Grace told the school")]),
+        ("at Parklands primary, year 2", [("school_and_year", "Parklands primary, year 2")]),
+        (
+            "they're in the high rise on Kirkstall road",
+            [("home_area", "the high rise on Kirkstall")],
+        ),
+        ("moved into a house on Elm Street", [("home_area", "moved into a house on Elm Street")]),
+        ("the 9mth old was left", [("baby_age", "9mth old")]),
+        ("Mr and Mrs Nowak have asked", [("family_surname", "Mr and Mrs Nowak")]),
+        ("the Whitakers have moved again", [("family_surname", "the Whitakers have")]),
+        ("LL ID 556677", [("case_record_number", "LL ID 556677")]),
+        ("the case (ICS 9981276)", [("case_record_number", "ICS 9981276")]),
+        ("nhs no 485 777 3456", [("nhs_number", "485 777 3456")]),
+        ("NHS number 943 476 5918", [("nhs_number", "943 476 5918")]),
+        ("family at flat 12, Denton House", [("street_address", "flat 12, Denton House")]),
     ],
 )
 def test_catches(text: str, expected: list[tuple[str, str]]) -> None:
@@ -80,7 +109,7 @@ def test_catches(text: str, expected: list[tuple[str, str]]) -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "NHS number 943 476 5918.",  # the same digits with a wrong check digit
+        "ref 943 476 5918.",  # the same digits with a wrong check digit, not called NHS
         "9434765918",
         "1111111111",  # passes the arithmetic but is no NHS number
         "Leeds City Council",
@@ -113,6 +142,19 @@ def test_catches(text: str, expected: list[tuple[str, str]]) -> None:
         "mark.ivory@tcsw.org.uk",
         "St Mary's Academy, Year 6 team, ran a workshop for parents.",
         "Call the Bradford Children's Initial Contact Point on 01274 435600.",
+        "Early help hub phone 01484 414 960, Mon-Fri",
+        "Around 60% of babies in proceedings are under 1 week old at issue",
+        "under section 47 we have 15 days",
+        "a level 3 diploma in childcare",
+        "see page 12 of the guidance",
+        "the children in year 6 are doing sats",
+        "the team is 14 strong now",
+        "the Americans are 5 years ahead on this",
+        "the Councils have agreed the budget",
+        "the cohort in yr 9 attended well",
+        "a flat 3% rise in referrals",
+        "we call him the duty manager",
+        "the Jordan report is worth reading",
     ],
 )
 def test_lets_through(text: str) -> None:
@@ -159,7 +201,7 @@ RECALL_TARGET = 0.95
 FALSE_ALARM_TARGET = 0.05
 
 
-@pytest.mark.parametrize("split", ["tune", "heldout", "fresh", "fresh2"])
+@pytest.mark.parametrize("split", ["tune", "heldout", "fresh", "fresh2", "fresh3"])
 def test_the_labelled_set_meets_the_targets(split: str) -> None:
     """Issue 19: at least 95% of identifying texts caught, at most 5% of ordinary
     professional ones flagged, on each part of the set (scripts/benchmark_guard.py lists

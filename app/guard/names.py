@@ -65,3 +65,33 @@ def is_first_name(word: str) -> bool:
     """``word`` as written (capitalised); a double-barrelled name counts by its first part."""
     head = word.split("-", 1)[0]
     return head not in NOT_NAMES and head in first_names()
+
+
+# Names in the gazetteer that, written in lower case, are far more often English words
+# ("will", "hope", "rose", "mark"): a lower-case word counts as a name only if it is not one.
+_WORDS_IN_LOWER_CASE = """
+    will than meet long home chance hope rose ran angle charity lovely max tone tiny sugar
+    unique faith spike lucky frank mark promise mine daisy urban cash una nail grant hang
+    sat ash cliff earl glen happy jolly ginger candy penny rocky rusty dusty misty buddy
+    lance pierce reed rod dean baron echo sage amber ruby jade ivy holly lily violet iris
+    olive heather hazel willow summer autumn grace harmony melody liberty carter cooper
+    hunter mason parker taylor miles drew ray rob pat sue bill bob nick rex wade sonny
+    chip dot gene colt dash jean kit lee les lou mel ned val wren art guy don bay star sky
+    rain storm honey angel sunny joy love precious princess queen king prince duke major
+    rich sterling chase porter walker ward brook brooke justice patience
+"""
+_NOT_LOWER_CASE_NAMES = frozenset(_WORDS_IN_LOWER_CASE.split()) | frozenset(
+    word.lower() for word in _ORDINARY_WORDS.split()
+)
+
+
+def is_lower_case_first_name(word: str) -> bool:
+    """``word`` written in lower case ("kayden", "tia") is a first name in the gazetteer and
+    not also a common English word."""
+    head = word.split("-", 1)[0]
+    return (
+        len(head) >= 3
+        and head.islower()
+        and head not in _NOT_LOWER_CASE_NAMES
+        and head.capitalize() in first_names()
+    )

@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from app.guard.names import is_first_name
+from app.guard.names import is_first_name, is_lower_case_first_name
 
 # --- building blocks ------------------------------------------------------------------------
 
@@ -34,7 +34,7 @@ _NUMBER_WORD = (
 )
 _AGE_NUMBER = rf"(?:\d{{1,2}}|{_NUMBER_WORD})"
 _CHILD_AGE = rf"(?:1[0-8]|[0-9]|{_NUMBER_WORD})"
-_AGE_UNIT = r"(?:years?|yrs?|y/?o|months?|mths?|weeks?|wks?|days?)"
+_AGE_UNIT = r"(?:years?|yrs?|y/?o|months?|mths?|mnths?|m/o|weeks?|wks?|days?)"
 _AGE_TAIL = rf"(?:[ \t]*{_AGE_UNIT}(?:[ \t\-]*old)?)?"
 # After an age: not a time, a percentage, a sum, a range or "years in practice".
 _NOT_AN_AGE_AFTER = (
@@ -60,9 +60,13 @@ _AGE_AFTER_FIRST_NAME = (
     rf"{_NOT_AN_AGE_AFTER}"
     rf"(?![ \t]+(?:of|out|in[ \t]+\d|on|at|points?|goals?|stone|kg|cm|feet)\b)"
     rf"|[ \t]+(?:has[ \t]+)?(?:just[ \t]+)?(?:turns|turned)[ \t]+{_AGE_NUMBER}\b"
-    rf"|[ \t]*[-–—][ \t]*{_CHILD_AGE}\b{_NOT_AN_AGE_AFTER}(?![ \t]*[-–])"
+    rf"|[ \t]*[-–—][ \t]*{_CHILD_AGE}(?:[ \t]*(?:years?|yrs?|y/?o)\b|\b(?![ \t]*[-–]))"
+    rf"{_NOT_AN_AGE_AFTER}"
+    rf"|[?:][ \t]*{_CHILD_AGE}[ \t]*(?:years?|yrs?|y/?o)(?:[ \t\-]*old)?\b"
     rf"|[ \t]+{_CHILD_AGE}(?=[ \t]*[,;)]"
-    r"|[ \t]+(?:and|&|are|is|was|were|has|have|who|lives|at|in)\b))"
+    r"|[ \t]+(?:and|&|are|is|was|were|has|have|had|who|lives|at|in|arrested|missing|went"
+    r"|said|says|told|disclosed|keeps|refuses|refused|wants|won['’]t|doesn['’]t|isn['’]t"
+    r"|ran|came|got|goes|attends|needs)\b))"
 )
 _NAME_WORD = r"[A-Z](?:[a-z]+(?:[A-Z][a-z]+)?|['’][A-Z][a-z]+)(?:[-'’][A-Z]?[a-z]+)?"
 _NAME = rf"{_NAME_WORD}[ \t]+{_NAME_WORD}"
@@ -116,14 +120,15 @@ _STREET_SUFFIX = (
     r"|Vale|Fold|Croft|Mount|Approach|Boulevard|Wynd|Garth|Chase|Meadows?|Moor)"
 )
 _SCHOOL_WORD = (
-    r"(?:Primary|Juniors?|Infants?|Academy|High|School|College|Grammar|Secondary|PRU"
+    r"(?:(?i:primary|juniors?|infants?|academy|high|school)|College|Grammar|Secondary|PRU"
     r"|Nursery|Catholic|RC|C[ \t]?of[ \t]?E|CE)"
 )
 _CASE_SYSTEM_NAME = (
-    r"(?:Mosaic|LCS|Eclipse|Liquid[ \t]?[Ll]ogic|Care[ \t]?[Ff]irst|ContrOCC|Frameworki|Azeus)"
+    r"(?:Mosaic|LCS|LL|ICS|Eclipse|Liquid[ \t]?[Ll]ogic|Care[ \t]?[Ff]irst|ContrOCC"
+    r"|Frameworki|Azeus)"
 )
 _CASE_SYSTEM = (
-    r"(?:Mosaic|LCS|Eclipse|Liquid[ \t]?[Ll]ogic|Care[ \t]?[Ff]irst|ContrOCC|Frameworki"
+    r"(?:Mosaic|LCS|LL|Eclipse|Liquid[ \t]?[Ll]ogic|Care[ \t]?[Ff]irst|ContrOCC|Frameworki"
     r"|Azeus|Paris|ICS|SystmOne|EMIS|[Cc]ase|[Cc]lient|[Pp]erson|[Cc]hild|[Ff]amily"
     r"|[Rr]eferral|[Rr]ecord)"
 )
@@ -132,7 +137,7 @@ _PUBLIC_PLACE = re.compile(
     r"\b(?:Council|Town[ \t]+Hall|City[ \t]+Hall|Civic|MASH|Front[ \t]+Door|College|University"
     r"|Campus|Hospital|Library|[Oo]ffices?|headquarters|[Vv]enue|[Cc]onference|[Tt]raining"
     r"|Hall|Centre|Center|Quarter|Police|Court|Trust|NHS|Partnership|House|Chambers|Hub"
-    r"|School|Academy|[Dd]uty|[Tt]eam|[Hh]elpline|[Ll]ine|[Rr]eferrals?|LADO|[Ss]witchboard"
+    r"|[Hh]ub|School|Academy|[Dd]uty|[Tt]eam|[Hh]elpline|[Ll]ine|[Rr]eferrals?|LADO|[Ss]witchboard"
     r"|[Rr]eception|[Ss]ervice|[Ee]nquiries|Parking|Museum|Armouries|Stadium|Hotel"
     r"|Contact[ \t]+(?:Point|Centre|Team)|Access[ \t]+Point|Gateway|Desk)\b"
 )
@@ -150,6 +155,10 @@ _PERSON_NEARBY = re.compile(
 )
 _ACRONYMS = "UK EU GP PE IT TV ID MP AD HR CP LA SW DV OK NI BA MA PM AM QC KC UN US MD PA RE ED"
 _INITIALS_NOT = frozenset(_ACRONYMS.split())
+# Lower-case words after a first name that make it a sentence, not a surname.
+_NOT_SURNAMES_IN_LOWER_CASE = """and but who was is are has had have with from aged age says
+    said told year years the our their his her its now just only nearly"""
+_NOT_A_LOWER_CASE_SURNAME = frozenset(_NOT_SURNAMES_IN_LOWER_CASE.split())
 
 
 # --- checks on a match ----------------------------------------------------------------------
@@ -165,6 +174,15 @@ def _nhs_checksum_ok(digits: str) -> bool:
     if check == 11:
         check = 0
     return check != 10 and check == int(digits[9])
+
+
+_NHS_LABEL = re.compile(r"\bNHS[ \t]*(?:no\.?|number|num|#)?[ \t]*:?[ \t]*$", re.IGNORECASE)
+
+
+def _labelled_nhs(match: re.Match[str]) -> bool:
+    """Ten digits written as an NHS number, even with a wrong check digit (a typo still
+    identifies the child to anyone who can look it up)."""
+    return bool(_NHS_LABEL.search(match.string[max(0, match.start() - 20) : match.start()]))
 
 
 def _digits(text: str) -> str:
@@ -248,7 +266,10 @@ def _surname_ok(match: re.Match[str]) -> bool:
 
 def _not_a_range(match: re.Match[str]) -> bool:
     """ "Babies under 12 months" is a group, not a baby."""
-    return not re.search(r"\b(?:under|over|below|above|than|to|and|between)\b", match.group(0))
+    before = match.string[max(0, match.start() - 12) : match.start()]
+    return not re.search(
+        r"\b(?:under|over|below|above|than|to|and|between)\b", before + match.group(0)
+    )
 
 
 def _record_number_ok(match: re.Match[str]) -> bool:
@@ -256,6 +277,36 @@ def _record_number_ok(match: re.Match[str]) -> bool:
     digits = _digits(number)
     is_a_year = re.fullmatch(r"(?:19|20)\d\d", number) is not None
     return len(digits) >= 5 and not is_a_year
+
+
+def _household_nearby(match: re.Match[str]) -> bool:
+    """A person next to the place, or a household moving or living there (not an office)."""
+    if _person_nearby(match):
+        return True
+    lives = re.match(r"(?i:live|lives|living|lived|moved|staying|stays)\b", match.group(0))
+    return lives is not None and not _in_public_place(match)
+
+
+def _lower_case_name_with_age_ok(match: re.Match[str]) -> bool:
+    """A lower-case first name with an age; with a year group ("jack in yr 3") the context
+    is strong enough for names that are also words."""
+    if match.group("name"):
+        return is_lower_case_first_name(match.group("name"))
+    word = match.group("name2")
+    return word.lower() not in _NOT_A_LOWER_CASE_SURNAME and is_first_name(word.capitalize())
+
+
+def _lower_case_first_name_ok(match: re.Match[str]) -> bool:
+    return is_lower_case_first_name(match.group("name")) and not _professional_before(match)
+
+
+# Plurals that are peoples, groups or things, not a family ("the Americans", "the Greens").
+_NOT_A_FAMILY_PLURAL = re.compile(r"(?:ians|ans|ese|ists|ics|ings|ers['’]|ites)$")
+
+
+def _family_plural_ok(match: re.Match[str]) -> bool:
+    plural = match.group("plural")
+    return plural[:-1] not in _NOT_A_SURNAME and not _NOT_A_FAMILY_PLURAL.search(plural)
 
 
 def _home_address_ok(match: re.Match[str]) -> bool:
@@ -296,9 +347,11 @@ LABELS = {
 
 _CHILD_EVENT = (
     r"(?:disclosed|was[ \t]+placed|placed[ \t]+(?:with|in|at)|(?:was|has[ \t]+been|been)"
-    r"[ \t]+(?:excluded|removed|taken[ \t]+into|arrested|missing|found|brought[ \t]+in"
+    r"[ \t]+(?:excluded|placed|removed|taken[ \t]+into|arrested|missing|found|brought[ \t]+in"
     r"|admitted|groomed|exploited|trafficked|abused|remanded)|went[ \t]+missing"
-    r"|ran[ \t]+away|absconded|self-harms|self-harmed|(?:is|was)[ \t]+(?:on[ \t]+a[ \t]+CP"
+    r"|ran[ \t]+away|absconded|told[ \t]+(?:the[ \t]+|her[ \t]+|his[ \t]+|a[ \t]+)?(?:school"
+    r"|teacher|nurse|police|GP|DSL|mentor|learning[ \t]+mentor|carers?|foster|staff|social)"
+    r"|self-harms|self-harmed|(?:is|was)[ \t]+(?:on[ \t]+a[ \t]+CP"
     r"|looked[ \t]+after|in[ \t]+care|subject[ \t]+to))"
 )
 
@@ -316,7 +369,7 @@ PATTERNS: tuple[Pattern, ...] = (
     _pattern(
         "nhs_number",
         r"(?<![\d\w])\d{3}[ \-]?\d{3}[ \-]?\d{4}(?![\d\w])",
-        lambda match: _nhs_checksum_ok(_digits(match.group(0))),
+        lambda match: _nhs_checksum_ok(_digits(match.group(0))) or _labelled_nhs(match),
     ),
     _pattern(
         "ni_number",
@@ -361,14 +414,16 @@ PATTERNS: tuple[Pattern, ...] = (
     ),
     _pattern(
         "name_introduced",
-        rf"\b(?:called|named|name[ \t]+of|name[ \t]+is|known[ \t]+to[ \t]+us[ \t]+as|goes[ \t]+by)"
+        rf"\b(?:called|named|call(?:ed|s)?[ \t]+(?:him|her|them)"
+        rf"|name[ \t]+of|name[ \t]+is|known[ \t]+to[ \t]+us[ \t]+as|goes[ \t]+by)"
         rf"[ \t]+(?:actually[ \t]+|just[ \t]+)?{_FIRST_NAME}",
         _first_name_ok,
     ),
     _pattern(
         "name_introduced",
-        rf"\b(?:eldest|youngest|oldest|middle|little|baby|teenage)?[ \t]*(?:boy|girl|son|daughter"
-        rf"|lad|grandson|granddaughter|nephew|niece|stepson|stepdaughter)\b,?[ \t]+{_FIRST_NAME}"
+        rf"\b(?:eldest|youngest|oldest|middle|little|baby|teenage|older|younger|big|twin)?[ \t]*"
+        rf"(?:boy|girl|son|daughter|lad|grandson|granddaughter|nephew|niece|stepson|stepdaughter"
+        rf"|brother|sister|half-brother|half-sister|stepbrother|stepsister)\b,?[ \t]+{_FIRST_NAME}"
         rf"(?=[ \t]*[,;)]|[ \t]+(?:is|was|has|who|and|answered|said|told|disclosed|lives)\b)",
         _first_name_ok,
     ),
@@ -406,7 +461,8 @@ PATTERNS: tuple[Pattern, ...] = (
     ),
     _pattern(
         "baby_age",
-        rf"\b(?:\d{{1,2}}|{_NUMBER_WORD})[ \t\-]*(?:weeks?|wks?|months?|days?)[ \t\-]+old\b"
+        rf"\b(?:\d{{1,2}}|{_NUMBER_WORD})[ \t\-]*(?:weeks?|wks?|months?|mths?|mnths?|days?)"
+        r"[ \t\-]+old\b"
         r"|\([ \t]*\d{1,2}[ \t]*(?:weeks?|wks?|months?|mths?|days?)(?:[ \t]*old)?[ \t]*\)"
         r"|\b(?:baby|babies|infant|newborn|twins|son|daughter|youngest)\b[^.!?\n]{0,25}?"
         r"\b(?:is[ \t]+|just[ \t]+|aged[ \t]+|of[ \t]+|at[ \t]+)?\d{1,2}[ \t]*"
@@ -426,13 +482,13 @@ PATTERNS: tuple[Pattern, ...] = (
         "home_area",
         r"\b(?:on|from|in|off|near|at)[ \t]+the[ \t]+(?:[A-Z][\w'’]+[ \t]+){1,3}estate\b"
         r"|\b(?:the|a)[ \t]+(?:flats?|block[ \t]+of[ \t]+flats|tower[ \t]+block|high-?rise"
-        r"|tower|maisonettes?|caravan|bedsit"
+        r"|high[ \t]rise|tower|maisonettes?|caravan|bedsit"
         r"|end[ \t]+terrace|B&B|hostel)[ \t]+(?:by|behind|next[ \t]+to|near|opposite|on|off"
         r"|above|below|beside|at)[ \t]+(?:the[ \t]+)?[\w&'’\-]+"
         r"|\b(?i:live|lives|living|lived|moved|staying|stays)\b(?:[ \t]+[\w'’]+){0,5}?[ \t]+"
         r"(?:on|in|at|of|off|into)[ \t]+(?:the[ \t]+)?"
         rf"(?:[A-Z][\w'’]+[ \t]+){{1,3}}{_STREET_SUFFIX}\b",
-        _person_nearby,
+        _household_nearby,
     ),
     _pattern(
         "family_surname",
@@ -478,6 +534,67 @@ PATTERNS: tuple[Pattern, ...] = (
         r"\d{1,4}[A-Za-z]?(?:[ \t]*[-–][ \t]*\d{1,4})?,?[ \t]+"
         rf"(?:[A-Z][a-z'’]+[ \t]+){{1,3}}{_STREET_SUFFIX}\b\.?",
         _home_address_ok,
+    ),
+    _pattern(
+        "street_address",
+        r"\b(?i:flat|apartment|apt)[ \t]+\d{1,4}[A-Za-z]?,?[ \t]+(?:[A-Z][\w'’]+[ \t]+){0,2}"
+        r"[A-Z][\w'’]+",
+    ),
+    _pattern(
+        "name_introduced",
+        r"\b(?i:the)[ \t]+(?:eldest|youngest|oldest|middle)(?:[ \t]+(?:one|child))?,[ \t]+"
+        rf"{_FIRST_NAME}(?=[ \t]*[,;)]|[ \t]+(?:is|was|has|who|and|said|told|disclosed|lives)\b)",
+        _first_name_ok,
+    ),
+    _pattern(
+        "name_introduced",
+        r"\b(?:called|named|name[ \t]+is|call(?:ed)?[ \t]+(?:him|her))[ \t]+"
+        r"(?P<name>[a-z]{3,}(?:-[a-z]+)?)\b",
+        _lower_case_first_name_ok,
+    ),
+    _pattern(
+        "first_name_with_age",
+        rf"{_FIRST_NAME}[ \t]+(?:(?:is[ \t]+)?in[ \t]+)?(?i:year|yr|y)[ \t]?\d{{1,2}}\b"
+        r"(?![ \t]+(?:team|staff|teachers?|class|pupils|cohort|parents|leads?|group)\b)",
+        _first_name_ok,
+    ),
+    _pattern(
+        "first_name_with_age",
+        r"(?<![\w'’.\-@/])(?P<name>[a-z]{3,}(?:-[a-z]+)?)"
+        r"(?:[ \t]+(?:is|was)|['’]s|,?[ \t]+who(?:['’]s|[ \t]+is))?[ \t]+"
+        rf"{_AGE_QUALIFIER}{_CHILD_AGE}(?:[ \t]*(?:years?|yrs?|y/?o))?\b{_NOT_AN_AGE_AFTER}"
+        r"(?![ \t]+(?:of|out|in|on|at|points?|minutes?|percent|pence|x)\b)"
+        r"|(?<![\w'’.\-@/])(?P<name2>[a-z]{3,}(?:-[a-z]+)?)[ \t]+"
+        r"(?:(?:is[ \t]+)?in[ \t]+)?(?:year|yr|y)[ \t]?\d{1,2}\b",
+        _lower_case_name_with_age_ok,
+    ),
+    _pattern(
+        "first_name_with_age",
+        rf"{_FIRST_NAME}[ \t]+(?:and|&)[ \t]+(?P<other>[A-Z][a-z]+)[ \t]+(?:are|were)[ \t]+"
+        rf"(?:(?:both|only|just|now)[ \t]+)?{_CHILD_AGE}(?:[ \t]*(?:years?|yrs?))?\b"
+        rf"{_NOT_AN_AGE_AFTER}(?![ \t]+(?:of|out|in|on|at|points?|minutes?)\b)",
+        lambda match: _first_name_ok(match) and is_first_name(match.group("other")),
+    ),
+    _pattern(
+        "name_with_age",
+        r"(?<![\w'’.\-@/])(?P<name>[a-z]{3,})[ \t]+(?P<surname>[a-z]{3,}(?:-[a-z]+)?)"
+        rf"(?:,[ \t]*(?:aged?[ \t]+)?{_CHILD_AGE}(?:[ \t]*(?:years?|yrs?|y/?o))?\b"
+        rf"{_NOT_AN_AGE_AFTER}|[ \t]*\([ \t]*(?:aged?[ \t]*)?{_CHILD_AGE}\b[^)]{{0,12}}\))",
+        lambda match: (
+            is_lower_case_first_name(match.group("name"))
+            and match.group("surname") not in _NOT_A_LOWER_CASE_SURNAME
+        ),
+    ),
+    _pattern(
+        "family_surname",
+        r"\bMr\.?[ \t]+(?:and|&)[ \t]+Mrs\.?[ \t]+(?P<surname>[A-Z][a-z'’\-]+)\b",
+        _surname_ok,
+    ),
+    _pattern(
+        "family_surname",
+        r"\b[Tt]he[ \t]+(?P<plural>(?:Mc|Mac|O['’])?[A-Z][a-z]+s)[ \t]+(?:have|had|are|were"
+        r"|moved|live|lived|say|said|refused|won['’]t|didn['’]t|kids|children)\b",
+        _family_plural_ok,
     ),
 )
 
