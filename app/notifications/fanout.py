@@ -16,8 +16,6 @@ from sqlalchemy import and_, exists, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db import transaction, utcnow
-from app.discussions.models import Post, Thread
-from app.events.models import Event
 from app.members.models import Member
 from app.notifications.audiences import audience_member_ids
 from app.notifications.kinds import KINDS, Delivery, DigestFrequency, NotificationKind
@@ -29,32 +27,12 @@ from app.notifications.models import (
 )
 from app.notifications.service import (
     EMAIL_TOPIC,
+    content_state,
     next_digest_time,
     notify_reaction,
 )
 from app.outbox.models import OutboxMessage
-from app.policy.notifications import is_tellable_content, may_be_told_filter
-
-
-def _content(db: Session, subject_type: str, subject_id: str) -> tuple[bool, str | None]:
-    """Whether the content may be spoken of at all, and the group that may see it."""
-    if subject_type == "post":
-        row = db.execute(
-            select(Post, Thread)
-            .join(Thread, Thread.id == Post.thread_id)
-            .where(Post.id == subject_id)
-        ).first()
-        if row is None:
-            return False, None
-        post, thread = row
-        return is_tellable_content(post, thread), thread.group_id
-    if subject_type == "thread":
-        thread = db.get(Thread, subject_id)
-        return is_tellable_content(thread, thread), thread.group_id if thread else None
-    if subject_type == "event":
-        event = db.get(Event, subject_id)
-        return is_tellable_content(event, None), event.group_id if event else None
-    return True, None
+from app.policy.notifications import may_be_told_filter
 
 
 def tell_members(
@@ -180,7 +158,7 @@ def tell_members(
 
 def deliver_announcement(db: Session, payload: dict[str, Any]) -> None:
     subject_type, subject_id = str(payload["subject_type"]), str(payload["subject_id"])
-    tellable, group_id = _content(db, subject_type, subject_id)
+    tellable, group_id = content_state(db, subject_type, subject_id)
     if not tellable:
         return
     actor_id = payload.get("actor_id")

@@ -44,7 +44,11 @@ from app.outbox.models import OutboxMessage
 from app.outbox.service import enqueue
 from app.policy import check_admin_only_permission
 from app.policy.content import visible_to_member_filter
-from app.policy.notifications import check_own_notification_permission, is_told_of_own_action
+from app.policy.notifications import (
+    check_own_notification_permission,
+    is_tellable_content,
+    is_told_of_own_action,
+)
 
 ANNOUNCE_TOPIC = "notifications.announce"
 EMAIL_TOPIC = "notifications.email"
@@ -135,17 +139,26 @@ def _plan_email(db: Session, notification: Notification) -> None:
         notification.email_state = EmailState.NONE
 
 
-def _content_group(db: Session, subject_type: str, subject_id: str) -> str | None:
+def content_state(db: Session, subject_type: str, subject_id: str) -> tuple[bool, str | None]:
+    """Whether the content may be spoken of at all, and the group that may see it (both
+    the worker's fan-out and a single notification record the group)."""
     if subject_type == "post":
-        query = select(Thread.group_id).join(Post, Post.thread_id == Thread.id)
-        return db.execute(query.where(Post.id == subject_id)).scalar_one_or_none()
+        row = db.execute(
+            select(Post, Thread)
+            .join(Thread, Thread.id == Post.thread_id)
+            .where(Post.id == subject_id)
+        ).first()
+        if row is None:
+            return False, None
+        post, thread = row
+        return is_tellable_content(post, thread), thread.group_id
     if subject_type == "thread":
-        return db.execute(
-            select(Thread.group_id).where(Thread.id == subject_id)
-        ).scalar_one_or_none()
+        thread = db.get(Thread, subject_id)
+        return is_tellable_content(thread, thread), thread.group_id if thread else None
     if subject_type == "event":
-        return db.execute(select(Event.group_id).where(Event.id == subject_id)).scalar_one_or_none()
-    return None
+        event = db.get(Event, subject_id)
+        return is_tellable_content(event, None), event.group_id if event else None
+    return True, None
 
 
 def notify(
@@ -180,7 +193,7 @@ def notify(
         actor_id=actor_id,
         subject_type=subject_type,
         subject_id=subject_id,
-        group_id=_content_group(db, subject_type, subject_id),
+        group_id=content_state(db, subject_type, subject_id)[1],
         detail=detail or {},
         dedupe_key=dedupe_key,
         created_at=now,

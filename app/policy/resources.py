@@ -39,7 +39,7 @@ def may_change_resource(viewer: Member, resource: Resource) -> bool:
 def may_see_guard_findings(viewer: Member, resource: Resource) -> bool:
     """The guard's notice about an uploaded file (the passages it found) is for the
     uploader and moderators, like a held resource itself."""
-    return viewer.id == resource.owner_id or viewer.is_staff
+    return may_change_resource(viewer, resource)
 
 
 def _may_restore_resources(viewer: Member) -> bool:
