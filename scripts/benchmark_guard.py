@@ -3,11 +3,13 @@ caught), false-alarm rate (ordinary professional texts flagged) and the p95 time
 2,000-character post, beside the targets (recall >= 95%, false alarms <= 5%, p95 <= 20 ms).
 Every miss and every false alarm is listed.
 
-    .venv/bin/python scripts/benchmark_guard.py [--posts 500] [--quiet]
+    .venv/bin/python scripts/benchmark_guard.py [--posts 500] [--quiet] [--set PATH]
 
 The set is tests/data/guard_set.jsonl (tests/support/guard_set.py describes it); figures
 are printed for each of its parts (tuning, held-out, fresh, second and third fresh) and
-for the practice-text sentences.
+for the practice-text sentences. ``--set tests/data/guard_blind_set.jsonl`` scores another
+file in the same format instead, one line per split it holds, with the practice sentences
+beside it.
 """
 
 from __future__ import annotations
@@ -102,22 +104,32 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--posts", type=int, default=500)
     parser.add_argument("--quiet", action="store_true", help="figures only, no list of misses")
+    parser.add_argument(
+        "--set",
+        type=Path,
+        default=None,
+        help="score another labelled JSON-lines file (e.g. tests/data/guard_blind_set.jsonl)",
+    )
     args = parser.parse_args()
 
     started = time.perf_counter()
     check_text("Warm up: Alfie (6).")
     first_call_ms = (time.perf_counter() - started) * 1000
 
-    labelled = labelled_set()
+    labelled = labelled_set(args.set) if args.set else labelled_set()
     corpus = corpus_sentences()
-    parts = {
-        "tuning part": [s for s in labelled if s.split == "tune"],
-        "held-out part": [s for s in labelled if s.split == "heldout"],
-        "fresh part": [s for s in labelled if s.split == "fresh"],
-        "second fresh part": [s for s in labelled if s.split == "fresh2"],
-        "third fresh part": [s for s in labelled if s.split == "fresh3"],
-        "practice sentences": corpus,
-    }
+    if args.set:
+        splits = sorted({s.split for s in labelled})
+        parts = {f"{split} part": [s for s in labelled if s.split == split] for split in splits}
+    else:
+        parts = {
+            "tuning part": [s for s in labelled if s.split == "tune"],
+            "held-out part": [s for s in labelled if s.split == "heldout"],
+            "fresh part": [s for s in labelled if s.split == "fresh"],
+            "second fresh part": [s for s in labelled if s.split == "fresh2"],
+            "third fresh part": [s for s in labelled if s.split == "fresh3"],
+        }
+    parts["practice sentences"] = corpus
     results = {name: score(samples, flags) for name, samples in parts.items()}
     whole = score(labelled + corpus, flags)
 

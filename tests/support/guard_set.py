@@ -12,8 +12,13 @@ of those first measurements are in docs/anonymisation-guard.md). ``fresh3`` (96
 identifying, 96 ordinary) was written before its detector was looked at, in the messier
 way busy practitioners write (lower-case names, text-speak, "yp", "cla", "dob", case
 systems, professionals and family members in one sentence), and committed before any
-tuning. The practice texts in demo/corpus, split into sentences, are added as further
-ordinary texts."""
+tuning.
+
+tests/data/guard_blind_set.jsonl (split ``blind``: 188 identifying, 187 ordinary) is a
+separate set in the same format, written and committed before its writer opened the
+detector, this set or its tests, and measured before any tuning; the first figures are in
+docs/anonymisation-guard.md. The practice texts in demo/corpus, split into sentences, are
+added as further ordinary texts."""
 
 from __future__ import annotations
 
@@ -25,6 +30,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 SET_PATH = ROOT / "tests" / "data" / "guard_set.jsonl"
+BLIND_SET_PATH = ROOT / "tests" / "data" / "guard_blind_set.jsonl"
 CORPUS = ROOT / "demo" / "corpus"
 
 
@@ -54,8 +60,8 @@ class Score:
         return self.false_alarms / self.ordinary if self.ordinary else 0.0
 
 
-def labelled_set() -> list[Sample]:
-    lines = SET_PATH.read_text(encoding="utf-8").splitlines()
+def labelled_set(path: Path = SET_PATH) -> list[Sample]:
+    lines = path.read_text(encoding="utf-8").splitlines()
     return [Sample(**json.loads(line)) for line in lines if line.strip()]
 
 
