@@ -3,7 +3,7 @@ caught), false-alarm rate (ordinary professional texts flagged) and the p95 time
 2,000-character post, beside the targets (recall >= 95%, false alarms <= 5%, p95 <= 20 ms).
 Every miss and every false alarm is listed.
 
-    .venv/bin/python scripts/benchmark_guard.py [--posts 500] [--quiet] [--set PATH]
+    .venv/bin/python scripts/benchmark_guard.py [--posts 500] [--quiet] [--set PATH] [--repeat 5]
 
 The set is tests/data/guard_set.jsonl (tests/support/guard_set.py describes it); figures
 are printed for each of its parts (tuning, held-out, fresh, second and third fresh) and
@@ -15,6 +15,7 @@ beside it.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import sys
@@ -63,14 +64,20 @@ def posts_of(samples: list[Sample], count: int) -> list[str]:
     return posts
 
 
-def p95_ms(posts: list[str]) -> float:
+def p95_ms(posts: list[str], repeat: int = 1) -> float:
+    """The 95th percentile of the time to check one post; with ``repeat`` > 1 each post is
+    timed that many times and its fastest run kept, which takes out most of the delay other
+    processes add on a shared machine (the figure is then the detector's own cost)."""
     for post in posts[:20]:
         check_text(post)  # warm caches (compiled patterns, the gazetteer)
     timings = []
     for post in posts:
-        started = time.perf_counter()
-        check_text(post)
-        timings.append((time.perf_counter() - started) * 1000)
+        runs = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            check_text(post)
+            runs.append((time.perf_counter() - started) * 1000)
+        timings.append(min(runs))
     return statistics.quantiles(timings, n=20)[-1]
 
 
@@ -105,6 +112,9 @@ def main() -> None:
     parser.add_argument("--posts", type=int, default=500)
     parser.add_argument("--quiet", action="store_true", help="figures only, no list of misses")
     parser.add_argument(
+        "--repeat", type=int, default=1, help="time each post this many times, keep the fastest"
+    )
+    parser.add_argument(
         "--set",
         type=Path,
         default=None,
@@ -138,8 +148,12 @@ def main() -> None:
         print(_line(name, result))
     print(_line("all", whole))
     print(f"targets: recall >= {RECALL_FLOOR:.0%}, false alarms <= {FALSE_ALARM_CEILING:.0%}")
-    p95 = p95_ms(posts_of(labelled + corpus, args.posts))
-    print(f"p95 per {POST_LENGTH}-character post: {p95:.2f} ms (ceiling {P95_CEILING_MS} ms)")
+    p95 = p95_ms(posts_of(labelled + corpus, args.posts), args.repeat)
+    fastest = f", fastest of {args.repeat} runs per post" if args.repeat > 1 else ""
+    print(
+        f"p95 per {POST_LENGTH}-character post{fastest}: {p95:.2f} ms "
+        f"(ceiling {P95_CEILING_MS} ms; load average {os.getloadavg()[0]:.1f})"
+    )
     print(f"first call (loads patterns and names): {first_call_ms:.0f} ms")
     print(documents_held())
     if args.quiet:

@@ -4,13 +4,16 @@ to load, so the portal reads the small list this script writes, never the packag
 
 A name is kept when it ranks among the most frequent first names of Great Britain, or
 among the most frequent of the countries that most children in UK social care, or their
-parents, come from (Ireland, Poland, Romania, Lithuania, Pakistan, India, Bangladesh,
-Nigeria, Somalia's neighbours in the data, the Middle East) and the United States, whose
-list carries the newest children's names (Luna, Harper) that the GB list, built from
-adults' accounts, ranks low. Words that are ordinary English more often than names are
-left out (see NOT_NAMES).
+parents, come from (Ireland, Poland, Romania, Lithuania, Bulgaria, Albania, Portugal,
+Pakistan, India, Bangladesh, Nigeria, Ghana, Jamaica, Ethiopia; Djibouti, Egypt and Sudan
+stand in for Somalia and Eritrea, which the data lacks; Syria, Iraq, Iran, Yemen, Morocco,
+Algeria, Afghanistan, Turkey) and the United States, whose list carries the newest
+children's names (Nevaeh, Harper) that the GB list, built from adults' accounts, ranks
+low. Names keep their accents (Ionuț, Zoë). Words that are ordinary English more often
+than names are left out (see NOT_NAMES).
 
-    .venv/bin/pip install names-dataset && .venv/bin/python scripts/build_guard_names.py
+    .venv/bin/pip install names-dataset wordfreq
+    .venv/bin/python scripts/build_guard_names.py
 """
 
 from __future__ import annotations
@@ -30,11 +33,28 @@ from app.guard.names import NOT_NAMES  # noqa: E402
 OUT = ROOT / "app" / "guard" / "data" / "first_names.txt"
 GB_RANK = 6000
 OTHER_RANK = 800
-OTHER_COUNTRIES = ("IE", "PL", "RO", "LT", "PK", "IN", "BD", "NG", "ET", "IQ", "AF", "TR", "US")
+OTHER_COUNTRIES = (
+    "IE", "PL", "RO", "LT", "BG", "AL", "PT", "PK", "IN", "BD", "NG", "GH", "JM", "ET", "DJ",
+    "EG", "SD", "SY", "IQ", "IR", "YE", "MA", "DZ", "AF", "TR", "US",
+)  # fmt: skip
 US_RANK = 2500
+# The first lists (GB, US, and IE PL RO LT PK IN BD NG ET IQ AF TR) admit a name on rank
+# alone, as before; the countries added later for issue 19 admit one only if it is not also
+# an everyday English word (wordfreq's Zipf frequency below 3.6: "Mohamed" 3.57 stays, "File"
+# 4.75 and "Man" 5.82 go), since the lower-case patterns read any gazetteer name as a child's.
+FIRST_COUNTRIES = frozenset(
+    ("IE", "PL", "RO", "LT", "PK", "IN", "BD", "NG", "ET", "IQ", "AF", "TR")
+)
+ENGLISH_WORD_ZIPF = 3.6
+# A capitalised name, accented letters included; a double-barrelled one once hyphenated.
+_NAME_SHAPE = re.compile(
+    r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ\u0100-\u024f]+(?:-[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ\u0100-\u024f]+)?"
+)
 
 
 def main() -> None:
+    from wordfreq import zipf_frequency  # dev dependency, like names-dataset
+
     spec = importlib.util.find_spec("names_dataset")  # located, not imported: only its data
     if spec is None or not spec.submodule_search_locations:
         sys.exit("names-dataset is not installed: .venv/bin/pip install names-dataset")
@@ -45,15 +65,14 @@ def main() -> None:
     kept = set()
     for name, info in names.items():
         ranks = info.get("rank") or {}
-        if not re.fullmatch(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?", name) or len(name) < 3:
+        if not _NAME_SHAPE.fullmatch(name) or len(name) < 3:
             continue
         if name in NOT_NAMES:
             continue
         frequent_here = ranks.get("GB", 10**9) <= GB_RANK or ranks.get("US", 10**9) <= US_RANK
-        frequent_elsewhere = any(
-            ranks.get(country, 10**9) <= OTHER_RANK for country in OTHER_COUNTRIES
-        )
-        if frequent_here or frequent_elsewhere:
+        frequent_in = {c for c in OTHER_COUNTRIES if ranks.get(c, 10**9) <= OTHER_RANK}
+        not_a_word = zipf_frequency(name.lower(), "en") < ENGLISH_WORD_ZIPF
+        if frequent_here or frequent_in & FIRST_COUNTRIES or (frequent_in and not_a_word):
             kept.add(name)
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text("\n".join(sorted(kept)) + "\n", encoding="utf-8")

@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from app.guard.patterns import LABELS, PATTERNS, STRONG_KINDS
+from app.guard.vocabulary import PUBLIC_CASE
 
 __all__ = ["LABELS", "PATTERNS", "STRONG_KINDS", "Finding", "Segment", "check_text"]
 
@@ -65,10 +66,22 @@ def _all_matches(text: str) -> Iterator[Finding]:
                 position = match.start() + 1
 
 
+def _about_a_public_case(text: str, finding: Finding) -> bool:
+    """The finding's sentence names a child whose case was published in a national review
+    ("Victoria Climbié was 8 when she died"): training material, not a child we support. Strong
+    identifiers (an NHS number, a date of birth) are never waved through this way."""
+    if finding.strong:
+        return False
+    start = max(text.rfind(mark, 0, finding.start) for mark in ".!?\n") + 1
+    ends = [i for i in (text.find(mark, finding.end) for mark in ".!?\n") if i != -1]
+    return PUBLIC_CASE.search(text, start, min(ends, default=len(text))) is not None
+
+
 def check_text(text: str) -> list[Finding]:
     """The passages of ``text`` that may identify someone, in order, none overlapping (of two
     overlapping passages the longer is kept)."""
     candidates = sorted(_all_matches(text), key=lambda f: (f.start, -(f.end - f.start)))
+    candidates = [f for f in candidates if not _about_a_public_case(text, f)]
     kept: list[Finding] = []
     for finding in candidates:
         if kept and finding.start < kept[-1].end:

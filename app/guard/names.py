@@ -52,7 +52,7 @@ _NAMES_ALL_THE_SAME = """
     Ruby Jade Ivy Holly Rose Lily Daisy Poppy Iris Violet Willow Jasmine Olive Amber
     Summer Grace Hope Faith Liberty Harmony Mason Carter Cooper Hunter Taylor Parker
     Max Jack Mark Will Frank Lee Ray Drew Miles Nick Rob Sue Pat Bill Bob Heather Hazel
-    Autumn Melody Echo Sage Wren"""
+    Autumn Melody Echo Sage Wren Patience Precious Joy Princess"""
 NOT_NAMES = frozenset(_ORDINARY_WORDS.split()) - frozenset(_NAMES_ALL_THE_SAME.split())
 
 

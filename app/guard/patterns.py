@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from app.guard.names import is_first_name, is_lower_case_first_name
+from app.guard.names import NOT_NAMES, is_first_name, is_lower_case_first_name
 from app.guard.vocabulary import (
     _AGE_AFTER_FIRST_NAME,
     _AGE_AFTER_NAME,
@@ -41,6 +41,7 @@ from app.guard.vocabulary import (
     _SCHOOL_WORD,
     _STREET_SUFFIX,
     NOT_A_NAME,
+    PROFESSIONAL_ROLE,
 )
 
 # --- checks on a match ----------------------------------------------------------------------
@@ -58,7 +59,9 @@ def _nhs_checksum_ok(digits: str) -> bool:
     return check != 10 and check == int(digits[9])
 
 
-_NHS_LABEL = re.compile(r"\bNHS[ \t]*(?:no\.?|number|num|#)?[ \t]*:?[ \t]*$", re.IGNORECASE)
+_NHS_LABEL = re.compile(
+    r"\bNHS(?:[ \t]*(?:no\.?|number|num|#))?[ \t]*(?::|is|was)?[ \t]*$", re.IGNORECASE
+)
 
 
 def _labelled_nhs(match: re.Match[str]) -> bool:
@@ -169,11 +172,34 @@ def _household_nearby(match: re.Match[str]) -> bool:
     return lives is not None and not _in_public_place(match)
 
 
+# Children's names that are also words, accepted in lower case only as "grace is 6": a
+# name, "is" or "'s", an age, and no "the", "my" or "our" before it ("our hope is 5").
+_WORD_NAMES = """grace ruby jade ivy holly lily daisy poppy violet willow olive amber summer faith
+    harmony liberty mason carter hunter parker taylor cooper sonny precious patience joy
+    heather hazel autumn iris"""
+_WORD_NAMES_WITH_IS = frozenset(_WORD_NAMES.split())
+_DETERMINER_BEFORE = re.compile(
+    r"\b(?:the|a|an|my|our|your|his|her|their|this|that|no|any|some|of|for)[ \t]+$",
+    re.IGNORECASE,
+)
+
+
+def _word_name_with_is(match: re.Match[str]) -> bool:
+    name = match.group("name")
+    after = match.string[match.end("name") : match.end()]
+    before = match.string[max(0, match.start() - 8) : match.start()]
+    return (
+        name in _WORD_NAMES_WITH_IS
+        and re.match(r"[ \t]+(?:is|was)\b|['’]s\b", after) is not None
+        and not _DETERMINER_BEFORE.search(before)
+    )
+
+
 def _lower_case_name_with_age_ok(match: re.Match[str]) -> bool:
     """A lower-case first name with an age; with a year group ("jack in yr 3") the context
     is strong enough for names that are also words."""
     if match.group("name"):
-        return is_lower_case_first_name(match.group("name"))
+        return is_lower_case_first_name(match.group("name")) or _word_name_with_is(match)
     word = match.group("name2")
     return word.lower() not in _NOT_A_LOWER_CASE_SURNAME and is_first_name(word.capitalize())
 
@@ -183,16 +209,143 @@ def _lower_case_first_name_ok(match: re.Match[str]) -> bool:
 
 
 # Plurals that are peoples, groups or things, not a family ("the Americans", "the Greens").
-_NOT_A_FAMILY_PLURAL = re.compile(r"(?:ians|ans|ese|ists|ics|ings|ers['’]|ites)$")
+_NOT_A_FAMILY_PLURAL = re.compile(
+    r"(?:ians|ans|ese|ists|ics|ings|ers['’]|ites)$"
+    r"|^(?:Lakes|Dales|Midlands|Highlands|Downs|Moors|Commons|Lords|Greens|Blues|Reds|Wolves)$"
+)
 
 
 def _family_plural_ok(match: re.Match[str]) -> bool:
-    plural = match.group("plural")
+    groups = match.groupdict()
+    plural = groups.get("plural") or groups["plural2"]
     return plural[:-1] not in _NOT_A_SURNAME and not _NOT_A_FAMILY_PLURAL.search(plural)
 
 
 def _home_address_ok(match: re.Match[str]) -> bool:
     return not _in_public_place(match)
+
+
+def _first_name_just_before(match: re.Match[str]) -> bool:
+    """A first name in the few words before the match ("Stefan from the flats ...")."""
+    head, _tail = _sentence_around(match, before=30)
+    return any(is_first_name(word) for word in re.findall(r"[A-Z][a-z]+", head))
+
+
+def _child_at_home_area(match: re.Match[str]) -> bool:
+    return _household_nearby(match) or _first_name_just_before(match)
+
+
+def _not_professional_after(match: re.Match[str]) -> bool:
+    """No role in the first words after the match ("..., the DSL", "(head)", "as a TA")."""
+    tail = match.string[match.end() : match.end() + 30]
+    return not re.match(
+        rf"[ \t,(\-–]*(?:(?:is|was|as|the|a|an|our|their)[ \t]+)*{PROFESSIONAL_ROLE.pattern}",
+        tail,
+        re.IGNORECASE,
+    )
+
+
+_CHILD_BEFORE_SCHOOL = re.compile(
+    r"(?:\b(?:boy|girl|lad|child|kid|pupil|son|daughter|YP|yp|young[ \t]+person)"
+    r"|(?<![\w'’.\-])(?P<name>[A-Z][a-z]+(?:-[A-Z][a-z]+)?)(?:['’]s[ \t]+(?:son|daughter|boy"
+    r"|girl|brother|sister))?)(?:,?[ \t]+who)?,?[ \t]+$"
+)
+
+
+def _child_at_school_ok(match: re.Match[str]) -> bool:
+    """A child (a first name, "the boy", "her daughter") just before a named school, and no
+    professional role just after it ("Claire at Westfield Primary, the DSL")."""
+    before = match.string[max(0, match.start() - 40) : match.start()]
+    child = _CHILD_BEFORE_SCHOOL.search(before)
+    if child is None:
+        return False
+    name = child.group("name")
+    if name and (not is_first_name(name) or _PROFESSIONAL_BEFORE.search(before[: child.start()])):
+        return False
+    return _not_professional_after(match)
+
+
+# Words before a lone capital letter that make it a label, not a child ("Plan B (2)").
+_LABEL_WORDS = """option type plan part section schedule appendix annex table figure step grade
+    level
+    class group stage key box form tier category vitamin hepatitis route zone block room
+    unit ward bay wing floor"""
+_LETTER_LABELS = frozenset(_LABEL_WORDS.split())
+
+
+def _single_initial_ok(match: re.Match[str]) -> bool:
+    if match.group("initials") in ("I", "A") and match.start() == 0:
+        return False
+    before = match.string[max(0, match.start() - 20) : match.start()]
+    words = re.findall(r"[\w'’]+", before)
+    if not words or re.search(r"[.,;:!?(]\s*$", before):
+        return match.group("initials") != "I"
+    previous = words[-1]
+    return previous.islower() and previous not in _LETTER_LABELS
+
+
+_VALID_NI_NUMBER = re.compile(
+    r"(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z][ \t]?\d{2}[ \t]?\d{2}"
+    r"[ \t]?\d{2}[ \t]?[A-D]"
+)
+
+
+def _labelled_ni_ok(match: re.Match[str]) -> bool:
+    """A number written as a National Insurance number even with letters HMRC never issues
+    ("QQ 12 34 56 C", a typo still identifies); a valid one is found without its label."""
+    return _VALID_NI_NUMBER.fullmatch(match.group("number")) is None
+
+
+_RECORD_CONTEXT = re.compile(
+    r"\b(?:referral|case|strategy|CP|CIN|child|family|mum|dad|chronology|assessment"
+    r"|plan|conference|sibling|placement)\b",
+    re.IGNORECASE,
+)
+_NOT_A_RECORD_BEFORE = re.compile(
+    r"\b(?:ISBN|URN|Ofsted|invoice|order|PO|booking|ticket|job|vacancy|post|role|course"
+    r"|training|event)\b",
+    re.IGNORECASE,
+)
+
+
+def _labelled_record_ok(match: re.Match[str]) -> bool:
+    """ "Ref: MOS-0099812" with a referral or a case in the sentence; a job's, a booking's or
+    a course's reference is not a case record."""
+    head, tail = _sentence_around(match)
+    return bool(_RECORD_CONTEXT.search(head + " " + tail)) and not _NOT_A_RECORD_BEFORE.search(
+        head[-30:] + " " + match.group(0)
+    )
+
+
+_FAMILY_WORD = re.compile(
+    r"\b(?:husband|wife|partner|ex|children|kids|sons?|daughters?|baby|boys|girls"
+    r"|grandchildren|grandkids|stepson|stepdaughter|twins|family)\b",
+    re.IGNORECASE,
+)
+
+
+def _titled_parent_ok(match: re.Match[str]) -> bool:
+    """ "Mrs Hussain says her husband ...": a titled surname with the family in the same
+    sentence and no professional role near it."""
+    head, tail = _sentence_around(match)
+    return (
+        _surname_ok(match)
+        and not _professional_before(match, "surname")
+        and bool(_FAMILY_WORD.search(tail))
+        and not PROFESSIONAL_ROLE.search(head[-30:] + " " + tail)
+        and not re.search(r"\b(?:team|service|colleagues|caseload)\b", tail, re.IGNORECASE)
+    )
+
+
+def _relative_named_ok(match: re.Match[str]) -> bool:
+    """ "Grandad Sullivan", "Auntie Halima": a relative's role then a name; after "mum" or
+    "dad" only a first name from the gazetteer ("Dad Matters" is a charity)."""
+    word = match.group("surname")
+    if word in _NOT_A_SURNAME or word in NOT_A_NAME:
+        return False
+    if match.group("parent"):
+        return is_first_name(word)
+    return word not in NOT_NAMES
 
 
 # --- the patterns ----------------------------------------------------------------------------
@@ -218,6 +371,7 @@ LABELS = {
     "child_age": "a child's exact age",
     "baby_age": "a baby's age in weeks or months",
     "school_and_year": "a child's school and year group",
+    "child_school": "a child at a named school",
     "home_area": "where a family lives (estate, flats, street)",
     "family_surname": "a family's surname",
     "case_record_number": "a case-record number",
@@ -297,7 +451,7 @@ PATTERNS: tuple[Pattern, ...] = (
     _pattern(
         "name_introduced",
         rf"\b(?:called|named|call(?:ed|s)?[ \t]+(?:him|her|them)"
-        rf"|name[ \t]+of|name[ \t]+is|known[ \t]+to[ \t]+us[ \t]+as|goes[ \t]+by)"
+        rf"|name[ \t]+of|name[ \t]+is|known[ \t]+(?:to[ \t]+us[ \t]+)?as|goes[ \t]+by)"
         rf"[ \t]+(?:actually[ \t]+|just[ \t]+)?{_FIRST_NAME}",
         _first_name_ok,
     ),
@@ -305,8 +459,11 @@ PATTERNS: tuple[Pattern, ...] = (
         "name_introduced",
         rf"\b(?:eldest|youngest|oldest|middle|little|baby|teenage|older|younger|big|twin)?[ \t]*"
         rf"(?:boy|girl|son|daughter|lad|grandson|granddaughter|nephew|niece|stepson|stepdaughter"
-        rf"|brother|sister|half-brother|half-sister|stepbrother|stepsister)\b,?[ \t]+{_FIRST_NAME}"
-        rf"(?=[ \t]*[,;)]|[ \t]+(?:is|was|has|who|and|answered|said|told|disclosed|lives)\b)",
+        rf"|brother|sister|half-brother|half-sister|stepbrother|stepsister|[Bb]aby|[Nn]ewborn"
+        rf"|[Ii]nfant|[Tt]oddler)\b,?[ \t]+{_FIRST_NAME}"
+        rf"(?=[ \t]*[,;)]|[ \t]+(?:is|was|has|who|and|answered|said|told|disclosed|lives"
+        rf"|discharged|born|admitted|keeps|needs|goes|went|attends|can['’]t|won['’]t"
+        rf"|doesn['’]t|isn['’]t|hasn['’]t)\b)",
         _first_name_ok,
     ),
     _pattern(
@@ -314,7 +471,17 @@ PATTERNS: tuple[Pattern, ...] = (
         rf"(?<![\w.])(?P<initials>[A-Z]\.?[ \t]?[A-Z]\.?)(?![\w])"
         rf"(?:[ \t]*\([ \t]*(?:aged?[ \t]*)?{_AGE_NUMBER}{_AGE_TAIL}[ \t]*\)"
         rf"|,[ \t]*(?:aged?[ \t]+)?{_AGE_NUMBER}{_AGE_TAIL}\b{_NOT_AN_AGE_AFTER}"
-        rf"|[ \t]+aged?[ \t]+{_AGE_NUMBER}\b)",
+        rf"|[ \t]+aged?[ \t]+{_AGE_NUMBER}\b"
+        rf"|,?[ \t]+who(?:['’]s|[ \t]+is|[ \t]+was)[ \t]+{_AGE_QUALIFIER}{_AGE_NUMBER}\b"
+        rf"{_NOT_AN_AGE_AFTER}"
+        rf"|[ \t]+{_CHILD_AGE}[ \t]*(?:yrs?|y/?o|years?[ \t\-]*old)\b"
+        rf"|[ \t]*[-–—][ \t]*{_CHILD_AGE}\b(?:[ \t]*(?:yrs?|y/?o|years?))?{_NOT_AN_AGE_AFTER}"
+        rf"(?![ \t]*[-–][ \t]*\d)"
+        rf"|[ \t]+(?:(?:is|was|has[ \t]+been|now|currently)[ \t]+)?(?:placed[ \t]+(?:in|with|at)"
+        rf"|moved[ \t]+(?:to|into)|remanded[ \t]+(?:to|in)|missing[ \t]+from|in|into"
+        rf"|back[ \t]+in)[ \t]+(?:(?:a|an|new|her|his|their)[ \t]+)*(?:foster|resi\b"
+        rf"|residential|kinship|secure|semi-independent|supported[ \t]+lodgings|care\b"
+        rf"|placement|custody|YOI|children['’]s[ \t]+home))",
         _initials_ok,
     ),
     _pattern(
@@ -325,13 +492,15 @@ PATTERNS: tuple[Pattern, ...] = (
     ),
     _pattern(
         "initials_with_age",
-        r"\b(?i:young[ \t]+person|child|YP|baby|infant|sibling)[ \t]+(?P<initials>[A-Z])\.?"
+        r"\b(?i:young[ \t]+person|child|YP|baby|infant|sibling)[ \t]+['‘’\"]?(?P<initials>[A-Z])"
+        r"['‘’\"]?\.?"
         rf"(?:[ \t]*\([ \t]*(?:aged?[ \t]*)?{_AGE_NUMBER}{_AGE_TAIL}[ \t]*\)"
-        rf"|,?[ \t]+aged?[ \t]+{_AGE_NUMBER}\b)",
+        rf"|,?[ \t]+aged?[ \t]+{_AGE_NUMBER}\b"
+        rf"|,[ \t]*{_AGE_NUMBER}{_AGE_TAIL}\b{_NOT_AN_AGE_AFTER})",
     ),
     _pattern(
         "child_age",
-        rf"\b(?:s?he|they)(?:['’]s|['’]re|[ \t]+is|[ \t]+was|[ \t]+are)[ \t]+(?:only[ \t]+"
+        rf"\b(?:s?he|they)(?:['’]?s|['’]re|[ \t]+is|[ \t]+was|[ \t]+are)[ \t]+(?:only[ \t]+"
         rf"|just[ \t]+|now[ \t]+|nearly[ \t]+|almost[ \t]+|still[ \t]+)?{_CHILD_AGE}"
         rf"(?:[ \t]*(?:years?|yrs?)(?:[ \t]*old)?)?\b{_NOT_AN_AGE_AFTER}"
         r"(?![ \t]+(?:of|out|in|on|at|points?|minutes?)\b)"
@@ -348,7 +517,10 @@ PATTERNS: tuple[Pattern, ...] = (
         r"|\([ \t]*\d{1,2}[ \t]*(?:weeks?|wks?|months?|mths?|days?)(?:[ \t]*old)?[ \t]*\)"
         r"|\b(?:baby|babies|infant|newborn|twins|son|daughter|youngest)\b[^.!?\n]{0,25}?"
         r"\b(?:is[ \t]+|just[ \t]+|aged[ \t]+|of[ \t]+|at[ \t]+)?\d{1,2}[ \t]*"
-        r"(?:weeks?|wks?|months?|mths?|days?)\b(?![ \t]+(?:later|after|before|ago))",
+        r"(?:weeks?|wks?|months?|mths?|days?)\b(?![ \t]+(?:later|after|before|ago))"
+        rf"|\bborn[ \t]+(?:just[ \t]+|only[ \t]+)?(?:\d{{1,2}}|{_NUMBER_WORD}|a)[ \t]+"
+        r"(?:days?|weeks?|wks?|months?)[ \t]+ago\b"
+        r"|,[ \t]*\d{1,2}[ \t]*(?:weeks?|wks?|months?|mths?|days?)(?:[ \t]*old)?[ \t]*,",
         _not_a_range,
         flags=re.IGNORECASE,
     ),
@@ -359,6 +531,14 @@ PATTERNS: tuple[Pattern, ...] = (
         rf"|(?:[A-Z][\w'’]+[ \t]+){{1,4}}{_SCHOOL_WORD}(?:[ \t]+School)?,?[ \t]+"
         r"(?:in[ \t]+)?(?i:year|yr|y)[ \t]?\d{1,2}\b"
         r"(?![ \t]+(?:team|staff|teachers?|class|pupils|cohort|parents|leads?|group)\b)",
+        lambda match: (
+            not re.search(
+                r"\b(?:pupils|children|students|cohort|parents|group|assembly)\b"
+                rf"|{PROFESSIONAL_ROLE.pattern}",
+                match.group(0),
+                re.IGNORECASE,
+            )
+        ),
     ),
     _pattern(
         "home_area",
@@ -370,13 +550,15 @@ PATTERNS: tuple[Pattern, ...] = (
         r"|\b(?i:live|lives|living|lived|moved|staying|stays)\b(?:[ \t]+[\w'’]+){0,5}?[ \t]+"
         r"(?:on|in|at|of|off|into)[ \t]+(?:the[ \t]+)?"
         rf"(?:[A-Z][\w'’]+[ \t]+){{1,3}}{_STREET_SUFFIX}\b",
-        _household_nearby,
+        _child_at_home_area,
     ),
     _pattern(
         "family_surname",
-        r"\b[Tt]he[ \t]+(?P<surname>(?:Mc|Mac|O['’])?[A-Z][a-z]+(?:-[A-Z][a-z]+)?)[ \t]+"
+        r"\b(?:[Tt]he|[Aa]ll|[Bb]oth)(?:[ \t]+(?:two|three|four|five|six|seven|eight|\d))?[ \t]+"
+        r"(?P<surname>(?:Mc|Mac|O['’])?[A-Z][a-z]+(?:-[A-Z][a-z]+)?)[ \t]+"
         r"(?:family|families|children|kids|siblings|brothers|sisters|twins|boys|girls"
-        r"|household|baby|youngsters)\b(?![ \t]+(?:hub|centre|center|court|services?|support"
+        r"|household|baby|youngsters|clan|grandchildren|grandkids)\b"
+        r"(?![ \t]+(?:hub|centre|center|court|services?|support"
         r"|group|network|project|programme|team|trust|partnership|review|law|fund|charity))"
         r"|\b[Tt]he[ \t]+(?P<plural>[A-Z][a-z]+s)['’][ \t]+(?:youngest|eldest|oldest|children"
         r"|kids|baby|son|daughter|boy|girl|twins)\b"
@@ -442,6 +624,12 @@ PATTERNS: tuple[Pattern, ...] = (
     ),
     _pattern(
         "first_name_with_age",
+        rf"{_FIRST_NAME},[ \t]+(?i:year|yr|y)[ \t]?\d{{1,2}}\b"
+        r"(?=[ \t]*(?:,|\(|at\b|in\b|is\b|was\b|has\b|who\b))",
+        _first_name_ok,
+    ),
+    _pattern(
+        "first_name_with_age",
         r"(?<![\w'’.\-@/])(?P<name>[a-z]{3,}(?:-[a-z]+)?)"
         r"(?:[ \t]+(?:is|was)|['’]s|,?[ \t]+who(?:['’]s|[ \t]+is))?[ \t]+"
         rf"{_AGE_QUALIFIER}{_CHILD_AGE}(?:[ \t]*(?:years?|yrs?|y/?o))?\b{_NOT_AN_AGE_AFTER}"
@@ -474,8 +662,78 @@ PATTERNS: tuple[Pattern, ...] = (
     ),
     _pattern(
         "family_surname",
+        r"\b(?:Mrs|Mr|Ms|Miss)\.?[ \t]+(?P<surname>[A-Z][a-z'’\-]+)\b(?![ \t]+[A-Z])",
+        _titled_parent_ok,
+    ),
+    _pattern(
+        "name_introduced",
+        r"\b(?:(?P<parent>[Mm]um|[Mm]am|[Dd]ad|[Mm]other|[Ff]ather|[Ss]tep-?(?:dad|mum))"
+        r"|[Gg]rand(?:ad|pa|ma|mother|father)|[Nn]an(?:ny|a)?|[Gg]ran(?:ny)?|[Aa]unt(?:ie|y)?"
+        r"|[Uu]ncle)[ \t]+(?P<surname>(?:Mc|Mac|O['’])?[A-Z][a-z'’]+(?:-[A-Z][a-z]+)?)\b",
+        _relative_named_ok,
+    ),
+    _pattern(
+        "name_introduced",
+        r"\b(?:boy|girl|lad|young[ \t]+(?:person|man|woman)|YP|yp|child|teen(?:ager)?)[ \t]+"
+        r"(?:I|we)[ \t]+(?:support|supervise|know|look[ \t]+after|have|work[ \t]+with"
+        r"|(?:am|['’]m|are|['’]re)[ \t]+working[ \t]+with),?[ \t]+"
+        rf"{_FIRST_NAME}",
+        _first_name_ok,
+    ),
+    _pattern(
+        "name_introduced",
+        r"\b(?:[Bb]aby|boy|girl|son|daughter|lad|child|youngest|eldest|oldest|twin|toddler),"
+        r"[ \t]+(?P<name>[A-Z][a-z]+(?:-[A-Z][a-z]+)?),",
+        lambda match: match.group("name") not in NOT_NAMES | NOT_A_NAME,
+    ),
+    _pattern(
+        "child_school",
+        r"\b(?:at|from|attends|goes[ \t]+to)[ \t]+(?:the[ \t]+)?(?:[A-Z][\w'’]+[ \t]+){1,3}"
+        rf"{_SCHOOL_WORD}\b",
+        _child_at_school_ok,
+    ),
+    _pattern(
+        "home_area",
+        r"\b(?:\d{1,2}(?:st|nd|rd|th)|top|ground|first|second|third|fourth|fifth|bottom)"
+        r"[ \t]+(?:floor|flat)[ \t]+(?:of|at|in)[ \t]+(?:the[ \t]+)?(?:[A-Z][\w'’]+[ \t]+){1,2}"
+        r"(?:House|Court|Towers?|Heights|Point|Mansions|Flats|Buildings)\b"
+        r"|(?:[A-Z][\w'’]+[ \t]+){1,2}(?:House|Court|Towers?|Heights|Point|Mansions|Flats"
+        r"|Buildings)(?:,[ \t]*|[ \t]+)(?:\d{1,2}(?:st|nd|rd|th)|top|ground)[ \t]+floor\b",
+        _person_nearby,
+    ),
+    _pattern(
+        "home_area",
+        rf"(?<![\d\-–])\b{_CHILD_AGE}[ \t\-]*(?:yo|y/o|yrs?[ \t\-]*old|years?[ \t\-]*old)s?\b"
+        r"(?:[ \t]+(?:boy|girl|lad|son|daughter))?[ \t]+(?:on|in|at|from|off)[ \t]+"
+        r"(?:the[ \t]+)?(?:[A-Z][\w'’]+[ \t]+){1,3}"
+        rf"(?:{_STREET_SUFFIX}|[Ee]state|Flats|{_SCHOOL_WORD})\b",
+        lambda match: not _in_public_place(match) or _person_nearby(match),
+    ),
+    _pattern(
+        "initials_with_age",
+        r"(?<![\w.'’])(?P<initials>[A-Z])\.?[ \t]*\([ \t]*(?:aged?[ \t]*)?"
+        rf"{_CHILD_AGE}{_AGE_TAIL}[ \t]*\)",
+        _single_initial_ok,
+    ),
+    _pattern(
+        "case_record_number",
+        r"\b(?i:ref(?:erence)?|ID)\.?(?:[ \t]*(?i:no\.?|number))?[ \t]*[:#]?[ \t]*"
+        r"(?P<number>[A-Z]{2,4}[\-/]?\d{5,10})\b",
+        _labelled_record_ok,
+    ),
+    _pattern(
+        "ni_number",
+        r"\b(?:N\.?I\.?|[Nn]ational[ \t]+[Ii]nsurance)(?:[ \t]*(?i:no\.?|number|num|#))?[ \t]*"
+        r"(?::|is|was)?[ \t]*(?P<number>[A-Za-z]{2}[ \t]?\d{2}[ \t]?\d{2}[ \t]?\d{2}[ \t]?"
+        r"[A-Da-d])\b",
+        _labelled_ni_ok,
+    ),
+    _pattern(
+        "family_surname",
         r"\b[Tt]he[ \t]+(?P<plural>(?:Mc|Mac|O['’])?[A-Z][a-z]+s)[ \t]+(?:have|had|are|were"
-        r"|moved|live|lived|say|said|refused|won['’]t|didn['’]t|kids|children)\b",
+        r"|moved|live|lived|say|said|refused|won['’]t|didn['’]t|kids|children)\b"
+        r"|\b(?:[Vv]isit(?:ed|ing)?|[Ss]aw|[Ss]een?|[Ss]eeing|[Mm]et|[Mm]eet(?:ing)?|[Pp]honed"
+        r"|[Rr]ang|[Rr]inging)[ \t]+the[ \t]+(?P<plural2>(?:Mc|Mac|O['’])?[A-Z][a-z]+s)\b",
         _family_plural_ok,
     ),
 )

@@ -41,7 +41,7 @@ _AGE_AFTER_FIRST_NAME = (
     rf"{_AGE_QUALIFIER}"
     rf"{_AGE_NUMBER}{_AGE_TAIL}[ \t]*(?:,[^)]{{0,30}})?\)"
     rf"|,[ \t]*(?:aged?[ \t]+)?{_AGE_QUALIFIER}{_AGE_NUMBER}{_AGE_TAIL}\b{_NOT_AN_AGE_AFTER}"
-    rf"|,?[ \t]+(?:who(?:['’]s|[ \t]+is|[ \t]+was)|(?:s?he|they)(?:['’]s|[ \t]+is|[ \t]+are))"
+    rf"|,?[ \t]+(?:who(?:['’]s|[ \t]+is|[ \t]+was)|(?:s?he|they)(?:['’]?s|[ \t]+is|[ \t]+are))"
     rf"[ \t]+{_AGE_QUALIFIER}{_AGE_NUMBER}{_AGE_TAIL}\b{_NOT_AN_AGE_AFTER}"
     rf"|,?[ \t]+(?:aged?|age)[ \t]+{_AGE_NUMBER}{_AGE_TAIL}\b"
     rf"|(?:[ \t]+(?:is|was)|['’]s)[ \t]+{_AGE_QUALIFIER}{_AGE_NUMBER}{_AGE_TAIL}\b"
@@ -51,6 +51,10 @@ _AGE_AFTER_FIRST_NAME = (
     rf"|[ \t]*[-–—][ \t]*{_CHILD_AGE}(?:[ \t]*(?:years?|yrs?|y/?o)\b|\b(?![ \t]*[-–]))"
     rf"{_NOT_AN_AGE_AFTER}"
     rf"|[?:][ \t]*{_CHILD_AGE}[ \t]*(?:years?|yrs?|y/?o)(?:[ \t\-]*old)?\b"
+    rf"|[ \t]+{_CHILD_AGE}[ \t]*(?:yrs?|y/?o|years?[ \t\-]*old)\b{_NOT_AN_AGE_AFTER}"
+    rf"|,[ \t]*(?:the|her|his|their)[ \t]+{_FAMILY_ROLE}[ \t]*(?:\([ \t]*(?:aged?[ \t]*)?"
+    rf"{_AGE_NUMBER}{_AGE_TAIL}[ \t]*\)|,[ \t]*(?:aged?[ \t]+)?{_AGE_NUMBER}{_AGE_TAIL}\b"
+    rf"{_NOT_AN_AGE_AFTER})"
     rf"|[ \t]+{_CHILD_AGE}(?=[ \t]*[,;)]"
     r"|[ \t]+(?:and|&|are|is|was|were|has|have|had|who|lives|at|in|arrested|missing|went"
     r"|said|says|told|disclosed|keeps|refuses|refused|wants|won['’]t|doesn['’]t|isn['’]t"
@@ -111,19 +115,22 @@ _SCHOOL_WORD = (
     r"(?:(?i:primary|juniors?|infants?|academy|high|school)|College|Grammar|Secondary|PRU"
     r"|Nursery|Catholic|RC|C[ \t]?of[ \t]?E|CE)"
 )
-_CASE_SYSTEM_NAME = (
-    r"(?:Mosaic|LCS|LL|ICS|Eclipse|Liquid[ \t]?[Ll]ogic|Care[ \t]?[Ff]irst|ContrOCC"
-    r"|Frameworki|Azeus)"
+# Case-record systems, in any case ("look up mosaic 2283341"), but the short acronyms only
+# in capitals.
+_SYSTEM_IN_ANY_CASE = (
+    r"[Mm]osaic|MOSAIC|LCS|lcs|[Ee]clipse|ECLIPSE|[Ll]iquid[ \t]?[Ll]ogic|LIQUIDLOGIC"
+    r"|[Cc]are[ \t]?[Ff]irst|CAREFIRST|[Cc]ontrOCC|[Ff]rameworki|[Aa]zeus"
 )
+_CASE_SYSTEM_NAME = rf"(?:{_SYSTEM_IN_ANY_CASE}|LL|ICS)"
 _CASE_SYSTEM = (
-    r"(?:Mosaic|LCS|LL|Eclipse|Liquid[ \t]?[Ll]ogic|Care[ \t]?[Ff]irst|ContrOCC|Frameworki"
-    r"|Azeus|Paris|ICS|SystmOne|EMIS|[Cc]ase|[Cc]lient|[Pp]erson|[Cc]hild|[Ff]amily"
-    r"|[Rr]eferral|[Rr]ecord)"
+    rf"(?:{_SYSTEM_IN_ANY_CASE}|LL|Paris|ICS|SystmOne|EMIS|[Cc]ase|[Cc]lient|[Pp]erson"
+    r"|[Cc]hild|[Ff]amily|[Rr]eferral|[Rr]ecord)"
 )
 # Words near a phone number or address that make it an office, not a home.
 _PUBLIC_PLACE = re.compile(
     r"\b(?:Council|Town[ \t]+Hall|City[ \t]+Hall|Civic|MASH|Front[ \t]+Door|College|University"
     r"|Campus|Hospital|Library|[Oo]ffices?|headquarters|[Vv]enue|[Cc]onference|[Tt]raining"
+    r"|[Ff]ront[ \t]+[Dd]oor"
     r"|Hall|Centre|Center|Quarter|Police|Court|Trust|NHS|Partnership|House|Chambers|Hub"
     r"|[Hh]ub|School|Academy|[Dd]uty|[Tt]eam|[Hh]elpline|[Ll]ine|[Rr]eferrals?|LADO|[Ss]witchboard"
     r"|[Rr]eception|[Ss]ervice|[Ee]nquiries|Parking|Museum|Armouries|Stadium|Hotel"
@@ -136,14 +143,36 @@ _PROFESSIONAL_BEFORE = re.compile(
     r"[Tt]hanks[ \t]+to|[Aa]sk)\.?[ \t]+(?:[A-Z][a-z]+[ \t]+)?)$"
 )
 _PERSON_NEARBY = re.compile(
-    r"\b(?:he|she|they|his|her|their|child|children|kids?|boy|girl|lad|son|daughter|baby"
+    r"\b(?:he|she|they|his|her|their|child|children|kids?|boys?|girls?|lads?|sons?|daughters?"
+    r"|baby|teens?|teenagers?|yp"
     r"|babies|family|mum|dad|nan|grandparents?|siblings?|lives?|living|year-old|young"
     r"[ \t]+(?:person|people|man|woman))\b|['’]re\b",
     re.IGNORECASE,
 )
-_ACRONYMS = "UK EU GP PE IT TV ID MP AD HR CP LA SW DV OK NI BA MA PM AM QC KC UN US MD PA RE ED"
+_ACRONYMS = """UK EU GP PE IT TV ID MP AD HR CP LA SW DV OK NI BA MA PM AM QC KC UN US MD PA RE ED
+    YP YJ EH FC KS PR LD SS CS OT"""
 _INITIALS_NOT = frozenset(_ACRONYMS.split())
 # Lower-case words after a first name that make it a sentence, not a surname.
 _NOT_SURNAMES_IN_LOWER_CASE = """and but who was is are has had have with from aged age says
     said told year years the our their his her its now just only nearly"""
 _NOT_A_LOWER_CASE_SURNAME = frozenset(_NOT_SURNAMES_IN_LOWER_CASE.split())
+
+# Children whose deaths led to published national reviews: named in training and research,
+# they are public cases, not people a member supports ("Victoria Climbié was 8").
+PUBLIC_CASE = re.compile(
+    r"\b(?:Victoria[ \t]+Climbi[eé]|Climbi[eé]|Peter[ \t]+Connelly|Baby[ \t]+P(?:eter)?\b"
+    r"|Daniel[ \t]+Pelka|Arthur[ \t]+Labinjo-Hughes|Star[ \t]+Hobson|Khyra[ \t]+Ishaq"
+    r"|Hamzah[ \t]+Khan|Jasmine[ \t]+Beckford|Maria[ \t]+Colwell|Kimberley[ \t]+Carlile"
+    r"|Tyra[ \t]+Henry|Ainlee[ \t]+(?:Walker|Labonte)|Keanu[ \t]+Williams|Ellie[ \t]+Butler"
+    r"|Logan[ \t]+Mwangi|Finley[ \t]+Boden|Sara[ \t]+Sharif|Child[ \t]+Q\b|James[ \t]+Bulger"
+    r"|Holly[ \t]+Wells|Jessica[ \t]+Chapman)",
+    re.IGNORECASE,
+)
+# Roles after a name or a school that make the person a professional ("Claire at Westfield
+# Primary, the DSL").
+PROFESSIONAL_ROLE = re.compile(
+    r"\b(?:DSL|SENCO|SENCo|head(?:teacher)?|deputy|teachers?|nurse|mentor|staff|governors?"
+    r"|manager|lead|worker|TA|chair|officer|counsellor|principal|tutor|coach|volunteer|GP"
+    r"|councillor|MP|minister|judge|magistrate|secretary|school|schools|government)\b",
+    re.IGNORECASE,
+)
