@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.config import Settings
 from app.events.worker_tasks import event_tasks
+from app.moderation.worker_tasks import moderation_tasks
 from app.notifications.delivery import notification_tasks
 from app.opportunities.worker_tasks import opportunity_tasks
 from app.outbox.service import Handler
@@ -23,6 +24,7 @@ def worker_tasks(factory: sessionmaker[Session], settings: Settings) -> WorkerTa
             extraction_tasks(factory, settings),
             event_tasks(factory),
             opportunity_tasks(factory),
+            moderation_tasks(factory),
             sync_tasks(factory, SearchEngine.from_settings(settings)),
             notification_tasks(factory, settings),
         ]

@@ -20,7 +20,7 @@ from app.resources.seed import DEMO_RESOURCES, _paragraphs, demo_library, seed_r
 from app.resources.storage import LocalFileStorage
 from tests.support.database import see_committed
 from tests.support.flows import csrf_token
-from tests.support.portal import MakeMember, audit_actions, run_worker
+from tests.support.portal import MakeMember, api, audit_actions, run_worker
 
 TEAM_MANAGER = next(d for d in DEMO_RESOURCES if d.source == "team-manager-interview.txt")
 GUIDE = {
@@ -99,6 +99,14 @@ def test_a_file_with_a_planted_date_of_birth_waits_for_a_moderator(
     assert "held by the anonymisation guard" in page.text
     assert "Holds the file:" in page.text and "03/02/2019" in page.text
     assert browser_of(moderator).get(f"/resources/{resource_id}").status_code == 200
+    # the moderators are told, in the app, by the worker that held it; nobody else is
+    told = api(browser_of(moderator), "GET", "/api/v1/notifications").json()["notifications"]
+    assert [(n["kind"], n["url"]) for n in told] == [
+        ("guard_notice", f"/moderation/guard#held-{resource_id}")
+    ]
+    assert "“interview.docx” contains a date of birth" in told[0]["text"]
+    for member in (uploader, colleague):
+        assert api(browser_of(member), "GET", "/api/v1/notifications").json()["notifications"] == []
     other = browser_of(colleague)
     assert other.get(f"/resources/{resource_id}").status_code == 404
     assert other.get(f"/api/v1/resources/{resource_id}").status_code == 404

@@ -1,8 +1,10 @@
 """The anonymisation guard on every surface where members write for others (issue 19):
 resource titles, summaries and abstracts, event descriptions, group descriptions, profile
-bios and report notes, through the form (passages highlighted, "save anyway" with a reason)
-and the API (a 409 problem listing the findings; 422 when "post anyway" has no reason).
-Saving anyway puts the item in the moderation queue, where a moderator confirms it."""
+bios, report notes and opportunity titles and descriptions, through the form (passages
+highlighted, "save anyway" with a reason) and the API (a 409 problem listing the
+findings; 422 when "post anyway" has no reason). Saving anyway puts the item in the
+moderation queue, where a moderator confirms it, and tells the moderators (the worker's
+in-app notification)."""
 
 from __future__ import annotations
 
@@ -11,18 +13,27 @@ from datetime import date, timedelta
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.events.models import Event
-from app.groups.models import Group
+from app.groups.models import Group, GroupRole
 from app.guard.models import GuardOverride, OverrideStatus
 from app.members.models import Member
 from app.moderation.models import Report
+from app.opportunities.models import Opportunity
 from app.resources.models import Resource
-from tests.support.database import count_rows, see_committed
+from tests.support.database import apply_changes, count_rows, see_committed
 from tests.support.flows import csrf_token
-from tests.support.portal import MakeMember, add_thread, api, audit_actions, form
+from tests.support.portal import (
+    MakeMember,
+    add_group,
+    add_thread,
+    api,
+    audit_actions,
+    form,
+    run_worker,
+)
 
 Browser = Callable[[Member], TestClient]
 CHILD = "We worked with Freya (12) and her brother at school."
@@ -203,3 +214,141 @@ def test_posted_anyway_items_wait_in_the_moderation_queue(
     assert again.status_code == 303
     db.refresh(override)
     assert override.status == OverrideStatus.CONFIRMED
+
+
+def _opportunity(**changes: object) -> dict[str, object]:
+    data: dict[str, object] = {
+        "title": "Family support worker, edge of care",
+        "kind": "permanent",
+        "location": "hybrid",
+        "closing_date": NEXT_MONTH.isoformat(),
+        "apply_url": "https://jobs.leeds.gov.uk/vacancy/77",
+        "description": "Join a stable team with manageable caseloads.",
+    }
+    data.update(changes)
+    return data
+
+
+def test_opportunity_descriptions_are_guarded(
+    client: TestClient, db: Session, make: MakeMember, browser_of: Browser
+) -> None:
+    recruiter = make("Rita Recruiter")
+    apply_changes(db, update(Member).where(Member.id == recruiter.id).values(is_recruiter=True))
+    rita = browser_of(recruiter)
+
+    _assert_problem(
+        api(rita, "POST", "/api/v1/opportunities", _opportunity(description=CHILD)), "description"
+    )
+    no_reason = api(
+        rita, "POST", "/api/v1/opportunities", _opportunity(description=CHILD, post_anyway=True)
+    )
+    assert no_reason.status_code == 422 and no_reason.json()["findings"]
+    assert count_rows(db, Opportunity) == 0
+
+    as_form = {k: str(v) for k, v in _opportunity(description=CHILD).items()}
+    page = form(rita, "/opportunities", **as_form)
+    _assert_form_refusal(page, "description")
+    assert 'name="post_anyway" value="1"' in page.text
+    assert count_rows(db, Opportunity) == 0
+
+    saved = form(rita, "/opportunities", **as_form, post_anyway="1", guard_reason="changed")
+    assert saved.status_code == 303, saved.text
+    opportunity_id = saved.headers["location"].rsplit("/", 1)[-1]
+    [override] = _overrides(db)
+    assert (override.subject_type, override.subject_id) == ("opportunity", opportunity_id)
+    assert override.subject_url == f"/opportunities/{opportunity_id}"
+    assert override.findings[0]["text"] == "Freya (12)"
+
+    # a change is guarded too, and nothing of a refused change is saved
+    title = _opportunity(title="Senior practitioner, Freya (12) case", description="A team.")
+    _assert_problem(api(rita, "PUT", f"/api/v1/opportunities/{opportunity_id}", title), "title")
+    edit_page = form(rita, f"/opportunities/{opportunity_id}/edit", **as_form)
+    _assert_form_refusal(edit_page, "description")
+    see_committed(db)
+    assert db.get_one(Opportunity, opportunity_id).title == "Family support worker, edge of care"
+    clean = api(rita, "PUT", f"/api/v1/opportunities/{opportunity_id}", _opportunity())
+    assert clean.status_code == 200, clean.text
+    assert len(_overrides(db)) == 1
+
+
+def _told(browser: TestClient) -> list[dict[str, str]]:
+    return [
+        {"kind": item["kind"], "text": item["text"], "url": item["url"]}
+        for item in api(browser, "GET", "/api/v1/notifications").json()["notifications"]
+    ]
+
+
+def test_moderators_are_told_of_what_is_posted_anyway(
+    app: FastAPI, client: TestClient, db: Session, make: MakeMember, browser_of: Browser
+) -> None:
+    """Each item saved anyway tells, in the app, those who review it: the portal's
+    moderators and admins, and a group's moderators for their group's content; never its
+    author, nor other members."""
+    author = make("Ann Author")
+    moderator = make("Mo Moderator", is_moderator=True)
+    admin = make("Ada Admin", is_admin=True)
+    group_moderator = make("Gus Groupmod")
+    other_group_moderator = make("Ola Othergroup")
+    member = make("Pat Practitioner")
+    group_id = add_group(
+        app,
+        "Kinship carers network",
+        {
+            author.id: GroupRole.MEMBER,
+            group_moderator.id: GroupRole.MODERATOR,
+            member.id: GroupRole.MEMBER,
+        },
+    )
+    add_group(app, "Adoption practice", {other_group_moderator.id: GroupRole.OWNER})
+    ann = browser_of(author)
+    event = {
+        "title": "Kinship clinic",
+        "description": CHILD,
+        "type": "webinar",
+        "start_date": NEXT_MONTH.isoformat(),
+        "start_time": "10:00",
+        "end_time": "11:00",
+        "online": True,
+        "joining_link": "https://meet.example.org/kinship",
+        "group_id": group_id,
+        "post_anyway": True,
+        "guard_reason": "consented",
+    }
+    saved = api(ann, "POST", "/api/v1/events", event)
+    assert saved.status_code == 201, saved.text
+    [override] = _overrides(db)
+    assert override.group_id == group_id
+
+    assert _told(browser_of(moderator)) == []  # told by the worker, not the request
+    run_worker(app)
+    expected = {
+        "kind": "guard_notice",
+        "text": "Ann Author saved “Kinship clinic” anyway after the anonymisation guard found "
+        "a first name next to an age. Their reason: the person agreed, and sharing this is "
+        "necessary",
+        "url": f"/moderation/guard#override-{override.id}",
+    }
+    for reviewer in (moderator, admin, group_moderator):
+        assert _told(browser_of(reviewer)) == [expected], reviewer.display_name
+    for bystander in (author, member, other_group_moderator):
+        assert _told(browser_of(bystander)) == [], bystander.display_name
+    # the link leads to the item in the queue, which the group moderator may see
+    queue = browser_of(group_moderator).get("/moderation/guard")
+    assert f'id="override-{override.id}"' in queue.text
+
+    # outside any group, only the portal's moderators and admins are told
+    form(browser_of(group_moderator), "/notifications/read-all")
+    thread_id, _ = add_thread(app, author.id, "Contact arrangements", "How often?")
+    posted = api(
+        ann,
+        "POST",
+        f"/api/v1/discussions/threads/{thread_id}/posts",
+        {"body": CHILD, "post_anyway": True, "guard_reason": "changed"},
+    )
+    assert posted.status_code == 201, posted.text
+    run_worker(app)
+    assert len(_told(browser_of(moderator))) == 2
+    assert len(_told(browser_of(group_moderator))) == 1
+    assert _told(browser_of(member)) == []
+    run_worker(app)  # a redelivered message tells nobody twice
+    assert len(_told(browser_of(admin))) == 2

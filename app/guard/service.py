@@ -2,7 +2,9 @@
 check_before_saving() with the texts it is about to store: findings stop the save with
 PassagesFound, unless the author chose to post anyway with a reason from GuardReason's
 short list; the caller then stores the item and calls record_override(), which puts it in
-the moderation queue (a GuardOverride row) and the audit log."""
+the moderation queue (a GuardOverride row) and the audit log, and queues OVERRIDE_TOPIC so
+that the worker tells the moderators (app/moderation/worker_tasks.py: the guard is ground
+floor and announces nothing itself)."""
 
 from __future__ import annotations
 
@@ -13,8 +15,12 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit
+from app.db import new_id
 from app.guard.detection import check_text
 from app.guard.models import GuardOverride, GuardReason
+from app.outbox.service import enqueue
+
+OVERRIDE_TOPIC = "guard.override_recorded"
 
 
 @dataclass(frozen=True)
@@ -108,8 +114,10 @@ def record_override(
     found, never the passages). Nothing when the guard found nothing."""
     if override is None:
         return
+    override_id = new_id()
     db.add(
         GuardOverride(
+            id=override_id,
             author_id=actor.id,
             subject_type=subject.type,
             subject_id=subject.id,
@@ -130,6 +138,7 @@ def record_override(
         f"{override.reason.label}.",
         after={"kinds": ", ".join(sorted({f.kind for f in override.findings}))},
     )
+    enqueue(db, topic=OVERRIDE_TOPIC, payload={"override_id": override_id})
     db.flush()
 
 

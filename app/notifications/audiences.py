@@ -1,7 +1,7 @@
 """Who an announcement is for, written by the request as data and turned into a query by
 the worker: a few named audiences (an event's bookers, a thread's or a category's
-followers) and explicit member ids. An audience says who might be told; the policy then
-says who may be (app/policy/notifications.py)."""
+followers, the moderators of some content) and explicit member ids. An audience says who
+might be told; the policy then says who may be (app/policy/notifications.py)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from app.events.models import Booking
 from app.members.models import Member
 from app.opportunities.filters import filter_conditions
 from app.opportunities.models import Opportunity, OpportunityAlert
+from app.policy.moderation import moderators_filter
 from app.policy.opportunities import listed_opportunities_filter
 
 Audience = dict[str, Any]
@@ -38,6 +39,12 @@ def category_followers(category_id: str) -> Audience:
 
 def opportunity_alerts(opportunity_id: str) -> Audience:
     return {"opportunity_alerts": opportunity_id}
+
+
+def moderators(group_id: str | None) -> Audience:
+    """The portal's moderators and admins, and the group's own moderators for content in a
+    group (app/policy/moderation.py moderators_filter)."""
+    return {"moderators": group_id}
 
 
 def audience_member_ids(audience: Audience, as_of: datetime) -> Select[tuple[str]]:
@@ -74,4 +81,6 @@ def audience_member_ids(audience: Audience, as_of: datetime) -> Select[tuple[str
                 *filter_conditions(OpportunityAlert, as_of),
             )
         )
+    if "moderators" in audience:
+        return select(Member.id).where(moderators_filter(audience["moderators"]))
     raise ValueError(f"unknown audience {sorted(audience)}")

@@ -27,6 +27,7 @@ class NotificationKind(enum.StrEnum):
     GROUP_DECISION = "group_decision"
     MEMBERSHIP_DECISION = "membership_decision"
     OPPORTUNITY_MATCH = "opportunity_match"
+    GUARD_NOTICE = "guard_notice"
 
 
 class Delivery(enum.StrEnum):
@@ -80,6 +81,10 @@ KINDS: dict[NotificationKind, KindInfo] = {
     ),
     NotificationKind.OPPORTUNITY_MATCH: KindInfo(
         "new opportunities matching my alerts", Delivery.DIGEST
+    ),
+    NotificationKind.GUARD_NOTICE: KindInfo(
+        "items saved anyway after the anonymisation guard, and files it holds (moderators)",
+        Delivery.IMMEDIATE,
     ),
 }
 

@@ -19,17 +19,23 @@ from app.db import LONDON
 from app.discussions.models import Post, Thread
 from app.events.models import Event
 from app.groups.models import Group
+from app.guard.detection import LABELS
+from app.guard.models import REASON_LABELS, GuardOverride
 from app.members.models import Member
 from app.notifications.kinds import NotificationKind
 from app.notifications.models import Notification
 from app.opportunities.models import Opportunity
+from app.policy.moderation import moderated_group_ids
 from app.policy.notifications import (
     may_be_told_about_event,
     may_be_told_about_group,
     may_be_told_about_opportunity,
     may_be_told_about_post,
+    may_be_told_of_guard_override,
+    may_be_told_of_held_resource,
     may_receive_notifications,
 )
+from app.resources.models import Resource
 
 EXCERPT_LENGTH = 240
 
@@ -72,9 +78,12 @@ class _Loaded:
     groups: dict[str, Group]
     actors: dict[str, Member]
     opportunities: dict[str, Opportunity]
+    overrides: dict[str, GuardOverride]
+    resources: dict[str, Resource]
+    moderated_groups: frozenset[str]
 
 
-def _load(db: Session, notifications: Sequence[Notification]) -> _Loaded:
+def _load(db: Session, member: Member, notifications: Sequence[Notification]) -> _Loaded:
     def ids(kind: str) -> set[str]:
         return {n.subject_id for n in notifications if n.subject_type == kind}
 
@@ -107,7 +116,23 @@ def _load(db: Session, notifications: Sequence[Notification]) -> _Loaded:
             .options(selectinload(Opportunity.organisation))
         ).scalars()
     }
-    return _Loaded(posts, threads, events, groups, actors, opportunities)
+    overrides = {
+        override.id: override
+        for override in db.execute(
+            select(GuardOverride).where(GuardOverride.id.in_(ids("guard_override")))
+        ).scalars()
+    }
+    resources = {
+        resource.id: resource
+        for resource in db.execute(
+            select(Resource).where(Resource.id.in_(ids("resource")))
+        ).scalars()
+    }
+    in_groups = any(override.group_id for override in overrides.values())
+    moderated = moderated_group_ids(db, member) if in_groups else frozenset()
+    return _Loaded(
+        posts, threads, events, groups, actors, opportunities, overrides, resources, moderated
+    )
 
 
 def _describe_one(
@@ -203,6 +228,30 @@ def _describe_one(
         )
         return text, f"/opportunities/{opportunity.id}", None
 
+    if notification.subject_type == "guard_override":
+        override = loaded.overrides.get(subject_id)
+        if override is None or not may_be_told_of_guard_override(
+            member, override, loaded.moderated_groups
+        ):
+            return None
+        found = sorted({LABELS.get(item["kind"], item["kind"]) for item in override.findings})
+        text = (
+            f"{who} saved “{override.subject_label}” anyway after the anonymisation guard "
+            f"found {', '.join(found)}. Their reason: "
+            f"{REASON_LABELS[override.reason].lower()}"
+        )
+        return text, f"/moderation/guard#override-{override.id}", None
+
+    if notification.subject_type == "resource":
+        resource = loaded.resources.get(subject_id)
+        if resource is None or not may_be_told_of_held_resource(member, resource):
+            return None
+        text = (
+            f"The anonymisation guard is holding “{resource.title}”: the file "
+            f"“{detail.get('file', '')}” contains {detail.get('labels', 'strong identifiers')}"
+        )
+        return text, f"/moderation/guard#held-{resource.id}", None
+
     if notification.subject_type == "member":
         decision = detail.get("decision", "")
         reason = detail.get("reason")
@@ -225,7 +274,7 @@ def describe(
     db: Session, member: Member, notifications: Sequence[Notification]
 ) -> list[NotificationItem | None]:
     """One entry per notification, in order; None for those the member may not be told."""
-    loaded = _load(db, notifications)
+    loaded = _load(db, member, notifications)
     items: list[NotificationItem | None] = []
     for notification in notifications:
         described = (

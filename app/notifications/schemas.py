@@ -59,6 +59,7 @@ class PreferencesIn(BaseModel):
     group_decision: str | None = None
     membership_decision: str | None = None
     opportunity_match: str | None = None
+    guard_notice: str | None = None
     digest_frequency: str | None = Field(default=None, max_length=16)
 
     def deliveries(self) -> dict[str, str]:

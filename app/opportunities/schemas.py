@@ -7,15 +7,18 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from app.guard.schemas import GuardChoice
 from app.opportunities.models import OpportunityKind, WorkLocation
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _WEB = re.compile(r"^https://[^\s/$.?#].[^\s]*$")
 
 
-class OpportunityData(BaseModel):
+class OpportunityData(GuardChoice):
     """How to apply is one of a web address (the council's own application page) or an
-    e-mail address. ``organisation_id`` left out means the poster's own organisation."""
+    e-mail address. ``organisation_id`` left out means the poster's own organisation. The
+    title and description go through the anonymisation guard (a placement or a secondment
+    can be described with a case example)."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 

@@ -16,6 +16,7 @@ from app.audit import service as audit
 from app.db import new_id
 from app.discussions.markdown import render_markdown
 from app.errors import InvalidInput, NotFound
+from app.guard.service import GuardSubject, Override, check_before_saving, record_override
 from app.members.models import Member, Organisation
 from app.opportunities import clock
 from app.opportunities.alerts import announce_to_alerts
@@ -77,6 +78,23 @@ def _check_closing_date(data: OpportunityData, *, unchanged: str | None = None) 
         raise InvalidInput({"closing_date": "The closing date cannot be in the past."})
 
 
+def _guarded(data: OpportunityData) -> Override | None:
+    return check_before_saving(
+        {"title": data.title, "description": data.description},
+        post_anyway=data.post_anyway,
+        reason=data.guard_reason,
+    )
+
+
+def _guard_subject(opportunity: Opportunity) -> GuardSubject:
+    return GuardSubject(
+        type="opportunity",
+        id=opportunity.id,
+        label=opportunity.title,
+        url=f"/opportunities/{opportunity.id}",
+    )
+
+
 def _snapshot(opportunity: Opportunity) -> dict[str, str | None]:
     return {name: str(getattr(opportunity, name) or "") for name in AUDITED_FIELDS}
 
@@ -84,11 +102,13 @@ def _snapshot(opportunity: Opportunity) -> dict[str, str | None]:
 def post_opportunity(db: Session, *, actor: Member, data: OpportunityData) -> Opportunity:
     organisation_id = _organisation_for(db, actor, data)
     _check_closing_date(data)
+    override = _guarded(data)
     opportunity = Opportunity(poster_id=actor.id, created_at=clock.now(), updated_at=clock.now())
     _apply(opportunity, data, organisation_id)
     db.add(opportunity)
     db.flush()
     enqueue_sync(db, kind="opportunity", id=opportunity.id)
+    record_override(db, actor=actor, subject=_guard_subject(opportunity), override=override)
     announce_to_alerts(db, opportunity=opportunity, actor=actor)
     audit.record(
         db,
@@ -116,6 +136,7 @@ def update_opportunity(
         else opportunity.organisation_id
     )
     _check_closing_date(data, unchanged=opportunity.closing_date)
+    override = _guarded(data)
     before = _snapshot(opportunity)
     was_closed = opportunity.is_closed(clock.now())
     _apply(opportunity, data, organisation_id)
@@ -126,6 +147,7 @@ def update_opportunity(
     opportunity.updated_at = clock.now()
     db.flush()
     enqueue_sync(db, kind="opportunity", id=opportunity.id)
+    record_override(db, actor=actor, subject=_guard_subject(opportunity), override=override)
     after = _snapshot(opportunity)
     audit.record(
         db,

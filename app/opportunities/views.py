@@ -8,8 +8,12 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from starlette.background import BackgroundTask
+from starlette.datastructures import FormData
 
 from app.errors import Forbidden, InvalidInput
+from app.guard.forms import form_refusal_context, refusal_status
+from app.guard.schemas import guard_choice_from
+from app.guard.service import PassagesFound
 from app.members.profiles import organisation_choices
 from app.opportunities import report, service
 from app.opportunities.models import OpportunityKind, WorkLocation
@@ -38,6 +42,13 @@ FORM_FIELDS = (
     "apply_email",
     "description",
 )
+GUARDED_FIELDS = {"title": "title", "description": "description"}
+
+
+def opportunity_data_from(form: FormData) -> dict[str, Any]:
+    values: dict[str, Any] = {name: form.get(name) for name in FORM_FIELDS if name in form}
+    values.update(guard_choice_from(form))
+    return values
 
 
 def opportunity_filter_from(
@@ -112,6 +123,7 @@ def _form_page(
     opportunity_id: str | None,
     values: dict[str, Any],
     errors: dict[str, str] | None = None,
+    refusal: PassagesFound | None = None,
     status_code: int = 200,
 ) -> Response:
     return render(
@@ -121,6 +133,7 @@ def _form_page(
             "opportunity_id": opportunity_id,
             "values": values,
             "errors": errors or {},
+            **form_refusal_context(refusal, values, GUARDED_FIELDS),
             "kinds": list(OpportunityKind),
             "locations": list(WorkLocation),
             "organisations": service.organisation_choices_for(db, request.state.member),
@@ -145,8 +158,7 @@ def new_opportunity(request: Request, db: DbSession, member: CurrentMember) -> R
 @router.post("/opportunities", summary="Post an opportunity (recruiters)")
 async def post_opportunity(request: Request, db: DbSession, member: CurrentMember) -> Response:
     _check_may_post(member)
-    form = await request.form()
-    values = {name: form.get(name) for name in FORM_FIELDS if name in form}
+    values = opportunity_data_from(await request.form())
     try:
         data = OpportunityData.model_validate(values)
         opportunity = service.post_opportunity(db, actor=member, data=data)
@@ -154,6 +166,15 @@ async def post_opportunity(request: Request, db: DbSession, member: CurrentMembe
         errors = field_errors(error) if isinstance(error, ValidationError) else error.errors
         return _form_page(
             request, db, opportunity_id=None, values=values, errors=errors, status_code=422
+        )
+    except PassagesFound as found:
+        return _form_page(
+            request,
+            db,
+            opportunity_id=None,
+            values=values,
+            refusal=found,
+            status_code=refusal_status(found),
         )
     response = RedirectResponse(f"/opportunities/{opportunity.id}", status_code=303)
     flash(request, response, f"“{opportunity.title}” is posted.")
@@ -193,8 +214,7 @@ def edit_form(
 async def edit(
     request: Request, db: DbSession, member: CurrentMember, opportunity_id: str
 ) -> Response:
-    form = await request.form()
-    values = {name: form.get(name) for name in FORM_FIELDS if name in form}
+    values = opportunity_data_from(await request.form())
     try:
         data = OpportunityData.model_validate(values)
         opportunity = service.update_opportunity(
@@ -209,6 +229,15 @@ async def edit(
             values=values,
             errors=errors,
             status_code=422,
+        )
+    except PassagesFound as found:
+        return _form_page(
+            request,
+            db,
+            opportunity_id=opportunity_id,
+            values=values,
+            refusal=found,
+            status_code=refusal_status(found),
         )
     response = RedirectResponse(f"/opportunities/{opportunity.id}", status_code=303)
     flash(request, response, "Your changes are saved.")

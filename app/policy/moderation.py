@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, select, true
+from sqlalchemy import ColumnElement, or_, select, true
 from sqlalchemy.orm import Session
 
 from app.errors import Forbidden, NotFound
@@ -75,6 +75,20 @@ def check_act_on_report_permission(
             "Only the portal's moderators and admins can do that; as a group moderator you "
             "can dismiss the report, or ask a moderator to act."
         )
+
+
+def moderators_filter(group_id: str | None) -> ColumnElement[bool]:
+    """Who moderates content, as a condition on ``Member`` rows (the "moderators" audience of
+    notifications): the portal's moderators and admins, and for content in a group also that
+    group's owners and moderators, the same people who see it in the moderation queue."""
+    staff = or_(Member.is_moderator.is_(True), Member.is_admin.is_(True))
+    if group_id is None:
+        return staff
+    group_moderators = select(GroupMembership.member_id).where(
+        GroupMembership.group_id == group_id,
+        GroupMembership.role.in_(GROUP_MODERATING_ROLES),
+    )
+    return or_(staff, Member.id.in_(group_moderators))
 
 
 def check_review_guard_override_permission(

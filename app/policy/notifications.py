@@ -14,6 +14,7 @@ from app.discussions.models import Post, Thread
 from app.errors import NotFound
 from app.events.models import Event
 from app.groups.models import Group, GroupMembership, JoinRequest
+from app.guard.models import GuardOverride
 from app.members.models import Member, MemberStatus
 from app.notifications.models import Notification
 from app.opportunities.models import Opportunity
@@ -21,7 +22,9 @@ from app.policy.content import members_who_may_see_group_content
 from app.policy.discussions import check_view_thread_permission
 from app.policy.events import check_view_event_permission
 from app.policy.groups import check_view_group_permission, pending_invitations
+from app.policy.moderation import may_act_on_reports
 from app.policy.opportunities import check_view_opportunity_permission
+from app.resources.models import Resource
 
 ALWAYS_DELIVERED_KINDS = frozenset({"membership_decision"})
 """Told even to a member who is no longer active: the decision is about that."""
@@ -117,3 +120,19 @@ def may_be_told_about_opportunity(member: Member, opportunity: Opportunity) -> b
     except NotFound:
         return False
     return opportunity.withdrawn_at is None
+
+
+def may_be_told_of_guard_override(
+    member: Member, override: GuardOverride, moderated_groups: frozenset[str]
+) -> bool:
+    """An item saved anyway after the guard found passages: told to those who review it in
+    the moderation queue (site staff; a group's moderators for their group's content)."""
+    return member.is_staff or (
+        override.group_id is not None and override.group_id in moderated_groups
+    )
+
+
+def may_be_told_of_held_resource(member: Member, resource: Resource) -> bool:
+    """A resource whose file the guard holds: told to those who may clear it, while it is
+    held."""
+    return may_act_on_reports(member) and resource.guard_held

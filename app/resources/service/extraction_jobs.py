@@ -8,7 +8,8 @@ number, a date of birth, a full name next to a child's age, a home address with 
 postcode) holds the resource for a moderator, hidden from everyone but its uploader and
 moderators; weaker findings are kept on the version and listed to the uploader as a
 notice. A held resource is released when every file's current version is clean (the
-uploader replaced the file) or when a moderator unhides it."""
+uploader replaced the file) or when a moderator unhides it. Holding a resource tells the
+moderators who may clear it (an in-app notification, announced here in the worker)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,9 @@ from sqlalchemy.orm import Session
 
 from app.audit import service as audit
 from app.guard.detection import DocumentCheck, check_document
+from app.notifications import audiences
+from app.notifications.kinds import NotificationKind
+from app.notifications.service import announce
 from app.outbox.sync import enqueue_sync
 from app.resources.models import (
     ExtractionStatus,
@@ -138,6 +142,14 @@ def _hold_or_release(db: Session, resource: Resource, version: FileVersion) -> N
             reason=", ".join(labels),
             before={"status": "published"},
             after={"status": "hidden"},
+        )
+        announce(
+            db,
+            parts=[(NotificationKind.GUARD_NOTICE, audiences.moderators(None))],
+            subject_type="resource",
+            subject_id=resource.id,
+            detail={"file": version.original_filename, "labels": ", ".join(labels)},
+            dedupe_key=f"guard_held:{version.id}",
         )
     elif resource.guard_held and not any(_has_strong_finding(v) for v in current):
         resource.status, resource.status_reason = ResourceStatus.PUBLISHED, None
