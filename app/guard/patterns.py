@@ -669,7 +669,8 @@ PATTERNS: tuple[Pattern, ...] = (
         "name_introduced",
         r"\b(?:(?P<parent>[Mm]um|[Mm]am|[Dd]ad|[Mm]other|[Ff]ather|[Ss]tep-?(?:dad|mum))"
         r"|[Gg]rand(?:ad|pa|ma|mother|father)|[Nn]an(?:ny|a)?|[Gg]ran(?:ny)?|[Aa]unt(?:ie|y)?"
-        r"|[Uu]ncle)[ \t]+(?P<surname>(?:Mc|Mac|O['’])?[A-Z][a-z'’]+(?:-[A-Z][a-z]+)?)\b",
+        r"|[Uu]ncle)[ \t]+(?P<surname>(?:Mc|Mac|O['’])?[A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b"
+        r"(?!['’]s\b)",
         _relative_named_ok,
     ),
     _pattern(
