@@ -27,6 +27,9 @@ class NotificationKind(enum.StrEnum):
     GROUP_DECISION = "group_decision"
     MEMBERSHIP_DECISION = "membership_decision"
     OPPORTUNITY_MATCH = "opportunity_match"
+    CPD_REFLECTION_REQUEST = "cpd_reflection_request"
+    CPD_REFLECTION_ANSWER = "cpd_reflection_answer"
+    CPD_REMINDER = "cpd_reminder"
 
 
 class Delivery(enum.StrEnum):
@@ -80,6 +83,15 @@ KINDS: dict[NotificationKind, KindInfo] = {
     ),
     NotificationKind.OPPORTUNITY_MATCH: KindInfo(
         "new opportunities matching my alerts", Delivery.DIGEST
+    ),
+    NotificationKind.CPD_REFLECTION_REQUEST: KindInfo(
+        "colleagues asking me to reflect on their CPD", Delivery.IMMEDIATE
+    ),
+    NotificationKind.CPD_REFLECTION_ANSWER: KindInfo(
+        "colleagues' answers to my CPD reflection requests", Delivery.DIGEST
+    ),
+    NotificationKind.CPD_REMINDER: KindInfo(
+        "reminders to complete my CPD record for the year", Delivery.IMMEDIATE
     ),
 }
 
