@@ -530,3 +530,60 @@ def test_bad_input_gets_field_errors_and_drafts_need_less(
     assert form(ben, f"/cpd/{draft_id}/delete").status_code == 303
     assert count_rows(db, CpdEntry) == 0
     assert ben.get(f"/cpd/{draft_id}").status_code == 404
+
+
+def test_the_cpd_page_and_exports_run_a_bounded_number_of_statements(
+    app: FastAPI, make: MakeMember, browser_of: BrowserOf, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.support.statements import counted_statements
+
+    member, colleague, author = make("Bo Bounded"), make("Col League"), make("Au Thor")
+    bo = browser_of(member)
+    year = clock.current_registration_year().starts_on.year
+
+    def arrange(entries: int, threads: int) -> None:
+        with transaction(app.state.session_factory) as session:
+            for number in range(entries):
+                entry = CpdEntry(
+                    member_id=member.id,
+                    title=f"Entry {number}",
+                    happened_on=clock.london_today(),
+                    kind="course",
+                    learning="l",
+                    impact="i",
+                    status=CpdStatus.RECORDED,
+                )
+                session.add(entry)
+                session.flush()
+                session.add(
+                    CpdReflection(
+                        entry_id=entry.id,
+                        peer_id=colleague.id,
+                        question="q",
+                        note="n",
+                        status=ReflectionStatus.NOTED,
+                    )
+                )
+        for number in range(threads):
+            thread_id, _ = add_thread(app, author.id, f"Thread {number} on practice", "Body")
+            add_reply(app, member.id, thread_id, "My reply")
+
+    def statements_for(path: str) -> int:
+        """The fewer of two runs: the engine also serves the app's start-up thread, whose
+        statements can land in one count."""
+        counts = []
+        for _ in range(2):
+            with counted_statements(app) as statements:
+                assert bo.get(path).status_code == 200
+            counts.append(len(statements))
+        return min(counts)
+
+    paths = ("/cpd", f"/cpd/export/{year}.docx", "/api/v1/cpd/entries")
+    arrange(1, 1)
+    few = {path: statements_for(path) for path in paths}
+    arrange(12, 6)
+    many = {path: statements_for(path) for path in paths}
+    with capsys.disabled():
+        print(f"\nCPD statements, 1 entry and 1 suggestion vs 12 and 7: {few} / {many}")
+    assert many == few
+    assert "Thread 5 on practice" in bo.get("/cpd").text
