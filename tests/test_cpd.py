@@ -587,3 +587,37 @@ def test_the_cpd_page_and_exports_run_a_bounded_number_of_statements(
         print(f"\nCPD statements, 1 entry and 1 suggestion vs 12 and 7: {few} / {many}")
     assert many == few
     assert "Thread 5 on practice" in bo.get("/cpd").text
+
+
+def test_the_guard_checks_the_question_and_the_note_too(
+    db: Session, make: MakeMember, browser_of: BrowserOf
+) -> None:
+    owner, peer = make("Quentin Question"), make("Nina Note")
+    quentin, nina = browser_of(owner), browser_of(peer)
+    entry_id = add_entry(quentin)
+    see_committed(db)
+    handle = db.get_one(Member, peer.id).handle
+    identifying = "Jayden, aged 7, lives at 14 Elm Street with his mum."
+    asked = form(
+        quentin, f"/cpd/{entry_id}/reflections", colleague=f"@{handle}", question=identifying
+    )
+    assert asked.status_code == 409 and "Check before you save" in asked.text
+    assert count_rows(db, CpdReflection) == 0
+    anyway = form(
+        quentin,
+        f"/cpd/{entry_id}/reflections",
+        colleague=f"@{handle}",
+        question=identifying,
+        post_anyway="1",
+        guard_reason="changed",
+    )
+    assert anyway.status_code == 303
+    see_committed(db)
+    reflection_id = db.execute(select(CpdReflection.id)).scalar_one()
+    noted = form(nina, f"/cpd/invitations/{reflection_id}/note", note=identifying)
+    assert noted.status_code == 409 and "Check before you save" in noted.text
+    empty = form(nina, f"/cpd/invitations/{reflection_id}/note", note="")
+    assert empty.status_code == 422
+    see_committed(db)
+    assert db.get_one(CpdReflection, reflection_id).status == ReflectionStatus.INVITED
+    assert audit_actions(db).count("guard_overridden") == 1
