@@ -24,7 +24,7 @@ from app.db import LONDON, transaction
 from app.events.models import Booking, BookingStatus
 from app.members.models import Member, MemberRole
 from app.notifications.models import Notification, NotificationPreference
-from app.resources.models import ResourceFile
+from app.resources.models import ResourceFile, ResourceType
 from app.resources.schemas import ResourceData
 from app.resources.service import Upload, create_resource
 from app.worker import worker_tasks
@@ -147,7 +147,7 @@ def test_downloads_and_threads_are_suggested_and_can_be_dismissed(
             storage=app.state.file_storage,
             actor=session.get_one(Member, author.id),
             data=ResourceData(
-                title="Neglect practice guide", summary="A guide.", type="practice_guide"
+                title="Neglect practice guide", summary="A guide.", type=ResourceType.PRACTICE_GUIDE
             ),
             uploads=[Upload("guide.txt", io.BytesIO(b"Neglect guide text"))],
             max_bytes=1024 * 1024,
@@ -322,7 +322,9 @@ def test_the_docx_opens_with_the_years_entries_in_order_and_the_csv_matches(
         "application/vnd.openxmlformats-officedocument.wordprocessingml"
     )
     document = Document(io.BytesIO(response.content))
-    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    headings = [
+        p.text for p in document.paragraphs if p.style is not None and p.style.name == "Heading 1"
+    ]
     assert headings == ["First by date", "Second by date"]  # drafts and other years left out
     text = "\n".join(p.text for p in document.paragraphs)
     assert f"CPD record {year.label}" in text
@@ -442,7 +444,7 @@ def test_reminders_in_october_and_the_last_fortnight_once_each_respecting_email_
         ).all()
         found: dict[str, list[str]] = {}
         for member_id, key in rows:
-            found.setdefault(member_id, []).append(key)
+            found.setdefault(member_id, []).append(str(key))
         return found
 
     fixed_clock(datetime(2027, 9, 30, 12, 0, tzinfo=LONDON))

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session
 
 from app.cpd import clock
@@ -70,7 +70,7 @@ def reminder_window(day: date) -> str | None:
     return None
 
 
-def _members_not_met(year: clock.RegistrationYear) -> object:
+def _members_not_met(year: clock.RegistrationYear) -> ColumnElement[bool]:
     in_year = and_(
         CpdEntry.status == CpdStatus.RECORDED,
         CpdEntry.happened_on >= year.starts_on,
@@ -106,7 +106,7 @@ def send_due_reminders(db: Session) -> int:
     due = list(
         db.execute(
             select(Member.id).where(
-                _members_not_met(year),  # type: ignore[arg-type]
+                _members_not_met(year),
                 Member.id.not_in(already),
             )
         ).scalars()

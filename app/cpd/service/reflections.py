@@ -9,6 +9,7 @@ each is read by someone other than its writer; an override is audited without th
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -90,7 +91,7 @@ class Invitation:
     entry_title: str
     question: str
     asked_by: str
-    invited_at: object
+    invited_at: datetime
 
 
 def _load_invitation(db: Session, reflection_id: str) -> CpdReflection | None:

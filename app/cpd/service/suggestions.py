@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import ColumnElement, Select, exists, func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
@@ -81,7 +82,9 @@ class Suggestion:
         return self.title[:200]
 
 
-def _not_taken(member: Member, item_type: LinkedItem, item_id_column: object) -> list[object]:
+def _not_taken(
+    member: Member, item_type: LinkedItem, item_id_column: Any
+) -> list[ColumnElement[bool]]:
     """Neither dismissed nor already linked from one of the member's entries."""
     return [
         ~exists().where(
@@ -97,7 +100,9 @@ def _not_taken(member: Member, item_type: LinkedItem, item_id_column: object) ->
     ]
 
 
-def _attended(member: Member, start: datetime, end: datetime, item_id: str | None) -> object:
+def _attended(
+    member: Member, start: datetime, end: datetime, item_id: str | None
+) -> Select[str, str, datetime, float | None]:
     query = (
         select(Event.id, Event.title, Event.starts_at, Event.cpd_hours)
         .join(Booking, Booking.event_id == Event.id)
@@ -114,7 +119,9 @@ def _attended(member: Member, start: datetime, end: datetime, item_id: str | Non
     return query.where(Event.id == item_id) if item_id else query
 
 
-def _downloaded(member: Member, start: datetime, end: datetime, item_id: str | None) -> object:
+def _downloaded(
+    member: Member, start: datetime, end: datetime, item_id: str | None
+) -> Select[str, str, datetime]:
     query = (
         select(Resource.id, Resource.title, ResourceUse.used_at)
         .join(ResourceUse, ResourceUse.resource_id == Resource.id)
@@ -130,7 +137,9 @@ def _downloaded(member: Member, start: datetime, end: datetime, item_id: str | N
     return query.where(Resource.id == item_id) if item_id else query
 
 
-def _took_part(member: Member, start: datetime, end: datetime, item_id: str | None) -> object:
+def _took_part(
+    member: Member, start: datetime, end: datetime, item_id: str | None
+) -> Select[str, str, datetime]:
     last_post = func.max(Post.created_at)
     query = (
         select(Thread.id, Thread.title, last_post)
@@ -154,19 +163,13 @@ def _gather(db: Session, member: Member, item: tuple[LinkedItem, str] | None) ->
     wanted = {item[0]} if item else set(LinkedItem)
     item_id = item[1] if item else None
     if LinkedItem.EVENT in wanted:
-        for event_id, title, starts_at, hours in db.execute(
-            _attended(member, start, end, item_id)  # type: ignore[call-overload]
-        ):
+        for event_id, title, starts_at, hours in db.execute(_attended(member, start, end, item_id)):
             found.append(Suggestion(LinkedItem.EVENT, event_id, title, starts_at, hours))
     if LinkedItem.RESOURCE in wanted:
-        for resource_id, title, used_at in db.execute(
-            _downloaded(member, start, end, item_id)  # type: ignore[call-overload]
-        ):
+        for resource_id, title, used_at in db.execute(_downloaded(member, start, end, item_id)):
             found.append(Suggestion(LinkedItem.RESOURCE, resource_id, title, used_at))
     if LinkedItem.THREAD in wanted:
-        for thread_id, title, posted_at in db.execute(
-            _took_part(member, start, end, item_id)  # type: ignore[call-overload]
-        ):
+        for thread_id, title, posted_at in db.execute(_took_part(member, start, end, item_id)):
             found.append(Suggestion(LinkedItem.THREAD, thread_id, title, posted_at))
     return sorted(found, key=lambda s: (s.happened_at, s.key), reverse=True)
 
