@@ -126,6 +126,18 @@ def test_attendance_recorded_suggestion_shown_one_click_entry(
     assert (entry.member_id, entry.item_type, entry.item_id) == (attendee.id, "event", event_id)
     assert entry.status == CpdStatus.RECORDED
 
+    # linked once only, and only what was suggested: a count is of real attendees
+    again = form(amy, "/cpd", **entry_form(item_type="event", item_id=event_id))
+    assert again.status_code == 422 and "cannot be linked" in again.text
+    other_event = add_event(app, organiser.id, "Not attended", starts_in=timedelta(minutes=-20))
+    unattended = api(
+        amy,
+        "POST",
+        "/api/v1/cpd/entries",
+        {**entry_form(item_type="event", item_id=other_event), "record": True},
+    )
+    assert unattended.status_code == 422 and "cannot be linked" in unattended.text
+    assert count_rows(db, CpdEntry) == 1
     # offered no more, here or on the event
     assert "Contextual safeguarding workshop" not in amy.get("/cpd").text.split("Entries in")[0]
     assert "Add this to your CPD record?" not in amy.get(f"/events/{event_id}").text
@@ -237,6 +249,10 @@ def test_a_peer_note_reaches_only_that_entry_and_nobody_else_reads_cpd_text(
     progress = api(olga, "GET", "/api/v1/cpd/progress").json()
     assert (progress["recorded"], progress["with_peer"], progress["met"]) == (2, 1, True)
     assert "Done for" in olga.get("/cpd").text
+    # deleting the entry takes its reflection with it; the notifications fall silent
+    assert form(olga, f"/cpd/{first}/delete").status_code == 303
+    assert count_rows(db, CpdReflection) == 0
+    assert "Direct work with siblings" not in api(olga, "GET", "/api/v1/notifications").text
 
 
 def test_withdrawal_and_refusal(

@@ -75,7 +75,11 @@ class CpdEntry(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     reflections: Mapped[list[CpdReflection]] = relationship(
-        back_populates="entry", lazy="raise", order_by="CpdReflection.invited_at"
+        back_populates="entry",
+        lazy="raise",
+        order_by="CpdReflection.invited_at",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
     )
 
 

@@ -15,6 +15,7 @@ from app.audit import service as audit
 from app.cpd import clock
 from app.cpd.models import CpdEntry, CpdReflection, CpdStatus, ReflectionStatus
 from app.cpd.schemas import CpdEntryData
+from app.cpd.service.suggestions import suggestion_for_item
 from app.errors import InvalidInput
 from app.guard.service import Override, check_before_saving
 from app.members.models import Member
@@ -70,8 +71,22 @@ def _apply(entry: CpdEntry, data: CpdEntryData) -> None:
     entry.updated_at = clock.now()
 
 
+def _check_link(db: Session, actor: Member, data: CpdEntryData) -> None:
+    """An entry links only what the portal would suggest to this member now (an event
+    they attended, a resource they downloaded, a thread they wrote in, this year, not
+    linked already), so an organiser's count is of real attendees."""
+    if data.item_type is None or data.item_id is None:
+        return
+    found = suggestion_for_item(db, member=actor, item_type=data.item_type, item_id=data.item_id)
+    if found is None:
+        raise InvalidInput(
+            {"form": "That portal item cannot be linked: it is not one of your suggestions."}
+        )
+
+
 def create_entry(db: Session, *, actor: Member, data: CpdEntryData) -> CpdEntry:
     override = _check(data)
+    _check_link(db, actor, data)
     entry = CpdEntry(
         member_id=actor.id,
         item_type=data.item_type,
