@@ -12,6 +12,8 @@ from fastapi.staticfiles import StaticFiles
 from app.auth.providers import IdentityProviders
 from app.auth.views import router as auth_router
 from app.config import PROJECT_ROOT, Settings, get_settings
+from app.cpd.api import router as cpd_api_router
+from app.cpd.views import router as cpd_router
 from app.db import make_engine, make_session_factory
 from app.discussions.api import router as discussions_api_router
 from app.discussions.views import router as discussions_router
@@ -92,6 +94,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         NavItem("Discussions", "/discussions"),
         NavItem("Events", "/events"),
         NavItem("Opportunities", "/opportunities"),
+        NavItem("My CPD", "/cpd"),
         NavItem("Search", "/search"),
         NavItem("Groups", "/groups"),
         NavItem("Members", "/members"),
@@ -122,6 +125,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(opportunities_router)
     app.include_router(opportunity_report_router)
     app.include_router(opportunities_api_router)
+    app.include_router(cpd_router)
+    app.include_router(cpd_api_router)
     app.include_router(search_router)
     app.include_router(search_api_router)
     app.include_router(search_admin_router)

@@ -1,6 +1,7 @@
 """Every model, imported once so that Alembic and the metadata see the whole schema."""
 
 from app.audit.models import AuditEntry
+from app.cpd.models import CpdDismissal, CpdEntry, CpdReflection, ResourceUse
 from app.discussions.models import (
     Category,
     CategoryFollow,
@@ -34,6 +35,9 @@ __all__ = [
     "CalendarFeed",
     "Category",
     "CategoryFollow",
+    "CpdDismissal",
+    "CpdEntry",
+    "CpdReflection",
     "DigestSchedule",
     "DiscussionVisit",
     "Event",
@@ -56,6 +60,7 @@ __all__ = [
     "Report",
     "Resource",
     "ResourceFile",
+    "ResourceUse",
     "SearchSynonym",
     "SentEmail",
     "SignInAttempt",

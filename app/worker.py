@@ -1,12 +1,13 @@
 """The worker's tasks, put together from the domains that own them (as app/main.py puts
-their routes together): text extraction, event reminders, closing opportunities, search
-indexing, notifications and e-mail."""
+their routes together): text extraction, event reminders, closing opportunities, CPD
+reminders, search indexing, notifications and e-mail."""
 
 from __future__ import annotations
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.config import Settings
+from app.cpd.worker_tasks import cpd_tasks
 from app.events.worker_tasks import event_tasks
 from app.moderation.worker_tasks import moderation_tasks
 from app.notifications.delivery import notification_tasks
@@ -25,6 +26,7 @@ def worker_tasks(factory: sessionmaker[Session], settings: Settings) -> WorkerTa
             event_tasks(factory),
             opportunity_tasks(factory),
             moderation_tasks(factory),
+            cpd_tasks(factory),
             sync_tasks(factory, SearchEngine.from_settings(settings)),
             notification_tasks(factory, settings),
         ]

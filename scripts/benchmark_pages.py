@@ -32,6 +32,8 @@ from starlette.responses import HTMLResponse  # noqa: E402
 from starlette.routing import Route  # noqa: E402
 
 from app.config import OidcProviderConfig, Settings  # noqa: E402
+from app.cpd import clock  # noqa: E402
+from app.cpd.models import CpdEntry, CpdKind, CpdReflection, CpdStatus, ReflectionStatus  # noqa: E402
 from app.db import transaction  # noqa: E402
 from app.demo import seed_demo  # noqa: E402
 from app.devstack import free_port, start_meilisearch, start_oidc_provider  # noqa: E402
@@ -77,6 +79,36 @@ def add_notifications(db: Session, *, handle: str, count: int) -> None:
         )
 
 
+def add_cpd_entries(db: Session, *, handle: str, count: int) -> None:
+    """A year of recorded CPD, half of it discussed with a colleague."""
+    member_id = db.execute(select(Member.id).where(Member.handle == handle)).scalar_one()
+    colleague_id = db.execute(select(Member.id).where(Member.id != member_id)).scalars().first()
+    assert colleague_id is not None
+    for index in range(count):
+        entry = CpdEntry(
+            member_id=member_id,
+            title=f"CPD entry {index}",
+            happened_on=clock.london_today(),
+            kind=CpdKind.COURSE,
+            learning="What I learned.",
+            impact="How it changes my practice.",
+            status=CpdStatus.RECORDED,
+        )
+        db.add(entry)
+        db.flush()
+        if index % 2 == 0:
+            db.add(
+                CpdReflection(
+                    entry_id=entry.id,
+                    peer_id=colleague_id,
+                    question="Does this fit?",
+                    note="Yes.",
+                    status=ReflectionStatus.NOTED,
+                    answered_at=clock.now(),
+                )
+            )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=300)
@@ -116,6 +148,7 @@ def main() -> int:
                 seed_discussions(db)
             with transaction(app.state.session_factory) as db:
                 add_notifications(db, handle="amara.okafor", count=60)
+                add_cpd_entries(db, handle="amara.okafor", count=20)
 
             statements = 0
 
@@ -141,6 +174,7 @@ def main() -> int:
                 ("notifications, 25 of 60 (signed in)", "/notifications"),
                 ("API notifications (signed in)", "/api/v1/notifications"),
                 ("API /api/v1/me (signed in)", "/api/v1/me"),
+                ("My CPD, 20 entries (signed in)", "/cpd"),
             ]:
                 page_client = client if "signed in" in label else TestClient(app)
                 statements = 0

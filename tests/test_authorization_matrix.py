@@ -692,3 +692,184 @@ def test_opportunity_authorization_matrix(
         for c in failures
     )
     assert len(cells) == len(OPPORTUNITY_VIEWERS) * len(OPPORTUNITY_STATES) * 5
+
+
+# --- CPD: private text x viewer x channel ---------------------------------------------------
+
+CPD_VIEWERS = (
+    "owner",
+    "peer",
+    "organiser",
+    "admin",
+    "moderator",
+    "other",
+    "suspended",
+    "anonymous",
+)
+"""``peer`` wrote the note on the owner's entry; ``organiser`` runs the event it records."""
+CPD_KINDS = ("entry text", "peer note")
+CPD_CHANNELS = ("page", "list", "API", "export", "notifications", "e-mail", "search")
+
+
+def cpd_allowed(kind: str, viewer: str, channel: str) -> bool:
+    """The owner reads both on their pages, API and exports. Notifications and e-mails
+    name an entry's title at most, and search never holds CPD: nobody, the owner
+    included, finds the text there. Everyone else never sees either."""
+    del kind
+    return viewer == "owner" and channel in ("page", "list", "API", "export")
+
+
+def test_cpd_authorization_matrix(
+    app: FastAPI,
+    client: TestClient,
+    db: Session,
+    oidc_primary_url: str,
+    engine: object,
+    mailbox: object,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from docx import Document
+
+    from app.cpd.models import CpdEntry, CpdReflection
+    from app.events.models import Booking, BookingStatus
+    from app.search.sync import reindex
+    from tests.support.portal import add_event, form, run_worker
+
+    people = {
+        "owner": make_member(db, name="Olga Owner", issuer=oidc_primary_url),
+        "peer": make_member(db, name="Pete Peer", issuer=oidc_primary_url),
+        "organiser": make_member(db, name="Ollie Organiser", issuer=oidc_primary_url),
+        "admin": make_member(db, name="Ada Admin", issuer=oidc_primary_url, is_admin=True),
+        "moderator": make_member(db, name="Mo Derator", issuer=oidc_primary_url, is_moderator=True),
+        "other": make_member(db, name="Oscar Other", issuer=oidc_primary_url),
+        "suspended": make_member(db, name="Sid Suspended", issuer=oidc_primary_url),
+    }
+    markers = {"entry text": "cpdtextzq7 learning", "peer note": "cpdnotezq7 reflection"}
+    browsers: dict[str, TestClient] = {}
+    for viewer, member in people.items():
+        browsers[viewer] = TestClient(app, base_url="http://testserver", follow_redirects=False)
+        sign_in_as_member(browsers[viewer], member)
+    browsers["anonymous"] = TestClient(app, base_url="http://testserver", follow_redirects=False)
+    owner, peer, organiser = browsers["owner"], browsers["peer"], browsers["organiser"]
+
+    event_id = add_event(app, people["organiser"].id, "Matrix CPD event", timedelta(minutes=-30))
+    with transaction(app.state.session_factory) as session:
+        session.add(
+            Booking(event_id=event_id, member_id=people["owner"].id, status=BookingStatus.BOOKED)
+        )
+    assert form(organiser, f"/events/{event_id}/attendance", attended=people["owner"].id)
+    today = utcnow().astimezone(LONDON).date()
+    saved = form(
+        owner,
+        "/cpd",
+        title="Matrix CPD entry",
+        happened_on=today.isoformat(),
+        kind="event",
+        learning=markers["entry text"],
+        impact="Practice changes zq7",
+        record="1",
+        item_type="event",
+        item_id=event_id,
+    )
+    assert saved.status_code == 303, saved.text
+    entry_id = saved.headers["location"].removeprefix("/cpd/")
+    db.rollback()
+    handle = db.get_one(Member, people["peer"].id).handle
+    invited = form(owner, f"/cpd/{entry_id}/reflections", colleague=f"@{handle}", question="Q?")
+    assert invited.status_code == 303, invited.text
+    db.rollback()
+    reflection_id = db.execute(select(CpdReflection.id)).scalar_one()
+    assert (
+        form(peer, f"/cpd/invitations/{reflection_id}/note", note=markers["peer note"]).status_code
+        == 303
+    )
+    # every channel's machinery runs: notifications, immediate e-mail, the index, a rebuild
+    run_worker(app)
+    reindex(app.state.session_factory, app.state.search_engine)
+    run_worker(app)
+    apply_changes(
+        db,
+        update(Member)
+        .where(Member.id == people["suspended"].id)
+        .values(status=MemberStatus.SUSPENDED, status_reason="Matrix"),
+    )
+    year = clock_year_start(today)
+    sent = "\n".join(
+        str(message.get_body(("plain",)).get_content()) + str(message["Subject"])  # type: ignore[attr-defined]
+        for message in mailbox.messages  # type: ignore[attr-defined]
+    )
+
+    cells: list[Cell] = []
+    for viewer in CPD_VIEWERS:
+        browser = browsers[viewer]
+        member_id = people[viewer].id if viewer in people else None
+        page = browser.get(f"/cpd/{entry_id}")
+        read = browser.get(f"/api/v1/cpd/entries/{entry_id}")
+        listed = browser.get("/cpd").text + browser.get("/api/v1/cpd/entries").text
+        docx = browser.get(f"/cpd/export/{year}.docx")
+        docx_text = (
+            "\n".join(p.text for p in Document(io.BytesIO(docx.content)).paragraphs)
+            if docx.status_code == 200
+            else ""
+        )
+        exported = docx_text + browser.get(f"/cpd/export/{year}.csv").text
+        told = browser.get("/api/v1/notifications")
+        told_text = told.text if told.status_code == 200 else ""
+        digest = digest_text(app, member_id)
+        mailed = digest + (sent if member_id else "")
+        for kind, marker in markers.items():
+            found = browser.get("/api/v1/search", params={"q": marker.split()[0]})
+            assert found.status_code in (200, 401), found.text
+            results: dict[str, tuple[bool, int | None, bool]] = {
+                "page": (marker in page.text, page.status_code, False),
+                "list": (marker in listed, None, False),
+                "API": (marker in read.text, read.status_code, True),
+                "export": (marker in exported, None, False),
+                "notifications": (marker in told_text, None, False),
+                "e-mail": (marker in mailed, None, False),
+                "search": (
+                    found.status_code == 200 and marker.split()[0] in str(found.json()["hits"]),
+                    None,
+                    False,
+                ),
+            }
+            for channel, (seen, status, is_api) in results.items():
+                expected = cpd_allowed(kind, viewer, channel)
+                if expected:
+                    ok = seen
+                elif status is None:
+                    ok = not seen
+                else:
+                    ok = not seen and denied_status_ok(viewer, status, is_api)
+                cells.append(
+                    Cell(kind, "cpd", viewer, channel, expected, ok, f"status={status} seen={seen}")
+                )
+    # the organiser's one window on CPD: a count
+    assert (
+        "1 attendee recorded this event in their CPD"
+        in organiser.get(f"/events/{event_id}/attendees").text
+    )
+    # and the index holds no CPD document at all, whatever a query would match
+    search_engine = app.state.search_engine
+    documents = (
+        search_engine.client().index(search_engine.content_uid).get_documents({"limit": 10_000})
+    )
+    indexed = str([dict(document) for document in documents.results])
+    assert event_id in indexed  # the scan sees the index's documents
+    assert "zq7" not in indexed and entry_id not in indexed
+    assert db.execute(select(CpdEntry.id)).scalars().all() == [entry_id]
+    failures = [cell for cell in cells if not cell.ok]
+    with capsys.disabled():
+        print(f"\nCPD matrix: {len(cells)} cells checked, {len(failures)} wrong")
+    assert not failures, "\n".join(
+        f"{c.kind} / {c.viewer} / {c.channel}: expected "
+        f"{'allow' if c.expected else 'deny'} ({c.detail})"
+        for c in failures
+    )
+    assert len(cells) == len(CPD_VIEWERS) * len(CPD_KINDS) * len(CPD_CHANNELS)
+
+
+def clock_year_start(day: object) -> int:
+    from app.cpd.clock import registration_year_of
+
+    return registration_year_of(day).starts_on.year  # type: ignore[arg-type]

@@ -10,6 +10,8 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
+from app.cpd import service as cpd
+from app.cpd.models import LinkedItem
 from app.db import LONDON
 from app.errors import Forbidden, InvalidAction, InvalidInput
 from app.events import service
@@ -185,11 +187,11 @@ async def create_event(request: Request, db: DbSession, member: CurrentMember) -
 
 @router.get("/events/{event_id}", summary="An event, its places and your booking")
 def read_event(request: Request, db: DbSession, member: CurrentMember, event_id: str) -> Response:
-    return render(
-        request,
-        "events/detail.html",
-        {"view": service.get_event(db, viewer=member, event_id=event_id)},
+    view = service.get_event(db, viewer=member, event_id=event_id)
+    suggestion = cpd.suggestion_for_item(
+        db, member=member, item_type=LinkedItem.EVENT, item_id=view.event.id
     )
+    return render(request, "events/detail.html", {"view": view, "cpd_suggestion": suggestion})
 
 
 def _redirect(request: Request, event_id: str, message: str, kind: str = "success") -> Response:
@@ -324,7 +326,12 @@ async def cancel_event(
 @router.get("/events/{event_id}/attendees", summary="Who is booked and waiting (organisers)")
 def attendees(request: Request, db: DbSession, member: CurrentMember, event_id: str) -> Response:
     event, bookings = service.attendees(db, actor=member, event_id=event_id)
-    return render(request, "events/attendees.html", {"event": event, "bookings": bookings})
+    count = cpd.event_cpd_count(db, viewer=member, event=event)
+    return render(
+        request,
+        "events/attendees.html",
+        {"event": event, "bookings": bookings, "cpd_count": count},
+    )
 
 
 @router.get("/events/{event_id}/attendees.csv", summary="The attendee and waitlist lists as CSV")

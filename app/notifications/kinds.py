@@ -28,6 +28,9 @@ class NotificationKind(enum.StrEnum):
     MEMBERSHIP_DECISION = "membership_decision"
     OPPORTUNITY_MATCH = "opportunity_match"
     GUARD_NOTICE = "guard_notice"
+    CPD_REFLECTION_REQUEST = "cpd_reflection_request"
+    CPD_REFLECTION_ANSWER = "cpd_reflection_answer"
+    CPD_REMINDER = "cpd_reminder"
 
 
 class Delivery(enum.StrEnum):
@@ -85,6 +88,15 @@ KINDS: dict[NotificationKind, KindInfo] = {
     NotificationKind.GUARD_NOTICE: KindInfo(
         "items saved anyway after the anonymisation guard, and files it holds (moderators)",
         Delivery.IMMEDIATE,
+    ),
+    NotificationKind.CPD_REFLECTION_REQUEST: KindInfo(
+        "colleagues asking me to reflect on their CPD", Delivery.IMMEDIATE
+    ),
+    NotificationKind.CPD_REFLECTION_ANSWER: KindInfo(
+        "colleagues' answers to my CPD reflection requests", Delivery.DIGEST
+    ),
+    NotificationKind.CPD_REMINDER: KindInfo(
+        "reminders to complete my CPD record for the year", Delivery.IMMEDIATE
     ),
 }
 

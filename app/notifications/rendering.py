@@ -15,6 +15,8 @@ import nh3
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from app.cpd.clock import registration_year_starting
+from app.cpd.models import CpdEntry, CpdReflection
 from app.db import LONDON
 from app.discussions.models import Post, Thread
 from app.events.models import Event
@@ -25,6 +27,7 @@ from app.members.models import Member
 from app.notifications.kinds import NotificationKind
 from app.notifications.models import Notification
 from app.opportunities.models import Opportunity
+from app.policy.cpd import may_be_told_about_reflection
 from app.policy.moderation import moderated_group_ids
 from app.policy.notifications import (
     may_be_told_about_event,
@@ -81,6 +84,7 @@ class _Loaded:
     overrides: dict[str, GuardOverride]
     resources: dict[str, Resource]
     moderated_groups: frozenset[str]
+    reflections: dict[str, tuple[CpdReflection, CpdEntry]]
 
 
 def _load(db: Session, member: Member, notifications: Sequence[Notification]) -> _Loaded:
@@ -130,8 +134,25 @@ def _load(db: Session, member: Member, notifications: Sequence[Notification]) ->
     }
     in_groups = any(override.group_id for override in overrides.values())
     moderated = moderated_group_ids(db, member) if in_groups else frozenset()
+    reflections = {
+        reflection.id: (reflection, entry)
+        for reflection, entry in db.execute(
+            select(CpdReflection, CpdEntry)
+            .join(CpdEntry, CpdEntry.id == CpdReflection.entry_id)
+            .where(CpdReflection.id.in_(ids("cpd_reflection")))
+        ).all()
+    }
     return _Loaded(
-        posts, threads, events, groups, actors, opportunities, overrides, resources, moderated
+        posts,
+        threads,
+        events,
+        groups,
+        actors,
+        opportunities,
+        overrides,
+        resources,
+        moderated,
+        reflections,
     )
 
 
@@ -251,6 +272,31 @@ def _describe_one(
             f"“{detail.get('file', '')}” contains {detail.get('labels', 'strong identifiers')}"
         )
         return text, f"/moderation/guard#held-{resource.id}", None
+
+    if notification.subject_type == "cpd_reflection":
+        # the entry's title, to the invited colleague or to its member: never its text
+        found = loaded.reflections.get(subject_id)
+        if found is None or not may_be_told_about_reflection(member, *found):
+            return None
+        reflection, entry = found
+        title = f"“{entry.title}”"
+        if kind == NotificationKind.CPD_REFLECTION_REQUEST:
+            return (
+                f"{who} asked you to reflect with them on {title}",
+                (f"/cpd/invitations/{reflection.id}"),
+                None,
+            )
+        verb = "added a note to" if reflection.note is not None else "declined to reflect on"
+        return f"{who} {verb} your CPD entry {title}", f"/cpd/{entry.id}", None
+
+    if notification.subject_type == "cpd_year":
+        year = registration_year_starting(int(subject_id))
+        return (
+            f"Your CPD record for {year.label} is not complete yet: record two pieces of CPD, "
+            f"one of them discussed with a colleague, by 30 November {year.starts_on.year + 1}",
+            "/cpd",
+            None,
+        )
 
     if notification.subject_type == "member":
         decision = detail.get("decision", "")

@@ -60,6 +60,9 @@ class PreferencesIn(BaseModel):
     membership_decision: str | None = None
     opportunity_match: str | None = None
     guard_notice: str | None = None
+    cpd_reflection_request: str | None = None
+    cpd_reflection_answer: str | None = None
+    cpd_reminder: str | None = None
     digest_frequency: str | None = Field(default=None, max_length=16)
 
     def deliveries(self) -> dict[str, str]:

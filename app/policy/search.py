@@ -11,6 +11,10 @@ Left out: resources that are not published, deleted threads, hidden or deleted p
 those the worker has closed after their closing day, members who are not active, and
 profile fields a member shows to fewer than all members (search has no
 per-organisation view). A secret group's own document is found only by its members.
+
+Never indexed at all: members' CPD records (entries, invitations, colleagues' notes). They
+are private to their member (app/policy/cpd.py), so no search document kind exists for
+them and app/cpd queues no search sync.
 """
 
 from __future__ import annotations

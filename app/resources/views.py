@@ -8,9 +8,12 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from pydantic import ValidationError
+from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
+from app.cpd import service as cpd
+from app.cpd.models import LinkedItem
 from app.errors import InvalidAction, InvalidInput
 from app.groups.service import group_choices
 from app.guard.forms import form_refusal_context, refusal_status
@@ -281,6 +284,9 @@ def read(request: Request, db: DbSession, member: CurrentMember, resource_id: st
             "may_restore": may_restore_resource(member, resource),
             "may_see_guard_findings": may_see_guard_findings(member, resource),
             "errors": {},
+            "cpd_suggestion": cpd.suggestion_for_item(
+                db, member=member, item_type=LinkedItem.RESOURCE, item_id=resource.id
+            ),
         },
     )
 
@@ -372,6 +378,7 @@ async def upload_files(
     "/{resource_id}/files/{file_id}/download", summary="Download a file (or an earlier version)"
 )
 def download(
+    request: Request,
     db: DbSession,
     member: CurrentMember,
     storage: Storage,
@@ -387,7 +394,15 @@ def download(
         file_id=file_id,
         version_number=version,
     )
-    return file_response(found)
+    response = file_response(found)
+    # the CPD reading suggestion's signal, written after the answer in its own transaction
+    response.background = BackgroundTask(
+        cpd.record_resource_use,
+        request.app.state.session_factory,
+        resource_id=resource_id,
+        member_id=member.id,
+    )
+    return response
 
 
 @router.post("/{resource_id}/delete", summary="Delete a resource (admins can restore it)")

@@ -736,3 +736,108 @@ def test_notification_pages_have_no_axe_violations(
     response = page.goto(f"/unsubscribe/{token}x")
     assert response is not None and response.status == 400
     assert_no_axe_violations(page)
+
+
+def test_cpd_pages_have_no_axe_violations(page: Page, live_portal: str, live_app: FastAPI) -> None:
+    """My CPD with a suggestion, an invitation waiting and an entry discussed with a
+    colleague; the entry page; the form pre-filled, with errors and with the guard's
+    findings; and the invitation page a colleague answers."""
+    from app.cpd import service as cpd
+    from app.cpd.models import CpdEntry, CpdKind, CpdReflection, CpdStatus, ReflectionStatus
+    from app.cpd.schemas import InvitationData
+
+    sign_in_with_session(page, live_app, portal_url=live_portal)
+    member_id = own_member_id(page)
+    today = utcnow().astimezone(LONDON).date()
+    with transaction(live_app.state.session_factory) as db:
+        seed_discussions(db)
+        db.flush()
+        me = db.get_one(Member, member_id)
+        colleague = (
+            db.execute(
+                select(Member).where(Member.id != member_id, Member.status == MemberStatus.ACTIVE)
+            )
+            .scalars()
+            .first()
+        )
+        if colleague is None:
+            colleague = Member(display_name="Cal Colleague", status=MemberStatus.ACTIVE)
+            db.add(colleague)
+            db.flush()
+        category_id = db.execute(
+            select(Category.id).where(Category.group_id.is_(None)).limit(1)
+        ).scalar_one()
+        thread = discussion_service.start_thread(
+            db,
+            actor=colleague,
+            data=ThreadCreate(category_id=category_id, title="Life story work", body="Ideas?"),
+        )
+        discussion_service.reply(
+            db, actor=me, thread_id=thread.id, data=PostCreate(body="Memory boxes help.")
+        )
+        entry = CpdEntry(
+            member_id=member_id,
+            title="Trauma-informed practice course",
+            happened_on=today,
+            kind=CpdKind.COURSE,
+            hours=6,
+            learning="Regulate before reasoning.",
+            impact="Calmer first visits.",
+            status=CpdStatus.RECORDED,
+        )
+        db.add(entry)
+        db.flush()
+        db.add(
+            CpdReflection(
+                entry_id=entry.id,
+                peer_id=colleague.id,
+                question="Does this fit our team?",
+                note="It does; we tried it.",
+                status=ReflectionStatus.NOTED,
+                answered_at=utcnow(),
+            )
+        )
+        theirs = CpdEntry(
+            member_id=colleague.id,
+            title="Shadowing a family group conference",
+            happened_on=today,
+            kind=CpdKind.SHADOWING,
+            status=CpdStatus.DRAFT,
+        )
+        db.add(theirs)
+        db.flush()
+        invitation = cpd.invite_peer(
+            db,
+            actor=colleague,
+            entry_id=theirs.id,
+            data=InvitationData(colleague=str(me.email), question="What would you do next?"),
+        )
+        entry_id, invitation_id, thread_id = entry.id, invitation.id, thread.id
+
+    for path in (
+        "/cpd",
+        f"/cpd/{entry_id}",
+        f"/cpd/{entry_id}/edit",
+        f"/cpd/new?from=thread:{thread_id}",
+        f"/cpd/invitations/{invitation_id}",
+        f"/discussions/t/{thread_id}",
+    ):
+        response = page.goto(path)
+        assert response is not None and response.status == 200, path
+        assert_no_axe_violations(page)
+
+    page.goto("/cpd/new")
+    page.fill("#title", "")
+    with page.expect_response("**/cpd") as posted:
+        page.get_by_role("button", name="Save").click()
+    assert posted.value.status == 422
+    assert_no_axe_violations(page)
+
+    page.goto("/cpd/new")
+    page.fill("#title", "A visit")
+    page.fill("#learning", "Jayden, aged 7, lives at 14 Elm Street with his mum.")
+    page.fill("#impact", "More care.")
+    with page.expect_response("**/cpd") as posted:
+        page.get_by_role("button", name="Save", exact=True).click()
+    assert posted.value.status == 409
+    assert_no_axe_violations(page)

@@ -7,6 +7,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from app.cpd import service as cpd
+from app.cpd.models import LinkedItem
 from app.discussions import service
 from app.discussions.service import POSTS_PER_PAGE
 from app.discussions.views._common import Page, _thread_href, post_href
@@ -33,7 +35,15 @@ def _thread_page(
     return render(
         request,
         "discussions/thread.html",
-        {"page": page, "thread": page.thread, "pager": pager, "errors": errors or {}},
+        {
+            "page": page,
+            "thread": page.thread,
+            "pager": pager,
+            "errors": errors or {},
+            "cpd_suggestion": cpd.suggestion_for_item(
+                db, member=member, item_type=LinkedItem.THREAD, item_id=thread_id
+            ),
+        },
         status_code=status_code,
     )
 
