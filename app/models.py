@@ -20,6 +20,7 @@ from app.moderation.models import MemberWarning, Report
 from app.notifications.models import DigestSchedule, Notification, NotificationPreference, SentEmail
 from app.opportunities.models import ApplyClick, Opportunity
 from app.outbox.models import OutboxMessage, WorkerHeartbeat
+from app.privacy.models import ClosureRequest, DataExport, Erasure, RetentionRun
 from app.resources.models import FileVersion, Resource, ResourceFile
 from app.search.models import SearchSynonym
 from app.security.models import SignInAttempt, WebSession
@@ -34,8 +35,11 @@ __all__ = [
     "CalendarFeed",
     "Category",
     "CategoryFollow",
+    "ClosureRequest",
+    "DataExport",
     "DigestSchedule",
     "DiscussionVisit",
+    "Erasure",
     "Event",
     "FileVersion",
     "Group",
@@ -56,6 +60,7 @@ __all__ = [
     "Report",
     "Resource",
     "ResourceFile",
+    "RetentionRun",
     "SearchSynonym",
     "SentEmail",
     "SignInAttempt",
