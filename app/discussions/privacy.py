@@ -44,29 +44,30 @@ def thread_rows(db: Session, member_id: str) -> Iterator[Row]:
         }
 
 
+POST_COLUMNS = (
+    Post.id,
+    Post.thread_id,
+    Post.number,
+    Post.body_markdown,
+    Post.created_at,
+    Post.edited_at,
+    Post.hidden_reason,
+    Post.deleted_at,
+)
+
+
 def post_rows(db: Session, member_id: str) -> Iterator[Row]:
+    """Plain rows, not ORM objects: a member may have written thousands of posts, and the
+    session would otherwise keep every one it loaded."""
     query = (
-        select(Post, Thread.title)
+        select(*POST_COLUMNS, Thread.title.label("thread_title"))
         .join(Thread, Thread.id == Post.thread_id)
         .where(Post.author_id == member_id)
         .order_by(Post.created_at, Post.id)
         .execution_options(**STREAMED)
     )
-    for post, thread_title in db.execute(query):
-        yield {
-            **columns_of(
-                post,
-                "id",
-                "thread_id",
-                "number",
-                "body_markdown",
-                "created_at",
-                "edited_at",
-                "hidden_reason",
-                "deleted_at",
-            ),
-            "thread_title": thread_title,
-        }
+    for row in db.execute(query):
+        yield dict(row._mapping)
 
 
 def revision_rows(db: Session, member_id: str) -> Iterator[Row]:
