@@ -9,8 +9,8 @@ import io
 import json
 import tracemalloc
 import zipfile
-from email.message import EmailMessage
 from datetime import timedelta
+from email.message import EmailMessage
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
