@@ -73,6 +73,7 @@ from tests.support.portal import (
     add_group,
     add_reply,
     add_thread,
+    audit_actions,
     form,
     report,
     run_worker,
@@ -695,7 +696,7 @@ def test_closing_an_account_is_asked_once_and_can_be_withdrawn(
     app: FastAPI, client: TestClient, db: Session, make: MakeMember, browser_of
 ) -> None:
     member = make("Cleo Closing")
-    make("Ada Admin", is_admin=True)
+    admin = make("Ada Admin", is_admin=True)
     browser = browser_of(member)
     browser.get("/account/data")
     assert form(browser, "/account/close", reason="Leaving").status_code == 303
@@ -706,6 +707,19 @@ def test_closing_an_account_is_asked_once_and_can_be_withdrawn(
     assert 'id="closure-pending"' not in browser.get("/account/data").text
     too_long = form(browser, "/account/close", reason="x" * 2001)
     assert too_long.status_code == 422
+
+    assert form(browser, "/account/close", reason="Leaving").status_code == 303
+    admin_browser = browser_of(admin)
+    admin_browser.get("/admin/privacy")
+    unexplained = form(admin_browser, f"/admin/privacy/closures/{member.id}/decline", reason=" ")
+    assert unexplained.status_code == 422 and "Say why" in unexplained.text
+    declined = form(
+        admin_browser, f"/admin/privacy/closures/{member.id}/decline", reason="Still a trustee"
+    )
+    assert declined.status_code == 303
+    assert 'id="closure-pending"' not in browser.get("/account/data").text
+    assert "member.closure_declined" in audit_actions(db)
+    assert browser.get("/admin/privacy").status_code == 404
 
 
 def test_erasure_by_api_can_remove_content_and_hide_resources(

@@ -83,24 +83,36 @@ def request_export(
     return ExportRequest(member=subject, file=target, size=size)
 
 
-def build_export(
-    db: Session, *, export_id: str, storage: FileStorage, settings: Settings
-) -> DataExport | None:
-    """The worker's part: write the archive where the download finds it."""
+def queued_export(db: Session, export_id: str) -> tuple[str, str] | None:
+    """(export id, member id) of an export still to build, or None."""
     export = db.get(DataExport, export_id)
     if export is None or export.status != ExportStatus.QUEUED:
         return None
-    path = export_path(settings, export.id)
+    return export.id, export.member_id
+
+
+def write_export_file(
+    db: Session, *, export_id: str, member_id: str, storage: FileStorage, settings: Settings
+) -> int:
+    """The worker's part: write the archive where the download finds it (a read-only
+    transaction: on SQLite the worker reads without the write lock, see worker_tasks)."""
+    path = export_path(settings, export_id)
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(".part")
-    now = utcnow()
     with partial.open("wb") as target:
-        size = write_export(db, storage, export.member_id, target, when=now)
+        size = write_export(db, storage, member_id, target, when=utcnow())
     partial.replace(path)
+    return size
+
+
+def mark_export_ready(db: Session, *, export_id: str, size: int, settings: Settings) -> None:
+    export = db.get(DataExport, export_id)
+    if export is None:  # the member was erased meanwhile
+        export_path(settings, export_id).unlink(missing_ok=True)
+        return
+    now = utcnow()
     export.status, export.size = ExportStatus.READY, size
     export.ready_at, export.expires_at = now, now + timedelta(days=settings.export_days)
-    db.flush()
-    return export
 
 
 def fail_export(db: Session, *, export_id: str, error: str, settings: Settings) -> None:
