@@ -126,7 +126,8 @@ def message_text(message: EmailMessage) -> str:
 
 def search_hits(engine: SearchEngine, text: str) -> list[dict[str, object]]:
     client = engine.client()
-    return list(client.index(engine.content_uid).search(text, {"limit": 20})["hits"])
+    found = client.index(engine.content_uid).search(text, {"limit": 20, "matchingStrategy": "all"})
+    return list(found["hits"])
 
 
 def arrange_everything(
@@ -760,3 +761,34 @@ def test_erasure_by_api_can_remove_content_and_hide_resources(
     assert db.get_one(Resource, resource_id).status == ResourceStatus.HIDDEN
     assert db.execute(select(func.count()).select_from(Reaction)).scalar_one() == 0
     assert {part.domain for part in PERSONAL_DATA} >= {"members", "discussions", "audit"}
+
+
+def test_erasure_finds_an_accented_name_in_audit_entries_not_linked_to_the_member(
+    app: FastAPI, client: TestClient, db: Session, make: MakeMember, browser_of
+) -> None:
+    admin = make("Ada Admin", is_admin=True)
+    name = "Siobhán Ó Briain"
+    member = make(name)
+    with transaction(app.state.session_factory) as session:
+        audit.record(
+            session,
+            actor=session.get_one(Member, admin.id),
+            action="member.invited",
+            subject=None,
+            subject_label=name,
+            after={"invited": name},
+        )
+    admin_browser = browser_of(admin)
+    admin_browser.get("/account/data")
+    done = admin_browser.post(
+        f"/api/v1/admin/members/{member.id}/erasure",
+        json={},
+        headers={"X-CSRFToken": admin_browser.cookies.get("csrftoken") or ""},
+    )
+    assert done.status_code == 200, done.text
+    pseudonym = done.json()["pseudonym"]
+    assert tables_mentioning(db, (name, json.dumps(name)[1:-1])) == []
+    invited = db.execute(
+        select(AuditEntry).where(AuditEntry.action == "member.invited")
+    ).scalar_one()
+    assert invited.subject_name == pseudonym and invited.after == {"invited": pseudonym}

@@ -113,12 +113,12 @@ def follow_rows(db: Session, member_id: str) -> Iterator[Row]:
         .where(CategoryFollow.member_id == member_id)
         .order_by(CategoryFollow.created_at)
     )
-    for follow, name in db.execute(categories):
+    for category_follow, name in db.execute(categories):
         yield {
             "follows": "category",
-            "id": follow.category_id,
+            "id": category_follow.category_id,
             "title": name,
-            "since": follow.created_at,
+            "since": category_follow.created_at,
         }
 
 

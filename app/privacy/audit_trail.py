@@ -4,6 +4,7 @@ they stay, under the erasure's pseudonym instead of the person."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -42,18 +43,18 @@ def _scrubbed(value: Any, identifying: tuple[str, ...], pseudonym: str) -> Any:
 def erase(db: Session, context: ErasureContext) -> None:
     """Every entry by or about them, and any other entry whose text carries their name,
     e-mail address or sign-in subject (an invitation, a note), keeps its event and loses
-    the person."""
+    the person. JSON is stored with non-ASCII escaped (``Siobh\\u00e1n``), so the JSON
+    columns are searched for that spelling too."""
     pseudonym = context.pseudonym
+    plain = (AuditEntry.actor_name, AuditEntry.subject_name, AuditEntry.reason)
+    as_json = (cast(AuditEntry.before, Text), cast(AuditEntry.after, Text))
     mentions = [
-        column.contains(text, autoescape=True)
+        column.contains(text, autoescape=True) for text in context.identifying for column in plain
+    ] + [
+        column.contains(json_text, autoescape=True)
         for text in context.identifying
-        for column in (
-            AuditEntry.actor_name,
-            AuditEntry.subject_name,
-            AuditEntry.reason,
-            cast(AuditEntry.before, Text),
-            cast(AuditEntry.after, Text),
-        )
+        for json_text in {text, json.dumps(text)[1:-1]}
+        for column in as_json
     ]
     query = select(AuditEntry).where(
         or_(

@@ -293,8 +293,13 @@ def erase(
     confirm: Annotated[bool, Form()] = False,
 ) -> Response:
     try:
-        form = ErasureForm(
-            remove_content=remove_content, resources=resources, reason=reason, confirm=confirm
+        form = ErasureForm.model_validate(
+            {
+                "remove_content": remove_content,
+                "resources": resources,
+                "reason": reason,
+                "confirm": confirm,
+            }
         )
     except ValidationError as error:
         return _member_page(

@@ -48,7 +48,7 @@ def resource_rows(db: Session, member_id: str) -> Iterator[Row]:
         )
 
 
-def _uploads(member_id: str) -> Select[tuple[str, str, str]]:
+def _uploads(member_id: str) -> Select[str, str, str]:
     return (
         select(FileVersion.id, FileVersion.original_filename, FileVersion.storage_key)
         .join(ResourceFile, ResourceFile.id == FileVersion.file_id)
@@ -83,8 +83,10 @@ def file_rows(db: Session, member_id: str) -> Iterator[Row]:
 
 
 def stored_files(db: Session, member_id: str) -> Iterator[StoredFile]:
-    for version_id, filename, key in db.execute(_uploads(member_id)):
-        yield StoredFile(path=f"files/{version_id}/{filename}", storage_key=key)
+    for row in db.execute(_uploads(member_id)):
+        yield StoredFile(
+            path=f"files/{row.id}/{row.original_filename}", storage_key=row.storage_key
+        )
 
 
 def count_file_bytes(db: Session, member_id: str) -> int:
