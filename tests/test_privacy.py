@@ -14,7 +14,7 @@ from email.message import EmailMessage
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import JSON, String, Text, cast, func, insert, select
+from sqlalchemy import JSON, String, Text, cast, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit
@@ -34,6 +34,7 @@ from app.discussions.schemas import PostUpdate
 from app.events import service as events
 from app.events.models import Booking, BookingStatus, CalendarFeed, Event
 from app.groups.models import GroupRole, JoinRequest
+from app.guard.models import GuardOverride, GuardReason
 from app.members import tokens
 from app.members.models import AdminInvitation, Member, Visibility
 from app.moderation.models import MemberWarning
@@ -61,6 +62,7 @@ from app.resources.models import Resource, ResourceStatus
 from app.resources.schemas import ResourceData
 from app.resources.service import Upload, create_resource
 from app.search.engine import SearchEngine
+from app.search.models import SearchSynonym
 from app.security.models import SignInAttempt, WebSession
 from app.security.sessions import session_cookie_name
 from app.topics.models import Topic, member_topic
@@ -122,6 +124,28 @@ def message_text(message: EmailMessage) -> str:
         if not part.is_multipart():
             parts.append(str(part.get_content()))
     return "\n".join(parts)
+
+
+def tables_not_holding(db: Session, member_id: str) -> set[str]:
+    """Tables with a reference to a member that hold none to this one."""
+    see_committed(db)
+    missing = set()
+    for table in Base.metadata.sorted_tables:
+        columns = [
+            column
+            for column in table.columns
+            if any(key.column.table.name == "member" for key in column.foreign_keys)
+        ]
+        if not columns or table.name == "member":
+            continue
+        held = db.execute(
+            select(func.count())
+            .select_from(table)
+            .where(or_(*(column == member_id for column in columns)))
+        ).scalar_one()
+        if not held:
+            missing.add(table.name)
+    return missing
 
 
 def search_hits(engine: SearchEngine, text: str) -> list[dict[str, object]]:
@@ -199,6 +223,10 @@ def arrange_everything(
         )
         session.add(CalendarFeed(member_id=quentin.id, token_hash="f" * 64))
     ids["event"] = event_id
+    ids["organised"] = add_event(app, quentin.id, "Supervision clinic")
+    exported = export_path(app.state.settings, "export-of-quentin")
+    exported.parent.mkdir(parents=True, exist_ok=True)
+    exported.write_bytes(NAME.encode())
     with transaction(factory) as session:
         resource = create_resource(
             session,
@@ -256,7 +284,7 @@ def arrange_everything(
             closes_at=utcnow() + timedelta(days=30),
             description="A post.",
             description_html="<p>A post.</p>",
-            poster_id=admin.id,
+            poster_id=quentin.id,
         )
         session.add(opportunity)
         session.flush()
@@ -265,6 +293,28 @@ def arrange_everything(
         session.add(
             OpportunityPageView(
                 opportunity_id=opportunity.id, member_id=quentin.id, day="2026-12-01"
+            )
+        )
+        session.add(
+            GuardOverride(
+                author_id=quentin.id,
+                subject_type="post",
+                subject_id=second,
+                subject_label="Life story work with teenagers",
+                subject_url=f"/discussions/t/{thread_id}",
+                reason=GuardReason.CHANGED,
+                findings=[{"kind": "name", "text": "Tia", "strong": False}],
+            )
+        )
+        session.add(SearchSynonym(terms=["lac", "looked after child"], created_by_id=quentin.id))
+        session.add(
+            DataExport(
+                id="export-of-quentin",
+                member_id=quentin.id,
+                requested_by_id=quentin.id,
+                status=ExportStatus.READY,
+                ready_at=utcnow(),
+                expires_at=utcnow() + timedelta(days=7),
             )
         )
         audit.record(
@@ -293,6 +343,9 @@ def test_erasure_leaves_nothing_of_the_member_but_keeps_their_posts(
     run_worker(app)
     assert search_hits(engine, NAME), "the member is indexed before the erasure"
     assert set(tables_mentioning(db, SECRETS)), "the arrangement holds their data"
+    # Something in every table that can refer to a member, but the erasure record (which
+    # names the admin who erased, never the erased).
+    assert tables_not_holding(db, ids["quentin"]) == {"privacy_erasure"}
     mailbox.clear()
 
     admin_browser = browser_of(db.get_one(Member, ids["admin"]))
@@ -339,6 +392,8 @@ def test_erasure_leaves_nothing_of_the_member_but_keeps_their_posts(
         select(Booking).where(Booking.event_id == ids["event"], Booking.member_id == ids["other"])
     ).scalar_one()
     assert booking.status == BookingStatus.BOOKED
+    assert not export_path(app.state.settings, "export-of-quentin").exists()
+    assert db.get_one(Event, ids["organised"]).organiser_id is None
     resource = db.get_one(Resource, ids["resource"])
     assert resource.owner_id is None and resource.status == ResourceStatus.PUBLISHED
     assert resource.organisation_id == organisation_named(db, "Leeds City Council").id
