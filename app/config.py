@@ -92,6 +92,18 @@ class Settings(BaseSettings):
     smtp_timeout_seconds: float = Field(default=30.0, gt=0)
     mail_from: str = "Children's Social Work Partnership <portal@localhost>"
 
+    retention_session_days: int = Field(default=30, ge=1)
+    """Ended sessions (expired or signed out) and abandoned sign-in attempts."""
+    retention_read_notification_days: int = Field(default=180, ge=1)
+    retention_sent_email_days: int = Field(default=365, ge=1)
+    retention_outbox_days: int = Field(default=30, ge=1)
+    """Outbox rows the worker has done (failed rows stay until an admin acts)."""
+    retention_audit_days: int = Field(default=6 * 365, ge=365)
+    export_days: int = Field(default=7, ge=1, le=90)
+    """How long an export the worker built is offered for download."""
+    export_inline_max_items: int = Field(default=5000, ge=0)
+    """Above this many posts (plus one per 64 KB of files) the worker builds the export."""
+
     @field_validator("base_url")
     @classmethod
     def _strip_trailing_slash(cls, url: str) -> str:

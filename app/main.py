@@ -40,6 +40,10 @@ from app.opportunities.alert_routes import router as opportunity_alerts_router
 from app.opportunities.api import router as opportunities_api_router
 from app.opportunities.report_views import router as opportunity_report_router
 from app.opportunities.views import router as opportunities_router
+from app.privacy.api import admin_router as privacy_admin_api_router
+from app.privacy.api import router as privacy_api_router
+from app.privacy.views import admin_router as privacy_admin_router
+from app.privacy.views import router as privacy_router
 from app.resources.api import router as resources_api_router
 from app.resources.storage import LocalFileStorage
 from app.resources.views import router as resources_router
@@ -135,6 +139,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(notifications_router)
     app.include_router(notifications_admin_router)
     app.include_router(notifications_api_router)
+    app.include_router(privacy_router)
+    app.include_router(privacy_admin_router)
+    app.include_router(privacy_api_router)
+    app.include_router(privacy_admin_api_router)
 
     @app.get("/api/v1/openapi.json", include_in_schema=False)
     def openapi_document(request: Request) -> dict[str, Any]:

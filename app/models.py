@@ -21,6 +21,7 @@ from app.moderation.models import MemberWarning, Report
 from app.notifications.models import DigestSchedule, Notification, NotificationPreference, SentEmail
 from app.opportunities.models import ApplyClick, Opportunity
 from app.outbox.models import OutboxMessage, WorkerHeartbeat
+from app.privacy.models import ClosureRequest, DataExport, Erasure, RetentionRun
 from app.resources.models import FileVersion, Resource, ResourceFile
 from app.search.models import SearchSynonym
 from app.security.models import SignInAttempt, WebSession
@@ -35,11 +36,14 @@ __all__ = [
     "CalendarFeed",
     "Category",
     "CategoryFollow",
+    "ClosureRequest",
     "CpdDismissal",
     "CpdEntry",
     "CpdReflection",
+    "DataExport",
     "DigestSchedule",
     "DiscussionVisit",
+    "Erasure",
     "Event",
     "FileVersion",
     "Group",
@@ -61,6 +65,7 @@ __all__ = [
     "Resource",
     "ResourceFile",
     "ResourceUse",
+    "RetentionRun",
     "SearchSynonym",
     "SentEmail",
     "SignInAttempt",

@@ -1,6 +1,6 @@
 """The worker's tasks, put together from the domains that own them (as app/main.py puts
 their routes together): text extraction, event reminders, closing opportunities, CPD
-reminders, search indexing, notifications and e-mail."""
+reminders, search indexing, notifications and e-mail, members' exports and the retention job."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from app.notifications.delivery import notification_tasks
 from app.opportunities.worker_tasks import opportunity_tasks
 from app.outbox.service import Handler
 from app.outbox.worker import WorkerTasks, combine
+from app.privacy.worker_tasks import privacy_tasks
 from app.resources.extraction_tasks import extraction_tasks
 from app.search.engine import SearchEngine
 from app.search.sync import sync_tasks
@@ -29,6 +30,7 @@ def worker_tasks(factory: sessionmaker[Session], settings: Settings) -> WorkerTa
             cpd_tasks(factory),
             sync_tasks(factory, SearchEngine.from_settings(settings)),
             notification_tasks(factory, settings),
+            privacy_tasks(factory, settings),
         ]
     )
 

@@ -1,5 +1,5 @@
-"""Nothing but sign-in, sign-out, health checks and static assets is open to anonymous
-visitors: a walk over every registered route proves it."""
+"""Nothing but sign-in, sign-out, health checks, the privacy notice and static assets is
+open to anonymous visitors: a walk over every registered route proves it."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ PUBLIC_ROUTES = {
     "/auth/signed-out",
     "/calendar/{token}.ics",
     "/unsubscribe/{token}",  # from e-mails: the signed token is the authority
+    "/privacy",  # the privacy notice: read before signing in; names no member
 }
 
 

@@ -32,7 +32,7 @@ class NotSignedIn(Exception):
         self.detail = detail
 
 
-PUBLIC_PATHS = frozenset({"/healthz", "/readyz"})
+PUBLIC_PATHS = frozenset({"/healthz", "/readyz", "/privacy"})
 PUBLIC_PATH_PREFIXES = ("/auth/", "/static/", "/calendar/", "/unsubscribe/")
 
 

@@ -1,7 +1,7 @@
 """cpd: members' CPD entries, peer reflections, dismissed suggestions, resource downloads
 
 Revision ID: 0016
-Revises: 0014
+Revises: 0015
 Create Date: 2026-12-01 17:10:00
 
 Self-contained: it only adds tables, so it can be chained after any sibling migration.
@@ -15,7 +15,7 @@ from alembic import op
 import app.db
 
 revision: str = "0016"
-down_revision: str | None = "0014"
+down_revision: str | None = "0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
