@@ -19,6 +19,14 @@ from sqlalchemy.orm import Session
 
 from app.audit import service as audit
 from app.audit.models import AuditEntry
+from app.cpd.models import (
+    CpdDismissal,
+    CpdEntry,
+    CpdKind,
+    CpdReflection,
+    LinkedItem,
+    ResourceUse,
+)
 from app.db import Base, transaction, utcnow
 from app.discussions import service as discussions
 from app.discussions.models import (
@@ -307,6 +315,33 @@ def arrange_everything(
             )
         )
         session.add(SearchSynonym(terms=["lac", "looked after child"], created_by_id=quentin.id))
+        own_entry = CpdEntry(
+            member_id=quentin.id,
+            title="Court skills workshop",
+            happened_on=utcnow().date(),
+            kind=CpdKind.EVENT,
+            learning="How to write a clear statement.",
+        )
+        others_entry = CpdEntry(
+            member_id=other.id,
+            title="Reading on life story work",
+            happened_on=utcnow().date(),
+            kind=CpdKind.READING,
+        )
+        session.add_all([own_entry, others_entry])
+        session.flush()
+        session.add(
+            CpdReflection(
+                entry_id=others_entry.id,
+                peer_id=quentin.id,
+                question="What would you change?",
+                note="We used it with our fostering team.",
+            )
+        )
+        session.add(
+            CpdDismissal(member_id=quentin.id, item_type=LinkedItem.THREAD, item_id=thread_id)
+        )
+        session.add(ResourceUse(member_id=quentin.id, resource_id=ids["resource"]))
         session.add(
             DataExport(
                 id="export-of-quentin",
@@ -484,6 +519,11 @@ def test_the_export_holds_every_kind(
     assert archive.read(files[0]["in_export_as"]).startswith(b"%PDF")
     assert rows("audit_entries.json")[0]["action"] == "member.suspended"
     assert rows("groups.json")[0]["group"] == "Fostering leads"
+    cpd = {row["record"]: row for row in rows("cpd.json")}
+    assert cpd["entry"]["learning"] == "How to write a clear statement."
+    assert cpd["reflection you were asked for"]["note"] == "We used it with our fostering team."
+    assert cpd["resource downloaded"]["title"] == "Life story work toolkit"
+    assert "dismissed suggestion" in cpd
 
 
 def test_an_admin_exports_on_behalf_of_a_member_and_it_is_audited(

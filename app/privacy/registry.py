@@ -5,6 +5,7 @@ still checked by tests/test_privacy.py, which scans every text column of the sch
 
 from __future__ import annotations
 
+from app.cpd.privacy import PERSONAL_DATA as CPD
 from app.discussions.privacy import PERSONAL_DATA as DISCUSSIONS
 from app.events.privacy import PERSONAL_DATA as EVENTS
 from app.groups.privacy import PERSONAL_DATA as GROUPS
@@ -27,6 +28,7 @@ PERSONAL_DATA: tuple[PersonalData, ...] = (
     MODERATION,
     NOTIFICATIONS,
     OPPORTUNITIES,
+    CPD,
     AUDIT,
 )
 
