@@ -70,7 +70,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        apply_settings_in_background(app.state.session_factory, app.state.search_engine)
+        app.state.search_settings_thread = apply_settings_in_background(
+            app.state.session_factory, app.state.search_engine
+        )
         yield
         engine.dispose()
 
@@ -91,6 +93,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings.identity_providers, timeout_seconds=settings.oidc_http_timeout_seconds
     )
     app.state.search_engine = SearchEngine.from_settings(settings)
+    app.state.search_settings_thread = None
     app.state.file_storage = LocalFileStorage(settings.resolved_files_dir)
     app.state.nav = [
         NavItem("Home", "/"),

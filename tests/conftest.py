@@ -206,6 +206,12 @@ def seed_reference_data(app: FastAPI) -> None:
 def client(app: FastAPI) -> Iterator[TestClient]:
     seed_reference_data(app)
     with TestClient(app, base_url="http://testserver", follow_redirects=False) as test_client:
+        # The start-up thread may queue a search rebuild (a write). A test session's deferred
+        # read-then-write transaction racing it fails on SQLite ("database is locked"), so
+        # tests start once it is done.
+        started = app.state.search_settings_thread
+        if started is not None:
+            started.join(timeout=60)
         yield test_client
 
 

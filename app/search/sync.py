@@ -176,9 +176,12 @@ def has_documents(factory: sessionmaker[Session]) -> bool:
         return any(batch for batch in all_documents(db, batch=1))
 
 
-def apply_settings_in_background(factory: sessionmaker[Session], engine: SearchEngine) -> None:
+def apply_settings_in_background(
+    factory: sessionmaker[Session], engine: SearchEngine
+) -> threading.Thread | None:
     """At start-up: apply the settings from search/ if they changed, in a thread, so a slow
-    or missing Meilisearch never delays or fails the start (the worker applies them later)."""
+    or missing Meilisearch never delays or fails the start (the worker applies them later).
+    Returns the thread, so a caller that must not race its write (tests) can wait for it."""
 
     # Read before the thread starts: a transaction racing the first requests would make a
     # read-then-write transaction elsewhere fail on SQLite.
@@ -187,7 +190,7 @@ def apply_settings_in_background(factory: sessionmaker[Session], engine: SearchE
             synonyms = admin_synonym_groups(db)
     except Exception as error:
         logger.warning("search settings not applied at start-up: %s", error)
-        return
+        return None
 
     def run() -> None:
         try:
@@ -198,4 +201,6 @@ def apply_settings_in_background(factory: sessionmaker[Session], engine: SearchE
         except Exception as error:
             logger.warning("search settings not applied at start-up: %s", error)
 
-    threading.Thread(target=run, name="search-settings", daemon=True).start()
+    thread = threading.Thread(target=run, name="search-settings", daemon=True)
+    thread.start()
+    return thread
