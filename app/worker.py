@@ -1,12 +1,13 @@
 """The worker's tasks, put together from the domains that own them (as app/main.py puts
-their routes together): text extraction, event reminders, closing opportunities, search
-indexing, notifications and e-mail."""
+their routes together): text extraction (library files and post attachments), event
+reminders, closing opportunities, search indexing, notifications and e-mail."""
 
 from __future__ import annotations
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.config import Settings
+from app.discussions.worker_tasks import discussion_tasks
 from app.events.worker_tasks import event_tasks
 from app.notifications.delivery import notification_tasks
 from app.opportunities.worker_tasks import opportunity_tasks
@@ -21,6 +22,7 @@ def worker_tasks(factory: sessionmaker[Session], settings: Settings) -> WorkerTa
     return combine(
         [
             extraction_tasks(factory, settings),
+            discussion_tasks(factory, settings),
             event_tasks(factory),
             opportunity_tasks(factory),
             sync_tasks(factory, SearchEngine.from_settings(settings)),

@@ -165,6 +165,17 @@ class ReactionCountsOut(BaseModel):
     mine: list[str]
 
 
+class AttachmentOut(BaseModel):
+    id: str
+    filename: str
+    file_type: str = Field(description="From the file's content: pdf, docx, png, jpeg, ...")
+    content_type: str
+    size: int = Field(description="In bytes")
+    is_image: bool
+    alt_text: str | None = Field(description="The author's description of an image")
+    download_url: str
+
+
 class PostOut(BaseModel):
     id: str
     number: int
@@ -179,6 +190,11 @@ class PostOut(BaseModel):
     body_markdown: str | None
     is_accepted_answer: bool
     reactions: ReactionCountsOut
+    attachments: list[AttachmentOut] = Field(
+        default_factory=list,
+        description="The post's files you may download (none for a hidden or deleted post, "
+        "except for moderators)",
+    )
 
 
 class ThreadOut(BaseModel):

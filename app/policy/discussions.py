@@ -148,3 +148,23 @@ def check_manage_categories_permission(member: Member) -> None:
     """Admins only; everyone else is told the page does not exist."""
     if not may_manage_categories(member):
         raise NotFound()
+
+
+def may_see_post_attachment(member: Member, post: Any, attachment: Any) -> bool:
+    """Whether a post's file is listed and downloadable for someone who may see the
+    thread: exactly when they may read the post's text (a hidden or deleted post's files
+    are for moderators), except that a file the anonymisation guard holds (a strong
+    identifier in its text) is for its author and moderators until a moderator clears it."""
+    if not may_see_post_body(member, post):
+        return False
+    return not attachment.guard_held or member.is_staff or post.author_id == member.id
+
+
+def check_download_post_attachment_permission(
+    member: Member, thread: Any, post: Any, attachment: Any
+) -> None:
+    """Downloads from the page and the API alike; 404 whenever the file is not for them,
+    so a refusal does not reveal that it exists."""
+    check_view_thread_permission(member, thread)
+    if not may_see_post_attachment(member, post, attachment):
+        raise NotFound("There is no such file.")

@@ -1,11 +1,14 @@
 """Posts in the JSON API: edit, delete, revisions, reactions, hide and restore (moderators),
-quote, and preview."""
+quote, preview, and downloading a post's files.
+
+Files are attached through the compose form (multipart) only: the API's posts are JSON, and
+an upload endpoint to reference from them is not built yet."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 
 from app.discussions import service
 from app.discussions.api._common import GUARD_RESPONSE, _findings, _guarded, _saved_post
@@ -20,6 +23,7 @@ from app.discussions.schemas import (
     ReasonBody,
     RevisionOut,
 )
+from app.discussions.views.attachments import attachment_response
 from app.web.deps import CurrentMember, DbSession
 
 router = APIRouter(prefix="/api/v1/discussions", tags=["discussions"])
@@ -126,3 +130,18 @@ def quote_post(db: DbSession, member: CurrentMember, post_id: str, body: QuoteBo
 def preview(member: CurrentMember, body: PreviewBody) -> PreviewOut:
     shown = service.preview(body=body.body, title=body.title or None)
     return PreviewOut(html=shown.html, findings=_findings(shown.findings))  # type: ignore[arg-type]
+
+
+@router.get(
+    "/attachments/{attachment_id}",
+    response_class=Response,
+    responses={200: {"content": {"application/octet-stream": {}}}},
+    summary="Download a file attached to a post (whoever may read the post)",
+)
+def download_attachment(
+    request: Request, db: DbSession, member: CurrentMember, attachment_id: str
+) -> Response:
+    found = service.download_attachment(
+        db, storage=request.app.state.file_storage, viewer=member, attachment_id=attachment_id
+    )
+    return attachment_response(found)

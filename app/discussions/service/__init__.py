@@ -11,6 +11,13 @@ One module per concern; this package re-exports the public names, so
 """
 
 from app.discussions.service.answers import accept_answer
+from app.discussions.service.attachments import (
+    MAX_ATTACHMENTS_PER_POST,
+    Attaching,
+    AttachmentDownload,
+    AttachmentUpload,
+    download_attachment,
+)
 from app.discussions.service.categories import (
     CategoryListing,
     all_topics,
@@ -71,8 +78,12 @@ from app.discussions.service.writing import (
 from app.guard.service import GuardFinding, PassagesFound, guard_findings
 
 __all__ = [
+    "MAX_ATTACHMENTS_PER_POST",
     "POSTS_PER_PAGE",
     "VISIT_GAP",
+    "Attaching",
+    "AttachmentDownload",
+    "AttachmentUpload",
     "AuthorRemoval",
     "CategoryListing",
     "GuardFinding",
@@ -91,6 +102,7 @@ __all__ = [
     "category_choices",
     "create_category",
     "delete_post",
+    "download_attachment",
     "edit_post",
     "first_unread",
     "follow_category",
