@@ -387,3 +387,112 @@ def test_a_private_groups_post_files_stay_inside_the_group(
     assert owner.get(f"/discussions/attachments/{item.id}").content == b"in"
     assert outsider.get(f"/discussions/attachments/{item.id}").status_code == 404
     assert outsider.get(f"/api/v1/discussions/attachments/{item.id}").status_code == 404
+
+
+def api_upload(
+    browser: TestClient, name: str, content: bytes, alt_text: str = ""
+) -> httpx.Response:
+    return browser.post(
+        "/api/v1/discussions/attachments",
+        data={"alt_text": alt_text} if alt_text else {},
+        files={"file": (name, content)},
+        headers={"X-CSRFToken": csrf_token(browser)},
+    )
+
+
+def api_json(browser: TestClient, path: str, body: dict[str, Any]) -> httpx.Response:
+    return browser.post(path, json=body, headers={"X-CSRFToken": csrf_token(browser)})
+
+
+def test_the_api_uploads_a_file_then_a_reply_references_it(
+    person: Callable[..., Person], forum: dict[str, str], db: Session
+) -> None:
+    author, _ = person("Ann Author")
+    reader, _ = person("Rob Reader")
+    thread_id = start_thread(author, forum["Practice questions"])
+    uploaded = api_upload(author, "chart.png", png_image(), alt_text="A bar chart of visits")
+    assert uploaded.status_code == 201, uploaded.text
+    upload = uploaded.json()
+    assert (upload["is_image"], upload["alt_text"], upload["size"]) == (
+        True,
+        "A bar chart of visits",
+        len(png_image()),
+    )
+    # until a post claims it, the file is its uploader's alone
+    assert author.get(upload["download_url"]).content == png_image()
+    assert reader.get(upload["download_url"]).status_code == 404
+    stolen = api_json(
+        reader,
+        f"/api/v1/discussions/threads/{thread_id}/posts",
+        {"body": "Mine now", "attachment_ids": [upload["id"]]},
+    )
+    assert stolen.status_code == 422
+    assert stolen.json()["errors"]["attachment_ids"].endswith("not attached yet.")
+
+    replied = api_json(
+        author,
+        f"/api/v1/discussions/threads/{thread_id}/posts",
+        {"body": "The chart.", "attachment_ids": [upload["id"]]},
+    )
+    assert replied.status_code == 201, replied.text
+    assert reader.get(upload["download_url"]).content == png_image()
+    posts = reader.get(f"/api/v1/discussions/threads/{thread_id}").json()["posts"]
+    assert [item["id"] for item in posts[1]["attachments"]] == [upload["id"]]
+    assert 'alt="A bar chart of visits"' in reader.get(f"/discussions/t/{thread_id}").text
+
+    again = api_json(
+        author,
+        f"/api/v1/discussions/threads/{thread_id}/posts",
+        {"body": "Twice?", "attachment_ids": [upload["id"]]},
+    )
+    assert again.status_code == 422
+    edited = author.patch(
+        f"/api/v1/discussions/posts/{replied.json()['id']}",
+        json={"body": "Edited", "attachment_ids": [upload["id"]]},
+        headers={"X-CSRFToken": csrf_token(author)},
+    )
+    assert edited.status_code == 422
+    assert "not by editing" in edited.json()["errors"]["attachment_ids"]
+
+
+def test_an_api_upload_is_checked_as_the_forms_are(
+    person: Callable[..., Person], forum: dict[str, str], db: Session, files_dir: Path
+) -> None:
+    author, _ = person("Ann Author")
+    files_before = stored_files(files_dir)
+    no_alt = api_upload(author, "chart.png", png_image())
+    assert no_alt.status_code == 422
+    assert no_alt.headers["content-type"].startswith("application/problem+json")
+    assert "Describe the image" in no_alt.json()["errors"]["alt_text"]
+    refused = api_upload(author, "setup.exe", windows_executable())
+    assert refused.status_code == 422
+    assert "not accepted" in refused.json()["errors"]["file"]
+    guarded = api_upload(author, "child.png", png_image(), alt_text="Drawing by Jayden, aged 7")
+    assert guarded.status_code == 409 and guarded.json()["findings"]
+    assert count_rows(db, PostAttachment) == 0 and stored_files(files_dir) == files_before
+
+
+def test_uploads_no_post_claims_are_dropped_after_a_day(
+    app: FastAPI, person: Callable[..., Person], db: Session
+) -> None:
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from app.db import utcnow
+    from app.worker import worker_tasks
+    from tests.support.database import apply_changes
+
+    author, _ = person("Ann Author")
+    old = api_upload(author, "old.txt", b"old notes").json()["id"]
+    new = api_upload(author, "new.txt", b"new notes").json()["id"]
+    apply_changes(
+        db,
+        update(PostAttachment)
+        .where(PostAttachment.id == old)
+        .values(created_at=utcnow() - timedelta(hours=25)),
+    )
+    for job in worker_tasks(app.state.session_factory, app.state.settings).periodic:
+        job()
+    see_committed(db)
+    assert set(db.execute(select(PostAttachment.id)).scalars()) == {new}

@@ -179,7 +179,9 @@ class PostAttachment(Base):
     __tablename__ = "discussion_post_attachment"
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
-    post_id: Mapped[str] = mapped_column(
+    # NULL while an upload through the API waits to be referenced by the post it belongs to
+    # (only its uploader sees it; the worker drops it after UNCLAIMED_UPLOAD_HOURS).
+    post_id: Mapped[str | None] = mapped_column(
         ForeignKey("discussion_post.id", ondelete="CASCADE"), index=True
     )
     position: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,5 +1,6 @@
 """The worker's side of discussions: reading the documents attached to posts, each in the
-library's time- and memory-limited child process, with no transaction open while it runs."""
+library's time- and memory-limited child process, with no transaction open while it runs;
+and, periodically, dropping API uploads that no post claimed."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from app.discussions.service.attachment_jobs import (
     pending_attachment_reads,
     record_attachment_text,
 )
-from app.discussions.service.attachments import ATTACHMENT_EXTRACT_TOPIC
+from app.discussions.service.attachments import ATTACHMENT_EXTRACT_TOPIC, drop_unclaimed_uploads
 from app.outbox.worker import WorkerTasks
 from app.resources.extraction import extract_text
 from app.resources.storage import LocalFileStorage
@@ -34,4 +35,10 @@ def discussion_tasks(factory: sessionmaker[Session], settings: Settings) -> Work
                     db, attachment_id=job.attachment_id, text=result.text, error=result.error
                 )
 
-    return WorkerTasks(handlers={ATTACHMENT_EXTRACT_TOPIC: read_attachments})
+    def drop_unclaimed() -> None:
+        with transaction(factory) as db:
+            drop_unclaimed_uploads(db)
+
+    return WorkerTasks(
+        handlers={ATTACHMENT_EXTRACT_TOPIC: read_attachments}, periodic=(drop_unclaimed,)
+    )

@@ -168,3 +168,10 @@ def check_download_post_attachment_permission(
     check_view_thread_permission(member, thread)
     if not may_see_post_attachment(member, post, attachment):
         raise NotFound("There is no such file.")
+
+
+def check_use_unattached_upload_permission(member: Member, attachment: Any) -> None:
+    """A file uploaded through the API and not yet attached to a post is its uploader's
+    alone: to download, and to attach to their own post."""
+    if attachment.uploaded_by_id != member.id:
+        raise NotFound("There is no such file.")

@@ -24,7 +24,7 @@ def upgrade() -> None:
     op.create_table(
         "discussion_post_attachment",
         sa.Column("id", sa.String(length=36), nullable=False),
-        sa.Column("post_id", sa.String(length=36), nullable=False),
+        sa.Column("post_id", sa.String(length=36), nullable=True),
         sa.Column("position", sa.Integer(), nullable=False),
         sa.Column("storage_key", sa.String(length=80), nullable=False),
         sa.Column("original_filename", sa.String(length=200), nullable=False),

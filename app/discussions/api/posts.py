@@ -1,18 +1,26 @@
 """Posts in the JSON API: edit, delete, revisions, reactions, hide and restore (moderators),
 quote, preview, and downloading a post's files.
 
-Files are attached through the compose form (multipart) only: the API's posts are JSON, and
-an upload endpoint to reference from them is not built yet."""
+Posts are JSON, so files go first to ``POST /attachments`` (multipart, one file each) and
+the new thread or reply then lists their ids in ``attachment_ids``."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, File, Form, Request, Response, UploadFile
 
 from app.discussions import service
-from app.discussions.api._common import GUARD_RESPONSE, _findings, _guarded, _saved_post
+from app.discussions.api._common import (
+    GUARD_RESPONSE,
+    _findings,
+    _guarded,
+    _saved_post,
+    attachment_out,
+)
+from app.discussions.models import ALT_TEXT_MAX_LENGTH
 from app.discussions.schemas import (
+    AttachmentOut,
     OptionalReason,
     PostUpdate,
     PreviewBody,
@@ -24,6 +32,7 @@ from app.discussions.schemas import (
     RevisionOut,
 )
 from app.discussions.views.attachments import attachment_response
+from app.resources.service import Upload
 from app.web.deps import CurrentMember, DbSession
 
 router = APIRouter(prefix="/api/v1/discussions", tags=["discussions"])
@@ -145,3 +154,36 @@ def download_attachment(
         db, storage=request.app.state.file_storage, viewer=member, attachment_id=attachment_id
     )
     return attachment_response(found)
+
+
+@router.post(
+    "/attachments",
+    status_code=201,
+    response_model=AttachmentOut,
+    responses=GUARD_RESPONSE,
+    summary="Upload a file to attach to your next thread or reply (by its id)",
+    description="Checked as the compose form's files are (type by content, size, an image "
+    "needs `alt_text`). Only you can see it until a post lists it in `attachment_ids`; "
+    "unattached uploads are dropped after a day.",
+)
+def upload_attachment(
+    request: Request,
+    db: DbSession,
+    member: CurrentMember,
+    file: Annotated[UploadFile, File(description="The file")],
+    alt_text: Annotated[
+        str, Form(max_length=ALT_TEXT_MAX_LENGTH, description="For an image: what it shows")
+    ] = "",
+) -> Any:
+    attaching = service.Attaching(
+        storage=request.app.state.file_storage,
+        max_bytes=request.app.state.settings.max_upload_bytes,
+        files=[
+            service.AttachmentUpload(
+                slot=1, upload=Upload(filename=file.filename, stream=file.file), alt_text=alt_text
+            )
+        ],
+    )
+    return _guarded(
+        lambda: service.upload_attachment(db, actor=member, attaching=attaching), attachment_out
+    )

@@ -17,6 +17,8 @@ from app.discussions.service.attachments import (
     AttachmentDownload,
     AttachmentUpload,
     download_attachment,
+    drop_unclaimed_uploads,
+    upload_attachment,
 )
 from app.discussions.service.categories import (
     CategoryListing,
@@ -103,6 +105,7 @@ __all__ = [
     "create_category",
     "delete_post",
     "download_attachment",
+    "drop_unclaimed_uploads",
     "edit_post",
     "first_unread",
     "follow_category",
@@ -135,4 +138,5 @@ __all__ = [
     "thread_page",
     "unlock_thread",
     "update_category",
+    "upload_attachment",
 ]

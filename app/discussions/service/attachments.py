@@ -7,16 +7,22 @@ text is read by the worker and goes through the anonymisation guard (attachment_
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from app.db import utcnow
 from app.discussions.models import ALT_TEXT_MAX_LENGTH, Post, PostAttachment, Thread
 from app.errors import InvalidInput, NotFound
+from app.guard.service import check_before_saving
 from app.members.models import Member
 from app.outbox.service import enqueue
-from app.policy import check_download_post_attachment_permission
+from app.policy import (
+    check_download_post_attachment_permission,
+    check_use_unattached_upload_permission,
+)
 from app.resources.filetypes import FILE_TYPES, IMAGE_TYPES
 from app.resources.service import CheckedUploads, Upload
 from app.resources.storage import FileStorage
@@ -92,18 +98,19 @@ def stage_attachments(attaching: Attaching | None) -> CheckedUploads | None:
 def add_attachments(
     db: Session,
     *,
-    post: Post,
+    post: Post | None,
     actor: Member,
     attaching: Attaching,
     checked: CheckedUploads,
 ) -> list[PostAttachment]:
-    """Rows for the staged files (flushed), each document queued for the worker to read;
-    the caller keeps the staged files once everything else is flushed."""
+    """Rows for the staged files (flushed; without ``post`` they wait to be claimed), each
+    document queued for the worker to read; the caller keeps the staged files once
+    everything else is flushed."""
     rows = []
     for position, (item, file) in enumerate(zip(attaching.files, checked.files, strict=True)):
         readable = FILE_TYPES[file.file_type].extractable
         row = PostAttachment(
-            post_id=post.id,
+            post_id=post.id if post is not None else None,
             position=position,
             storage_key=file.staged.sha256,
             original_filename=file.filename,
@@ -121,6 +128,90 @@ def add_attachments(
         if row.extraction_status == "pending":
             enqueue(db, topic=ATTACHMENT_EXTRACT_TOPIC, payload={"attachment_id": row.id})
     return rows
+
+
+UNCLAIMED_UPLOAD_HOURS = 24
+
+
+def upload_attachment(db: Session, *, actor: Member, attaching: Attaching) -> PostAttachment:
+    """One file uploaded through the API, checked as the form's are, waiting for the post
+    that references it (``attachment_ids``). The alt text goes through the anonymisation
+    guard here (a finding is a 409 to fix; there is no "post anyway" for a description)."""
+    if len(attaching.files) != 1:
+        raise InvalidInput({"file": "Upload one file."})
+    check_before_saving(attaching.alt_texts(), post_anyway=False, reason=None)
+    try:
+        checked = stage_attachments(attaching)
+    except InvalidInput as refused:
+        names = {"attachments": "file", alt_text_field(attaching.files[0].slot): "alt_text"}
+        raise InvalidInput(
+            {names.get(name, name): message for name, message in refused.errors.items()}
+        ) from None
+    assert checked is not None
+    try:
+        (row,) = add_attachments(db, post=None, actor=actor, attaching=attaching, checked=checked)
+        checked.keep()
+    except BaseException:
+        checked.discard()
+        raise
+    return row
+
+
+def unclaimed_uploads(
+    db: Session, *, actor: Member, attachment_ids: list[str], already: int = 0
+) -> list[PostAttachment]:
+    """The actor's own uploads not yet in a post, in the order given, or InvalidInput."""
+    if not attachment_ids:
+        return []
+    if len(set(attachment_ids)) != len(attachment_ids):
+        raise InvalidInput({"attachment_ids": "Each file can be attached once."})
+    if already + len(attachment_ids) > MAX_ATTACHMENTS_PER_POST:
+        raise InvalidInput(
+            {"attachment_ids": f"Attach at most {MAX_ATTACHMENTS_PER_POST} files to one post."}
+        )
+    found = {
+        row.id: row
+        for row in db.execute(
+            select(PostAttachment).where(
+                PostAttachment.id.in_(attachment_ids), PostAttachment.post_id.is_(None)
+            )
+        ).scalars()
+    }
+    rows = []
+    for attachment_id in attachment_ids:
+        row = found.get(attachment_id)
+        try:
+            if row is None:
+                raise NotFound
+            check_use_unattached_upload_permission(actor, row)
+        except NotFound:
+            raise InvalidInput(
+                {
+                    "attachment_ids": f"{attachment_id} is not a file you uploaded and have "
+                    "not attached yet."
+                }
+            ) from None
+        rows.append(row)
+    return rows
+
+
+def claim_uploads(db: Session, *, post: Post, uploads: list[PostAttachment], start: int) -> None:
+    for offset, row in enumerate(uploads):
+        row.post_id, row.position = post.id, start + offset
+    db.flush()
+
+
+def drop_unclaimed_uploads(db: Session) -> int:
+    """Uploads never attached to a post, after UNCLAIMED_UPLOAD_HOURS (the worker's job).
+    Their stored bytes stay: the store is shared by content and nothing else is removed
+    from it either."""
+    cutoff = utcnow() - timedelta(hours=UNCLAIMED_UPLOAD_HOURS)
+    dropped = db.execute(
+        delete(PostAttachment).where(
+            PostAttachment.post_id.is_(None), PostAttachment.created_at < cutoff
+        )
+    )
+    return int(getattr(dropped, "rowcount", 0) or 0)
 
 
 @dataclass(frozen=True)
@@ -142,9 +233,14 @@ def download_attachment(
         .where(PostAttachment.id == attachment_id)
     ).one_or_none()
     if row is None:
-        raise NotFound("There is no such file.")
-    attachment, post, thread = row
-    check_download_post_attachment_permission(viewer, thread, post, attachment)
+        unattached = db.get(PostAttachment, attachment_id)
+        if unattached is None or unattached.post_id is not None:
+            raise NotFound("There is no such file.")
+        check_use_unattached_upload_permission(viewer, unattached)
+        attachment = unattached
+    else:
+        attachment, post, thread = row
+        check_download_post_attachment_permission(viewer, thread, post, attachment)
     if not storage.exists(attachment.storage_key):
         raise NotFound("The file is missing from storage.")
     return AttachmentDownload(

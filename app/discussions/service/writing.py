@@ -24,7 +24,9 @@ from app.discussions.service._common import (
 from app.discussions.service.attachments import (
     Attaching,
     add_attachments,
+    claim_uploads,
     stage_attachments,
+    unclaimed_uploads,
 )
 from app.discussions.service.post_notifications import (
     _category_followers,
@@ -100,9 +102,11 @@ def start_thread(
         post_anyway=data.post_anyway,
         reason=data.guard_reason,
     )
+    uploads = unclaimed_uploads(db, actor=actor, attachment_ids=data.attachment_ids)
     checked = stage_attachments(attaching)
     try:
         thread, opening = _save_thread(db, actor, data, category, topics, override)
+        claim_uploads(db, post=opening, uploads=uploads, start=0)
         if checked is not None and attaching is not None:
             add_attachments(db, post=opening, actor=actor, attaching=attaching, checked=checked)
             checked.keep()
@@ -180,9 +184,11 @@ def reply(
         post_anyway=data.post_anyway,
         reason=data.guard_reason,
     )
+    uploads = unclaimed_uploads(db, actor=actor, attachment_ids=data.attachment_ids)
     checked = stage_attachments(attaching)
     try:
         post = _save_reply(db, actor, thread, data, override)
+        claim_uploads(db, post=post, uploads=uploads, start=0)
         if checked is not None and attaching is not None:
             add_attachments(db, post=post, actor=actor, attaching=attaching, checked=checked)
             checked.keep()
@@ -233,6 +239,10 @@ def edit_post(db: Session, *, actor: Member, post_id: str, data: PostUpdate) -> 
     check_edit_post_permission(actor, thread, post)
     if data.title is not None and post.number != 1:
         raise InvalidInput({"title": "Only the opening post carries the thread's title."})
+    if data.attachment_ids:
+        raise InvalidInput(
+            {"attachment_ids": "Files are attached when a post is written, not by editing it."}
+        )
     new_title = data.title if post.number == 1 and data.title is not None else thread.title
     if new_title == thread.title and data.body == post.body_markdown:
         return post
