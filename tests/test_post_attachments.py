@@ -496,3 +496,44 @@ def test_uploads_no_post_claims_are_dropped_after_a_day(
         job()
     see_committed(db)
     assert set(db.execute(select(PostAttachment.id)).scalars()) == {new}
+
+
+def test_a_moderator_clears_a_held_file_after_reading_the_passages(
+    app: FastAPI, person: Callable[..., Person], forum: dict[str, str], db: Session
+) -> None:
+    author, _ = person("Ann Author")
+    reader, _ = person("Rob Reader")
+    moderator, _ = person("Mo Moderator", is_moderator=True)
+    thread_id = start_thread(author, forum["Practice questions"])
+    content = docx_with_text("Case notes.", "Child's date of birth: 03/02/2019.")
+    response = compose(
+        author, f"/discussions/t/{thread_id}/reply", {"body": "Notes"}, {1: ("notes.docx", content)}
+    )
+    assert response.status_code == 303, response.text
+    run_worker(app)
+    (held,) = attachments_of(db, thread_id)
+    assert held.guard_held
+
+    for shown_to in (author, moderator):
+        page = shown_to.get(f"/discussions/t/{thread_id}").text
+        assert "Holds the file:</strong> a date of birth" in page and "03/02/2019" in page
+    assert "03/02/2019" not in reader.get(f"/discussions/t/{thread_id}").text
+    assert "Clear the file" in moderator.get(f"/discussions/t/{thread_id}").text
+    assert "Clear the file" not in author.get(f"/discussions/t/{thread_id}").text
+
+    path = f"/discussions/attachments/{held.id}/release"
+    refused = author.post(path, headers={"X-CSRFToken": csrf_token(author)})
+    assert refused.status_code == 403
+    hidden = reader.post(path, headers={"X-CSRFToken": csrf_token(reader)})
+    assert hidden.status_code == 404
+    cleared = moderator.post(path, headers={"X-CSRFToken": csrf_token(moderator)})
+    assert cleared.status_code == 303
+    assert reader.get(f"/discussions/attachments/{held.id}").status_code == 200
+    see_committed(db)
+    actions = list(db.execute(select(AuditEntry.action)).scalars())
+    assert "post_attachment_released_by_moderator" in actions
+    again = moderator.post(
+        f"/api/v1/discussions/attachments/{held.id}/release",
+        headers={"X-CSRFToken": csrf_token(moderator)},
+    )
+    assert again.status_code == 409

@@ -175,3 +175,20 @@ def check_use_unattached_upload_permission(member: Member, attachment: Any) -> N
     alone: to download, and to attach to their own post."""
     if attachment.uploaded_by_id != member.id:
         raise NotFound("There is no such file.")
+
+
+def may_see_attachment_guard_findings(member: Member, post: Any) -> bool:
+    """What the guard found in a post's document (the passages) is for the post's author
+    and moderators, like a held file itself."""
+    return may_moderate_discussions(member) or post.author_id == member.id
+
+
+def check_release_post_attachment_permission(
+    member: Member, thread: Any, post: Any, attachment: Any
+) -> None:
+    """Clearing the guard's hold on a post's file: moderators, having read the passages."""
+    check_download_post_attachment_permission(member, thread, post, attachment)
+    if not may_moderate_discussions(member):
+        raise Forbidden("Only moderators can clear a file the anonymisation guard holds.")
+    if not attachment.guard_held:
+        raise InvalidAction("The anonymisation guard does not hold this file.")

@@ -187,3 +187,13 @@ def upload_attachment(
     return _guarded(
         lambda: service.upload_attachment(db, actor=member, attaching=attaching), attachment_out
     )
+
+
+@router.post(
+    "/attachments/{attachment_id}/release",
+    response_model=AttachmentOut,
+    summary="Clear the anonymisation guard's hold on a post's file (moderators)",
+)
+def release_attachment(db: DbSession, member: CurrentMember, attachment_id: str) -> AttachmentOut:
+    released, _post = service.release_attachment(db, actor=member, attachment_id=attachment_id)
+    return attachment_out(released)

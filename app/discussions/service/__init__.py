@@ -18,6 +18,7 @@ from app.discussions.service.attachments import (
     AttachmentUpload,
     download_attachment,
     drop_unclaimed_uploads,
+    release_attachment,
     upload_attachment,
 )
 from app.discussions.service.categories import (
@@ -129,6 +130,7 @@ __all__ = [
     "react",
     "recent_activity",
     "record_visit",
+    "release_attachment",
     "remove_everything_by",
     "reply",
     "restore_post",

@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from app.audit import service as audit
 from app.db import utcnow
 from app.discussions.models import ALT_TEXT_MAX_LENGTH, Post, PostAttachment, Thread
 from app.errors import InvalidInput, NotFound
@@ -21,6 +22,7 @@ from app.members.models import Member
 from app.outbox.service import enqueue
 from app.policy import (
     check_download_post_attachment_permission,
+    check_release_post_attachment_permission,
     check_use_unattached_upload_permission,
 )
 from app.resources.filetypes import FILE_TYPES, IMAGE_TYPES
@@ -250,3 +252,32 @@ def download_attachment(
         size=attachment.size,
         is_image=attachment.is_image,
     )
+
+
+def release_attachment(
+    db: Session, *, actor: Member, attachment_id: str
+) -> tuple[PostAttachment, Post]:
+    """A moderator clears the guard's hold on a post's file (the passages identify nobody);
+    the findings stay on the row, and the audit log says who cleared it."""
+    row = db.execute(
+        select(PostAttachment, Post, Thread)
+        .join(Post, Post.id == PostAttachment.post_id)
+        .join(Thread, Thread.id == Post.thread_id)
+        .where(PostAttachment.id == attachment_id)
+    ).one_or_none()
+    if row is None:
+        raise NotFound("There is no such file.")
+    attachment, post, thread = row
+    check_release_post_attachment_permission(actor, thread, post, attachment)
+    attachment.guard_held = False
+    db.flush()
+    audit.record(
+        db,
+        actor=actor,
+        action="post_attachment_released_by_moderator",
+        subject=None,
+        subject_label=f"File “{attachment.original_filename}” in a post"[:200],
+        before={"guard_held": True},
+        after={"guard_held": False},
+    )
+    return attachment, post

@@ -33,6 +33,7 @@ from app.policy import (
     check_reply_permission,
     check_view_post_history_permission,
     check_view_thread_permission,
+    may_see_attachment_guard_findings,
     may_see_post_attachment,
     may_see_post_body,
 )
@@ -55,6 +56,7 @@ class PostView:
     may_react: bool
     attachments: tuple[PostAttachment, ...] = ()
     """The post's files the viewer may see (may_see_post_attachment)."""
+    may_see_guard_findings: bool = False
 
 
 @dataclass(frozen=True)
@@ -157,6 +159,7 @@ def thread_page(db: Session, *, viewer: Member, thread_id: str, number: int = 1)
             attachments=tuple(
                 item for item in post.attachments if may_see_post_attachment(viewer, post, item)
             ),
+            may_see_guard_findings=may_see_attachment_guard_findings(viewer, post),
         )
 
     accepted = next((post for post in posts if post.id == thread.accepted_post_id), None)

@@ -4,14 +4,16 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import FileResponse, Response
+from fastapi.responses import FileResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
 from app.discussions import service
+from app.discussions.views._common import post_href
 from app.resources.service import Upload
 from app.resources.storage import FileStorage
 from app.resources.views import content_disposition
 from app.web.deps import CurrentMember, DbSession
+from app.web.flash import flash
 
 router = APIRouter(tags=["discussions"])
 
@@ -73,3 +75,14 @@ def download(
         attachment_id=attachment_id,
     )
     return attachment_response(found)
+
+
+@router.post(
+    "/discussions/attachments/{attachment_id}/release",
+    summary="Clear the anonymisation guard's hold on a post's file (moderators)",
+)
+def release(request: Request, db: DbSession, member: CurrentMember, attachment_id: str) -> Response:
+    _released, post = service.release_attachment(db, actor=member, attachment_id=attachment_id)
+    response = RedirectResponse(post_href(post), status_code=303)
+    flash(request, response, "The file is cleared: everyone who can read the post can see it.")
+    return response
