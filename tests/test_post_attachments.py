@@ -537,3 +537,25 @@ def test_a_moderator_clears_a_held_file_after_reading_the_passages(
         headers={"X-CSRFToken": csrf_token(moderator)},
     )
     assert again.status_code == 409
+
+
+def test_posting_anyway_from_the_guards_form_brings_the_files_chosen_there(
+    person: Callable[..., Person], forum: dict[str, str], db: Session
+) -> None:
+    author, _ = person("Ann Author")
+    thread_id = start_thread(author, forum["Practice questions"])
+    fields = {"body": "Visited Jayden Smith (4) today.", "alt_text_1": "A drawing of a house"}
+    stopped = compose(
+        author, f"/discussions/t/{thread_id}/reply", fields, {1: ("house.png", png_image())}
+    )
+    assert stopped.status_code == 409
+    assert "Your files were not kept: choose house.png again." in stopped.text
+    anyway = compose(
+        author,
+        f"/discussions/t/{thread_id}/reply",
+        {**fields, "confirm_guard": "1", "guard_reason": "changed"},
+        {1: ("house.png", png_image())},
+    )
+    assert anyway.status_code == 303, anyway.text
+    (item,) = attachments_of(db, thread_id)
+    assert (item.original_filename, item.alt_text) == ("house.png", "A drawing of a house")

@@ -149,7 +149,8 @@ def upload_attachment(db: Session, *, actor: Member, attaching: Attaching) -> Po
         raise InvalidInput(
             {names.get(name, name): message for name, message in refused.errors.items()}
         ) from None
-    assert checked is not None
+    if checked is None:
+        raise InvalidInput({"file": "Upload one file."})
     try:
         (row,) = add_attachments(db, post=None, actor=actor, attaching=attaching, checked=checked)
         checked.keep()
@@ -160,14 +161,14 @@ def upload_attachment(db: Session, *, actor: Member, attaching: Attaching) -> Po
 
 
 def unclaimed_uploads(
-    db: Session, *, actor: Member, attachment_ids: list[str], already: int = 0
+    db: Session, *, actor: Member, attachment_ids: list[str]
 ) -> list[PostAttachment]:
     """The actor's own uploads not yet in a post, in the order given, or InvalidInput."""
     if not attachment_ids:
         return []
     if len(set(attachment_ids)) != len(attachment_ids):
         raise InvalidInput({"attachment_ids": "Each file can be attached once."})
-    if already + len(attachment_ids) > MAX_ATTACHMENTS_PER_POST:
+    if len(attachment_ids) > MAX_ATTACHMENTS_PER_POST:
         raise InvalidInput(
             {"attachment_ids": f"Attach at most {MAX_ATTACHMENTS_PER_POST} files to one post."}
         )
