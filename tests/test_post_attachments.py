@@ -559,3 +559,22 @@ def test_posting_anyway_from_the_guards_form_brings_the_files_chosen_there(
     assert anyway.status_code == 303, anyway.text
     (item,) = attachments_of(db, thread_id)
     assert (item.original_filename, item.alt_text) == ("house.png", "A drawing of a house")
+
+
+def test_alt_text_and_file_names_are_shown_as_text(
+    person: Callable[..., Person], forum: dict[str, str], db: Session
+) -> None:
+    author, _ = person("Ann Author")
+    thread_id = start_thread(author, forum["Practice questions"])
+    hostile_alt = '"><script>alert(1)</script>'
+    response = compose(
+        author,
+        f"/discussions/t/{thread_id}/reply",
+        {"body": "Files", "alt_text_1": hostile_alt},
+        {1: ("pic.png", png_image()), 2: ("<img src=x onerror=alert(1)>.txt", b"text")},
+    )
+    assert response.status_code == 303, response.text
+    page = author.get(f"/discussions/t/{thread_id}").text
+    assert "<script>alert(1)</script>" not in page and "<img src=x" not in page
+    assert 'alt="&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"' in page
+    assert "&lt;img src=x onerror=alert(1)&gt;.txt" in page
