@@ -1,6 +1,7 @@
 """The worker's tasks, put together from the domains that own them (as app/main.py puts
-their routes together): text extraction, event reminders, closing opportunities, CPD
-reminders, search indexing, notifications and e-mail, members' exports and the retention job."""
+their routes together): text extraction (library files and post attachments), event
+reminders, closing opportunities, CPD reminders, search indexing, notifications and e-mail,
+members' exports and the retention job."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.config import Settings
 from app.cpd.worker_tasks import cpd_tasks
+from app.discussions.worker_tasks import discussion_tasks
 from app.events.worker_tasks import event_tasks
 from app.moderation.worker_tasks import moderation_tasks
 from app.notifications.delivery import notification_tasks
@@ -24,6 +26,7 @@ def worker_tasks(factory: sessionmaker[Session], settings: Settings) -> WorkerTa
     return combine(
         [
             extraction_tasks(factory, settings),
+            discussion_tasks(factory, settings),
             event_tasks(factory),
             opportunity_tasks(factory),
             moderation_tasks(factory),

@@ -1,4 +1,5 @@
-"""Memory of a 25 MB upload: how much the portal process grows, beside the floor.
+"""Memory of a 25 MB upload: how much the portal process grows, beside the floor, for the
+library's upload and a post attachment's.
 
 Starts the portal (uvicorn, SQLite in a temporary folder) and, as the floor, a bare
 Starlette app whose only route parses the same multipart body and discards it. Each is
@@ -69,15 +70,24 @@ def serve(command: list[str], env: dict[str, str], port: int) -> subprocess.Pope
     raise SystemExit("server did not start")
 
 
+RESOURCE_FIELDS = {"title": "Big", "summary": "A big file", "type": "tool_or_template"}
+
+
 def measure(
-    url: str, pid: int, path: Path, headers: dict[str, str]
+    url: str,
+    pid: int,
+    path: Path,
+    headers: dict[str, str],
+    *,
+    file_field: str = "files",
+    fields: dict[str, str] | None = None,
 ) -> tuple[dict[str, int], dict[str, int], int]:
     before = memory_kb(pid)
     with path.open("rb") as handle:
         response = httpx.post(
             url,
-            files={"files": (path.name, handle)},
-            data={"title": "Big", "summary": "A big file", "type": "tool_or_template"},
+            files={file_field: (path.name, handle)},
+            data=RESOURCE_FIELDS if fields is None else fields,
             headers=headers,
             timeout=120,
         )
@@ -164,6 +174,17 @@ def main() -> int:
                         f"http://127.0.0.1:{portal_port}/api/v1/resources", portal.pid, big, bearer
                     ),
                 ),
+                (
+                    "portal POST .../discussions/attachments",
+                    *measure(
+                        f"http://127.0.0.1:{portal_port}/api/v1/discussions/attachments",
+                        portal.pid,
+                        big,
+                        bearer,
+                        file_field="file",
+                        fields={},
+                    ),
+                ),
             ]
         finally:
             portal.terminate()
@@ -171,13 +192,13 @@ def main() -> int:
         size_mb = big.stat().st_size / (1024 * 1024)
         print(f"upload of {size_mb:.1f} MB, streamed from disk; server memory in MB")
         print(
-            f"{'server':<34} {'status':>6} {'RSS before':>10} {'RSS after':>10} "
+            f"{'server':<40} {'status':>6} {'RSS before':>10} {'RSS after':>10} "
             f"{'growth':>7} {'peak':>7}"
         )
         for label, before, after, status in rows:
             growth = (after["VmRSS"] - before["VmRSS"]) / 1024
             print(
-                f"{label:<34} {status:>6} {before['VmRSS'] / 1024:>10.1f} "
+                f"{label:<40} {status:>6} {before['VmRSS'] / 1024:>10.1f} "
                 f"{after['VmRSS'] / 1024:>10.1f} {growth:>7.1f} {after['VmHWM'] / 1024:>7.1f}"
             )
     return 0

@@ -21,10 +21,10 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.db import LONDON, transaction, utcnow
-from app.discussions.models import Category, Post
+from app.discussions.models import Category, Post, PostAttachment
 from app.discussions.schemas import ThreadCreate
 from app.discussions.seed import seed_discussions
-from app.discussions.service import start_thread
+from app.discussions.service import Attaching, AttachmentUpload, start_thread
 from app.errors import InvalidAction, NotFound
 from app.events import service as events
 from app.events.schemas import EventData
@@ -42,12 +42,23 @@ from app.resources.service import Upload, create_resource
 from app.worker import registered_handlers
 from tests.support.database import apply_changes
 from tests.support.factories import make_member
+from tests.support.files import png_image
 from tests.support.flows import csrf_token
 from tests.support.sessions import sign_in_as_member
 
 PLACES = ("all members", "open group", "private group", "secret group")
 VIEWERS = ("admin", "owner", "member", "other", "suspended", "anonymous")
-KINDS = ("group", "member list", "thread", "post", "resource", "file", "event", "joining link")
+KINDS = (
+    "group",
+    "member list",
+    "thread",
+    "post",
+    "post attachment",
+    "resource",
+    "file",
+    "event",
+    "joining link",
+)
 
 
 @dataclass
@@ -58,6 +69,8 @@ class Place:
     thread_id: str = ""
     thread_title: str = ""
     post_marker: str = ""
+    attachment_id: str = ""
+    attachment_alt: str = ""
     resource_id: str = ""
     resource_title: str = ""
     file_id: str = ""
@@ -125,6 +138,7 @@ def build_world(app: FastAPI, db: Session, provider_url: str) -> World:
                 category_id = group.category_id
             place.thread_title = f"Thread in the {place_name} zq{index}"
             place.post_marker = f"postmarker{index}xyz"
+            place.attachment_alt = f"Matrix picture {index} altmarker"
             thread = start_thread(
                 session,
                 actor=owner,
@@ -133,8 +147,24 @@ def build_world(app: FastAPI, db: Session, provider_url: str) -> World:
                     title=place.thread_title,
                     body=f"Opening words {place.post_marker}",
                 ),
+                attaching=Attaching(
+                    storage=app.state.file_storage,
+                    max_bytes=1024 * 1024,
+                    files=[
+                        AttachmentUpload(
+                            slot=1,
+                            upload=Upload(f"matrix-{index}.png", io.BytesIO(png_image())),
+                            alt_text=place.attachment_alt,
+                        )
+                    ],
+                ),
             )
             place.thread_id = thread.id
+            place.attachment_id = session.execute(
+                select(PostAttachment.id)
+                .join(Post, Post.id == PostAttachment.post_id)
+                .where(Post.thread_id == thread.id)
+            ).scalar_one()
             place.resource_title = f"Resource of the {place_name} zq{index}"
             place.file_bytes = f"file body {index} secret".encode()
             resource = create_resource(
@@ -379,6 +409,27 @@ def check_cells(app: FastAPI, world: World, viewer: str, place: Place) -> list[C
         status=thread_api.status_code,
         api=True,
     )
+    # the opening post's image: shown on the page, downloadable, listed and served by the API
+    cell(
+        "post attachment",
+        "page",
+        seen=place.attachment_alt in thread_page.text
+        and f"/discussions/attachments/{place.attachment_id}" in thread_page.text,
+        status=thread_page.status_code,
+    )
+    for channel, path in (
+        ("file download", f"/discussions/attachments/{place.attachment_id}"),
+        ("API", f"/api/v1/discussions/attachments/{place.attachment_id}"),
+    ):
+        download = browser.get(path)
+        listed = channel == "file download" or place.attachment_id in thread_api.text
+        cell(
+            "post attachment",
+            channel,
+            seen=download.content == png_image() and listed,
+            status=download.status_code,
+            api=path.startswith("/api/"),
+        )
     # resource and its file
     resource_page = browser.get(f"/resources/{place.resource_id}")
     cell(
@@ -470,8 +521,8 @@ def test_authorization_matrix(
         f"{'allow' if c.expected else 'deny'} ({c.detail})"
         for c in failures
     )
-    # 6 viewers x (27 cells for all-members content + 3 x 36 per group)
-    assert len(cells) == 810
+    # 6 viewers x (30 cells for all-members content + 3 x 39 per group)
+    assert len(cells) == 882
     kinds_checked = {cell.kind for cell in cells}
     assert kinds_checked == set(KINDS)
 
@@ -873,3 +924,141 @@ def clock_year_start(day: object) -> int:
     from app.cpd.clock import registration_year_of
 
     return registration_year_of(day).starts_on.year  # type: ignore[arg-type]
+
+
+# --- post attachments: the post's state x viewer x channel --------------------------------------
+
+ATTACHMENT_STATES = ("live", "hidden", "deleted", "held by the guard")
+ATTACHMENT_VIEWERS = ("admin", "author", "member", "suspended", "anonymous")
+
+
+def attachment_allowed(state: str, viewer: str) -> bool:
+    """A post's file goes to whoever may read the post; a hidden or deleted post's files to
+    moderators; a file the guard holds to its author and moderators."""
+    if viewer in ("anonymous", "suspended"):
+        return False
+    if state == "live":
+        return True
+    if state == "held by the guard":
+        return viewer in ("admin", "author")
+    return viewer == "admin"
+
+
+def test_post_attachment_authorization_matrix(
+    app: FastAPI,
+    client: TestClient,
+    db: Session,
+    oidc_primary_url: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from app.discussions.schemas import PostCreate
+    from app.discussions.service import delete_post, hide_post, reply
+
+    people = {
+        "admin": make_member(db, name="Ada Admin", issuer=oidc_primary_url, is_admin=True),
+        "author": make_member(db, name="Aud Author", issuer=oidc_primary_url),
+        "member": make_member(db, name="Mia Member", issuer=oidc_primary_url),
+        "suspended": make_member(db, name="Sid Suspended", issuer=oidc_primary_url),
+    }
+    ids: dict[str, str] = {}
+    with transaction(app.state.session_factory) as session:
+        seed_discussions(session)
+        author = session.get_one(Member, people["author"].id)
+        admin = session.get_one(Member, people["admin"].id)
+        category_id = session.execute(
+            select(Category.id).where(Category.group_id.is_(None)).limit(1)
+        ).scalar_one()
+        thread = start_thread(
+            session,
+            actor=author,
+            data=ThreadCreate(category_id=category_id, title="Attachment states", body="Hello"),
+        )
+        for state in ATTACHMENT_STATES:
+            post = reply(
+                session,
+                actor=author,
+                thread_id=thread.id,
+                data=PostCreate(body=f"A picture, {state}"),
+                attaching=Attaching(
+                    storage=app.state.file_storage,
+                    max_bytes=1024 * 1024,
+                    files=[
+                        AttachmentUpload(
+                            slot=1,
+                            upload=Upload("state.png", io.BytesIO(png_image())),
+                            alt_text=f"Picture {state}",
+                        )
+                    ],
+                ),
+            )
+            ids[state] = session.execute(
+                select(PostAttachment.id).where(PostAttachment.post_id == post.id)
+            ).scalar_one()
+            if state == "hidden":
+                hide_post(session, actor=admin, post_id=post.id, reason="Off topic")
+            elif state == "deleted":
+                delete_post(session, actor=author, post_id=post.id)
+    apply_changes(
+        db,
+        update(PostAttachment)
+        .where(PostAttachment.id == ids["held by the guard"])
+        .values(guard_held=True),
+    )
+    browsers: dict[str, TestClient] = {}
+    for viewer, member in people.items():
+        browsers[viewer] = TestClient(app, base_url="http://testserver", follow_redirects=False)
+        sign_in_as_member(browsers[viewer], member)
+    browsers["anonymous"] = TestClient(app, base_url="http://testserver", follow_redirects=False)
+    apply_changes(
+        db,
+        update(Member)
+        .where(Member.id == people["suspended"].id)
+        .values(status=MemberStatus.SUSPENDED, status_reason="Matrix"),
+    )
+    cells: list[Cell] = []
+    for viewer in ATTACHMENT_VIEWERS:
+        browser = browsers[viewer]
+        page = browser.get(f"/discussions/t/{thread.id}")
+        thread_api = browser.get(f"/api/v1/discussions/threads/{thread.id}")
+        for state in ATTACHMENT_STATES:
+            attachment_id = ids[state]
+            results: dict[str, tuple[bool, int | None, bool]] = {
+                "page": (f"/discussions/attachments/{attachment_id}" in page.text, None, False)
+            }
+            for channel, path, is_api in (
+                ("file download", f"/discussions/attachments/{attachment_id}", False),
+                ("API", f"/api/v1/discussions/attachments/{attachment_id}", True),
+            ):
+                download = browser.get(path)
+                seen = download.content == png_image()
+                if is_api:
+                    seen = seen and attachment_id in thread_api.text
+                results[channel] = (seen, download.status_code, is_api)
+            for channel, (seen, status, is_api) in results.items():
+                expected = attachment_allowed(state, viewer)
+                if expected:
+                    ok = seen
+                elif status is None:
+                    ok = not seen
+                else:
+                    ok = not seen and denied_status_ok(viewer, status, is_api)
+                cells.append(
+                    Cell(
+                        "post attachment",
+                        state,
+                        viewer,
+                        channel,
+                        expected,
+                        ok,
+                        "" if ok else f"status={status} seen={seen}",
+                    )
+                )
+    failures = [cell for cell in cells if not cell.ok]
+    with capsys.disabled():
+        print(f"\npost attachment matrix: {len(cells)} cells checked, {len(failures)} wrong")
+    assert not failures, "\n".join(
+        f"{c.kind} / {c.place} / {c.viewer} / {c.channel}: expected "
+        f"{'allow' if c.expected else 'deny'} ({c.detail})"
+        for c in failures
+    )
+    assert len(cells) == len(ATTACHMENT_VIEWERS) * len(ATTACHMENT_STATES) * 3

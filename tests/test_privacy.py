@@ -33,6 +33,7 @@ from app.discussions.models import (
     CategoryFollow,
     DiscussionVisit,
     Post,
+    PostAttachment,
     PostRevision,
     Reaction,
     Thread,
@@ -342,6 +343,22 @@ def arrange_everything(
             CpdDismissal(member_id=quentin.id, item_type=LinkedItem.THREAD, item_id=thread_id)
         )
         session.add(ResourceUse(member_id=quentin.id, resource_id=ids["resource"]))
+        storage = app.state.file_storage
+        image_key = storage.commit(
+            storage.stage(io.BytesIO(b"\x89PNG\r\n\x1a\n-diagram"), max_bytes=1024)
+        )
+        session.add(
+            PostAttachment(
+                post_id=second,
+                storage_key=image_key,
+                original_filename="ecomap.png",
+                file_type="png",
+                content_type="image/png",
+                size=18,
+                alt_text="An ecomap of a family's supports",
+                uploaded_by_id=quentin.id,
+            )
+        )
         session.add(
             DataExport(
                 id="export-of-quentin",
@@ -519,6 +536,9 @@ def test_the_export_holds_every_kind(
     assert archive.read(files[0]["in_export_as"]).startswith(b"%PDF")
     assert rows("audit_entries.json")[0]["action"] == "member.suspended"
     assert rows("groups.json")[0]["group"] == "Fostering leads"
+    attachment = rows("post_attachments.json")[0]
+    assert attachment["alt_text"] == "An ecomap of a family's supports"
+    assert archive.read(attachment["in_export_as"]).startswith(b"\x89PNG")
     cpd = {row["record"]: row for row in rows("cpd.json")}
     assert cpd["entry"]["learning"] == "How to write a clear statement."
     assert cpd["reflection you were asked for"]["note"] == "We used it with our fostering team."

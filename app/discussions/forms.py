@@ -63,6 +63,17 @@ class ComposeForm(BaseModel):
     action: str = ""
     confirm_guard: str = ""
     guard_reason: str = ""
+    # typed beside the attachment slots (the files themselves come as uploads)
+    alt_text_1: str = ""
+    alt_text_2: str = ""
+    alt_text_3: str = ""
+
+    def alt_texts(self) -> dict[str, str]:
+        return {
+            "alt_text_1": self.alt_text_1.strip(),
+            "alt_text_2": self.alt_text_2.strip(),
+            "alt_text_3": self.alt_text_3.strip(),
+        }
 
     @property
     def previewing(self) -> bool:

@@ -23,12 +23,16 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base, UTCDateTime, new_id, utcnow
 from app.members.models import Member
+from app.resources.filetypes import IMAGE_TYPES
 from app.topics.models import Topic
+
+ALT_TEXT_MAX_LENGTH = 250
 
 category_topic = Table(
     "discussion_category_topic",
@@ -148,6 +152,9 @@ class Post(Base):
     guard_override: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
 
     author: Mapped[Member | None] = relationship(foreign_keys=[author_id], lazy="raise")
+    attachments: Mapped[list[PostAttachment]] = relationship(
+        lazy="raise", order_by="PostAttachment.position"
+    )
 
     @property
     def is_hidden(self) -> bool:
@@ -161,6 +168,39 @@ class Post(Base):
     def body_markup(self) -> Markup:
         """The stored HTML, trusted because it went through nh3 before it was stored."""
         return Markup(self.body_html)  # noqa: S704
+
+
+class PostAttachment(Base):
+    """A file attached to a post when it was written, kept in the resource library's file
+    store (under its SHA-256) after the library's checks. Images carry the alt text their
+    author gave; documents are read by the worker and held by the anonymisation guard
+    (``guard_held``) when they contain a strong identifier."""
+
+    __tablename__ = "discussion_post_attachment"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    # NULL while an upload through the API waits to be referenced by the post it belongs to
+    # (only its uploader sees it; the worker drops it after UNCLAIMED_UPLOAD_HOURS).
+    post_id: Mapped[str | None] = mapped_column(
+        ForeignKey("discussion_post.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    storage_key: Mapped[str] = mapped_column(String(80), index=True)
+    original_filename: Mapped[str] = mapped_column(String(200))
+    file_type: Mapped[str] = mapped_column(String(10))
+    content_type: Mapped[str] = mapped_column(String(120))
+    size: Mapped[int] = mapped_column(Integer)
+    alt_text: Mapped[str | None] = mapped_column(String(ALT_TEXT_MAX_LENGTH))
+    uploaded_by_id: Mapped[str | None] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # "pending", "done", "failed" or "not_applicable" (images), as for the library's files.
+    extraction_status: Mapped[str] = mapped_column(String(16), default="not_applicable")
+    guard_findings: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    guard_held: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+    @property
+    def is_image(self) -> bool:
+        return self.file_type in IMAGE_TYPES
 
 
 class PostRevision(Base):

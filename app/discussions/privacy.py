@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sqlalchemy import delete, exists, func, select, update
+from sqlalchemy import Select, delete, exists, func, select, update
 from sqlalchemy.orm import Session, aliased
 
 from app.db import utcnow
@@ -18,13 +18,21 @@ from app.discussions.models import (
     Category,
     CategoryFollow,
     Post,
+    PostAttachment,
     PostRevision,
     Reaction,
     Thread,
     ThreadFollow,
 )
 from app.outbox.sync import enqueue_sync_many
-from app.privacy.kinds import ErasureContext, ExportFile, PersonalData, Row, columns_of
+from app.privacy.kinds import (
+    ErasureContext,
+    ExportFile,
+    PersonalData,
+    Row,
+    StoredFile,
+    columns_of,
+)
 
 STREAMED = {"yield_per": 500}
 
@@ -170,6 +178,38 @@ def erase(db: Session, context: ErasureContext) -> None:
     enqueue_sync_many(db, kind="post", ids=post_ids)
 
 
+def _attachments(member_id: str) -> Select[tuple[PostAttachment]]:
+    return (
+        select(PostAttachment)
+        .where(PostAttachment.uploaded_by_id == member_id, PostAttachment.post_id.is_not(None))
+        .order_by(PostAttachment.created_at, PostAttachment.id)
+    )
+
+
+def attachment_rows(db: Session, member_id: str) -> Iterator[Row]:
+    for attachment in db.execute(_attachments(member_id)).scalars():
+        yield {
+            **columns_of(
+                attachment,
+                "post_id",
+                "original_filename",
+                "file_type",
+                "size",
+                "alt_text",
+                "created_at",
+            ),
+            "in_export_as": f"files/attachments/{attachment.id}/{attachment.original_filename}",
+        }
+
+
+def attachment_files(db: Session, member_id: str) -> Iterator[StoredFile]:
+    for attachment in db.execute(_attachments(member_id)).scalars():
+        yield StoredFile(
+            path=f"files/attachments/{attachment.id}/{attachment.original_filename}",
+            storage_key=attachment.storage_key,
+        )
+
+
 PERSONAL_DATA = PersonalData(
     domain="discussions",
     files=(
@@ -186,7 +226,14 @@ PERSONAL_DATA = PersonalData(
         ),
         ExportFile("reactions.json", "Your reactions (helpful, thanks) to posts.", reaction_rows),
         ExportFile("follows.json", "The threads and categories you follow.", follow_rows),
+        ExportFile(
+            "post_attachments.json",
+            "Files and images you attached to your posts, with their alt text.",
+            attachment_rows,
+        ),
     ),
+    stored_files=attachment_files,
+    stored_files_explanation="files/attachments/: a copy of each file in post_attachments.json.",
     erase=erase,
     count=count_posts,
 )

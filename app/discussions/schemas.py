@@ -27,6 +27,12 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
+ATTACHMENT_IDS_DESCRIPTION = (
+    "Files you uploaded with POST /api/v1/discussions/attachments and have not attached "
+    "yet, in the order to show them; at most 3. Not accepted when editing a post."
+)
+
+
 class ThreadCreate(_Strict):
     category_id: str = Field(min_length=1, max_length=36)
     title: str = Field(min_length=1, max_length=TITLE_MAX_LENGTH)
@@ -41,6 +47,9 @@ class ThreadCreate(_Strict):
     guard_reason: GuardReason | None = Field(
         default=None, description="Why the author posts anyway: one of the guard's reasons."
     )
+    attachment_ids: list[str] = Field(
+        default_factory=list, max_length=3, description=ATTACHMENT_IDS_DESCRIPTION
+    )
 
     _body = field_validator("body", mode="before")(lambda value: _normalise_body(str(value)))
 
@@ -49,6 +58,9 @@ class PostCreate(_Strict):
     body: str = Field(min_length=1, max_length=BODY_MAX_LENGTH)
     post_anyway: bool = False
     guard_reason: GuardReason | None = None
+    attachment_ids: list[str] = Field(
+        default_factory=list, max_length=3, description=ATTACHMENT_IDS_DESCRIPTION
+    )
 
     _body = field_validator("body", mode="before")(lambda value: _normalise_body(str(value)))
 
@@ -165,6 +177,17 @@ class ReactionCountsOut(BaseModel):
     mine: list[str]
 
 
+class AttachmentOut(BaseModel):
+    id: str
+    filename: str
+    file_type: str = Field(description="From the file's content: pdf, docx, png, jpeg, ...")
+    content_type: str
+    size: int = Field(description="In bytes")
+    is_image: bool
+    alt_text: str | None = Field(description="The author's description of an image")
+    download_url: str
+
+
 class PostOut(BaseModel):
     id: str
     number: int
@@ -179,6 +202,11 @@ class PostOut(BaseModel):
     body_markdown: str | None
     is_accepted_answer: bool
     reactions: ReactionCountsOut
+    attachments: list[AttachmentOut] = Field(
+        default_factory=list,
+        description="The post's files you may download (none for a hidden or deleted post, "
+        "except for moderators)",
+    )
 
 
 class ThreadOut(BaseModel):

@@ -148,3 +148,47 @@ def check_manage_categories_permission(member: Member) -> None:
     """Admins only; everyone else is told the page does not exist."""
     if not may_manage_categories(member):
         raise NotFound()
+
+
+def may_see_post_attachment(member: Member, post: Any, attachment: Any) -> bool:
+    """Whether a post's file is listed and downloadable for someone who may see the
+    thread: exactly when they may read the post's text (a hidden or deleted post's files
+    are for moderators), except that a file the anonymisation guard holds (a strong
+    identifier in its text) is for its author and moderators until a moderator clears it."""
+    if not may_see_post_body(member, post):
+        return False
+    return not attachment.guard_held or member.is_staff or post.author_id == member.id
+
+
+def check_download_post_attachment_permission(
+    member: Member, thread: Any, post: Any, attachment: Any
+) -> None:
+    """Downloads from the page and the API alike; 404 whenever the file is not for them,
+    so a refusal does not reveal that it exists."""
+    check_view_thread_permission(member, thread)
+    if not may_see_post_attachment(member, post, attachment):
+        raise NotFound("There is no such file.")
+
+
+def check_use_unattached_upload_permission(member: Member, attachment: Any) -> None:
+    """A file uploaded through the API and not yet attached to a post is its uploader's
+    alone: to download, and to attach to their own post."""
+    if attachment.uploaded_by_id != member.id:
+        raise NotFound("There is no such file.")
+
+
+def may_see_attachment_guard_findings(member: Member, post: Any) -> bool:
+    """What the guard found in a post's document (the passages) is for the post's author
+    and moderators, like a held file itself."""
+    return may_moderate_discussions(member) or post.author_id == member.id
+
+
+def check_release_post_attachment_permission(
+    member: Member, thread: Any, post: Any, attachment: Any
+) -> None:
+    """Clearing the guard's hold on a post's file: moderators, having read the passages."""
+    check_download_post_attachment_permission(member, thread, post, attachment)
+    if not may_moderate_discussions(member):
+        raise Forbidden("Only moderators can clear a file the anonymisation guard holds.")
+    if not attachment.guard_held:
+        raise InvalidAction("The anonymisation guard does not hold this file.")

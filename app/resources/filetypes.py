@@ -48,7 +48,10 @@ FILE_TYPES = {
     "md": FileType("md", (".md", ".markdown"), "text/markdown; charset=utf-8", True),
     "png": FileType("png", (".png",), "image/png", False),
     "jpeg": FileType("jpeg", (".jpg", ".jpeg"), "image/jpeg", False),
+    "gif": FileType("gif", (".gif",), "image/gif", False),
+    "webp": FileType("webp", (".webp",), "image/webp", False),
 }
+IMAGE_TYPES = frozenset({"png", "jpeg", "gif", "webp"})
 ALLOWED_EXTENSIONS = sorted(ext for kind in FILE_TYPES.values() for ext in kind.extensions)
 
 
@@ -124,13 +127,18 @@ def detect(path: Path) -> str:
         return "png"
     if head.startswith(b"\xff\xd8\xff"):
         return "jpeg"
+    if head.startswith((b"GIF87a", b"GIF89a")):
+        return "gif"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "webp"
     if head.startswith(b"PK\x03\x04"):
         return _zip_kind(path)
     if _is_text(path):
         return "text"
     raise RejectedFile(
         "This kind of file is not accepted. Upload PDF, Word (DOCX), PowerPoint (PPTX), "
-        "Excel (XLSX), OpenDocument text (ODT), plain text, CSV, Markdown, PNG or JPEG."
+        "Excel (XLSX), OpenDocument text (ODT), plain text, CSV, Markdown, PNG, JPEG, GIF or "
+        "WebP."
     )
 
 

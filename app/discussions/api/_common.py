@@ -9,8 +9,9 @@ from typing import Annotated, Any
 from fastapi import Depends
 
 from app.discussions import service
-from app.discussions.models import Category, Post
+from app.discussions.models import Category, Post, PostAttachment
 from app.discussions.schemas import (
+    AttachmentOut,
     AuthorOut,
     CategoryOut,
     FindingOut,
@@ -116,6 +117,20 @@ def post_out(view: service.PostView) -> PostOut:
         reactions=ReactionCountsOut(
             helpful=view.helpful, thanks=view.thanks, mine=sorted(view.mine)
         ),
+        attachments=[attachment_out(item) for item in view.attachments],
+    )
+
+
+def attachment_out(item: PostAttachment) -> AttachmentOut:
+    return AttachmentOut(
+        id=item.id,
+        filename=item.original_filename,
+        file_type=item.file_type,
+        content_type=item.content_type,
+        size=item.size,
+        is_image=item.is_image,
+        alt_text=item.alt_text,
+        download_url=f"/api/v1/discussions/attachments/{item.id}",
     )
 
 

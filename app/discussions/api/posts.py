@@ -1,15 +1,26 @@
 """Posts in the JSON API: edit, delete, revisions, reactions, hide and restore (moderators),
-quote, and preview."""
+quote, preview, and downloading a post's files.
+
+Posts are JSON, so files go first to ``POST /attachments`` (multipart, one file each) and
+the new thread or reply then lists their ids in ``attachment_ids``."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, File, Form, Request, Response, UploadFile
 
 from app.discussions import service
-from app.discussions.api._common import GUARD_RESPONSE, _findings, _guarded, _saved_post
+from app.discussions.api._common import (
+    GUARD_RESPONSE,
+    _findings,
+    _guarded,
+    _saved_post,
+    attachment_out,
+)
+from app.discussions.models import ALT_TEXT_MAX_LENGTH
 from app.discussions.schemas import (
+    AttachmentOut,
     OptionalReason,
     PostUpdate,
     PreviewBody,
@@ -20,6 +31,8 @@ from app.discussions.schemas import (
     ReasonBody,
     RevisionOut,
 )
+from app.discussions.views.attachments import attachment_response
+from app.resources.service import Upload
 from app.web.deps import CurrentMember, DbSession
 
 router = APIRouter(prefix="/api/v1/discussions", tags=["discussions"])
@@ -126,3 +139,61 @@ def quote_post(db: DbSession, member: CurrentMember, post_id: str, body: QuoteBo
 def preview(member: CurrentMember, body: PreviewBody) -> PreviewOut:
     shown = service.preview(body=body.body, title=body.title or None)
     return PreviewOut(html=shown.html, findings=_findings(shown.findings))  # type: ignore[arg-type]
+
+
+@router.get(
+    "/attachments/{attachment_id}",
+    response_class=Response,
+    responses={200: {"content": {"application/octet-stream": {}}}},
+    summary="Download a file attached to a post (whoever may read the post)",
+)
+def download_attachment(
+    request: Request, db: DbSession, member: CurrentMember, attachment_id: str
+) -> Response:
+    found = service.download_attachment(
+        db, storage=request.app.state.file_storage, viewer=member, attachment_id=attachment_id
+    )
+    return attachment_response(found)
+
+
+@router.post(
+    "/attachments",
+    status_code=201,
+    response_model=AttachmentOut,
+    responses=GUARD_RESPONSE,
+    summary="Upload a file to attach to your next thread or reply (by its id)",
+    description="Checked as the compose form's files are (type by content, size, an image "
+    "needs `alt_text`). Only you can see it until a post lists it in `attachment_ids`; "
+    "unattached uploads are dropped after a day.",
+)
+def upload_attachment(
+    request: Request,
+    db: DbSession,
+    member: CurrentMember,
+    file: Annotated[UploadFile, File(description="The file")],
+    alt_text: Annotated[
+        str, Form(max_length=ALT_TEXT_MAX_LENGTH, description="For an image: what it shows")
+    ] = "",
+) -> Any:
+    attaching = service.Attaching(
+        storage=request.app.state.file_storage,
+        max_bytes=request.app.state.settings.max_upload_bytes,
+        files=[
+            service.AttachmentUpload(
+                slot=1, upload=Upload(filename=file.filename, stream=file.file), alt_text=alt_text
+            )
+        ],
+    )
+    return _guarded(
+        lambda: service.upload_attachment(db, actor=member, attaching=attaching), attachment_out
+    )
+
+
+@router.post(
+    "/attachments/{attachment_id}/release",
+    response_model=AttachmentOut,
+    summary="Clear the anonymisation guard's hold on a post's file (moderators)",
+)
+def release_attachment(db: DbSession, member: CurrentMember, attachment_id: str) -> AttachmentOut:
+    released, _post = service.release_attachment(db, actor=member, attachment_id=attachment_id)
+    return attachment_out(released)

@@ -11,6 +11,16 @@ One module per concern; this package re-exports the public names, so
 """
 
 from app.discussions.service.answers import accept_answer
+from app.discussions.service.attachments import (
+    MAX_ATTACHMENTS_PER_POST,
+    Attaching,
+    AttachmentDownload,
+    AttachmentUpload,
+    download_attachment,
+    drop_unclaimed_uploads,
+    release_attachment,
+    upload_attachment,
+)
 from app.discussions.service.categories import (
     CategoryListing,
     all_topics,
@@ -71,8 +81,12 @@ from app.discussions.service.writing import (
 from app.guard.service import GuardFinding, PassagesFound, guard_findings
 
 __all__ = [
+    "MAX_ATTACHMENTS_PER_POST",
     "POSTS_PER_PAGE",
     "VISIT_GAP",
+    "Attaching",
+    "AttachmentDownload",
+    "AttachmentUpload",
     "AuthorRemoval",
     "CategoryListing",
     "GuardFinding",
@@ -91,6 +105,8 @@ __all__ = [
     "category_choices",
     "create_category",
     "delete_post",
+    "download_attachment",
+    "drop_unclaimed_uploads",
     "edit_post",
     "first_unread",
     "follow_category",
@@ -114,6 +130,7 @@ __all__ = [
     "react",
     "recent_activity",
     "record_visit",
+    "release_attachment",
     "remove_everything_by",
     "reply",
     "restore_post",
@@ -123,4 +140,5 @@ __all__ = [
     "thread_page",
     "unlock_thread",
     "update_category",
+    "upload_attachment",
 ]

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from app.discussions.models import (
     Category,
     Post,
+    PostAttachment,
     Reaction,
     ReactionKind,
     Thread,
@@ -32,6 +33,8 @@ from app.policy import (
     check_reply_permission,
     check_view_post_history_permission,
     check_view_thread_permission,
+    may_see_attachment_guard_findings,
+    may_see_post_attachment,
     may_see_post_body,
 )
 from app.policy.discussions import may_moderate_discussions
@@ -51,6 +54,9 @@ class PostView:
     may_delete: bool
     may_see_history: bool
     may_react: bool
+    attachments: tuple[PostAttachment, ...] = ()
+    """The post's files the viewer may see (may_see_post_attachment)."""
+    may_see_guard_findings: bool = False
 
 
 @dataclass(frozen=True)
@@ -83,6 +89,7 @@ def page_count(thread: Thread) -> int:
 def thread_page(db: Session, *, viewer: Member, thread_id: str, number: int = 1) -> ThreadPage:
     """One page of a thread, in a fixed number of queries whatever its length: the thread,
     its topics, the page's posts (with the accepted answer) and their authors in one query,
+    their attachments in one,
     reaction counts in one, the viewer's own reactions in one, follow state, read marker."""
     thread = db.execute(
         select(Thread)
@@ -108,7 +115,10 @@ def thread_page(db: Session, *, viewer: Member, thread_id: str, number: int = 1)
         db.execute(
             select(Post)
             .where(Post.thread_id == thread.id, wanted)
-            .options(joinedload(Post.author).joinedload(Member.organisation))
+            .options(
+                joinedload(Post.author).joinedload(Member.organisation),
+                selectinload(Post.attachments),
+            )
             .order_by(Post.number)
         ).scalars()
     )
@@ -146,6 +156,10 @@ def thread_page(db: Session, *, viewer: Member, thread_id: str, number: int = 1)
             may_see_history=post.edit_count > 0
             and _allowed(check_view_post_history_permission, viewer, thread, post),
             may_react=_allowed(check_react_permission, viewer, thread, post),
+            attachments=tuple(
+                item for item in post.attachments if may_see_post_attachment(viewer, post, item)
+            ),
+            may_see_guard_findings=may_see_attachment_guard_findings(viewer, post),
         )
 
     accepted = next((post for post in posts if post.id == thread.accepted_post_id), None)

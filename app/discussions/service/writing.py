@@ -21,6 +21,13 @@ from app.discussions.service._common import (
     _thread_label,
     _topics_for,
 )
+from app.discussions.service.attachments import (
+    Attaching,
+    add_attachments,
+    claim_uploads,
+    stage_attachments,
+    unclaimed_uploads,
+)
 from app.discussions.service.post_notifications import (
     _category_followers,
     _mentioned_members,
@@ -31,7 +38,9 @@ from app.errors import InvalidAction, InvalidInput, NotFound
 from app.guard.service import (
     GuardFinding,
     GuardSubject,
+    Override,
     apply_guard,
+    check_before_saving,
     guard_findings,
     record_override,
 )
@@ -46,6 +55,7 @@ from app.policy import (
     check_view_post_history_permission,
     may_see_post_body,
 )
+from app.topics.models import Topic
 
 
 @dataclass(frozen=True)
@@ -72,7 +82,11 @@ def _post_subject(thread: Thread, post: Post) -> GuardSubject:
     )
 
 
-def start_thread(db: Session, *, actor: Member, data: ThreadCreate) -> Thread:
+def start_thread(
+    db: Session, *, actor: Member, data: ThreadCreate, attaching: Attaching | None = None
+) -> Thread:
+    """The thread and its opening post, with ``attaching``'s files if any: all of it is
+    saved, or nothing (a refused file leaves no row and no stored file behind)."""
     category = db.execute(
         select(Category).where(Category.id == data.category_id)
     ).scalar_one_or_none()
@@ -83,12 +97,34 @@ def start_thread(db: Session, *, actor: Member, data: ThreadCreate) -> Thread:
     except NotFound:
         raise InvalidInput({"category_id": "Choose a category for your thread."}) from None
     topics = _topics_for(db, data.topics)
-    override = apply_guard(
-        body=data.body,
-        title=data.title,
+    override = check_before_saving(
+        {"title": data.title, "body": data.body, **(attaching.alt_texts() if attaching else {})},
         post_anyway=data.post_anyway,
         reason=data.guard_reason,
     )
+    uploads = unclaimed_uploads(db, actor=actor, attachment_ids=data.attachment_ids)
+    checked = stage_attachments(attaching)
+    try:
+        thread, opening = _save_thread(db, actor, data, category, topics, override)
+        claim_uploads(db, post=opening, uploads=uploads, start=0)
+        if checked is not None and attaching is not None:
+            add_attachments(db, post=opening, actor=actor, attaching=attaching, checked=checked)
+            checked.keep()
+    except BaseException:
+        if checked is not None:
+            checked.discard()
+        raise
+    return thread
+
+
+def _save_thread(
+    db: Session,
+    actor: Member,
+    data: ThreadCreate,
+    category: Category,
+    topics: list[Topic],
+    override: Override | None,
+) -> tuple[Thread, Post]:
     mentioned = _mentioned_members(db, data.body)
     now = utcnow()
     thread = Thread(
@@ -129,15 +165,43 @@ def start_thread(db: Session, *, actor: Member, data: ThreadCreate) -> Thread:
     )
     enqueue_sync(db, kind="thread", id=thread.id)
     record_override(db, actor=actor, subject=_post_subject(thread, opening), override=override)
-    return thread
+    return thread, opening
 
 
-def reply(db: Session, *, actor: Member, thread_id: str, data: PostCreate) -> Post:
+def reply(
+    db: Session,
+    *,
+    actor: Member,
+    thread_id: str,
+    data: PostCreate,
+    attaching: Attaching | None = None,
+) -> Post:
+    """The reply, with ``attaching``'s files if any: all of it is saved, or nothing."""
     thread = _load_thread(db, actor, thread_id, for_update=True)
     check_reply_permission(actor, thread)
-    override = apply_guard(
-        body=data.body, title=None, post_anyway=data.post_anyway, reason=data.guard_reason
+    override = check_before_saving(
+        {"body": data.body, **(attaching.alt_texts() if attaching else {})},
+        post_anyway=data.post_anyway,
+        reason=data.guard_reason,
     )
+    uploads = unclaimed_uploads(db, actor=actor, attachment_ids=data.attachment_ids)
+    checked = stage_attachments(attaching)
+    try:
+        post = _save_reply(db, actor, thread, data, override)
+        claim_uploads(db, post=post, uploads=uploads, start=0)
+        if checked is not None and attaching is not None:
+            add_attachments(db, post=post, actor=actor, attaching=attaching, checked=checked)
+            checked.keep()
+    except BaseException:
+        if checked is not None:
+            checked.discard()
+        raise
+    return post
+
+
+def _save_reply(
+    db: Session, actor: Member, thread: Thread, data: PostCreate, override: Override | None
+) -> Post:
     mentioned = _mentioned_members(db, data.body)
     now = utcnow()
     number = thread.last_post_number + 1
@@ -175,6 +239,10 @@ def edit_post(db: Session, *, actor: Member, post_id: str, data: PostUpdate) -> 
     check_edit_post_permission(actor, thread, post)
     if data.title is not None and post.number != 1:
         raise InvalidInput({"title": "Only the opening post carries the thread's title."})
+    if data.attachment_ids:
+        raise InvalidInput(
+            {"attachment_ids": "Files are attached when a post is written, not by editing it."}
+        )
     new_title = data.title if post.number == 1 and data.title is not None else thread.title
     if new_title == thread.title and data.body == post.body_markdown:
         return post

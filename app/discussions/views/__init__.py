@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from app.discussions.views import actions, categories, compose, lists, reading
+from app.discussions.views import actions, attachments, categories, compose, lists, reading
 
 router = APIRouter()
-for _part in (lists, compose, reading, actions, categories):
+for _part in (lists, compose, reading, actions, categories, attachments):
     router.include_router(_part.router)

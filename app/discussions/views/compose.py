@@ -6,16 +6,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from app.discussions import service
 from app.discussions.forms import ComposeForm, form_errors
-from app.discussions.models import Post, Thread
+from app.discussions.models import ALT_TEXT_MAX_LENGTH, Post, Thread
 from app.discussions.schemas import BODY_MAX_LENGTH, TITLE_MAX_LENGTH
 from app.discussions.views._common import _thread_href, post_href
+from app.discussions.views.attachments import SLOTS, attaching_from, posted_attachments
 from app.errors import Forbidden, InvalidAction, InvalidInput
 from app.guard.forms import context_of_refusal, guard_form_context
 from app.guard.service import GuardFinding, PassagesFound
@@ -25,10 +26,16 @@ from app.web.flash import flash
 from app.web.templating import render
 
 router = APIRouter(tags=["discussions"])
+PostedAttachments = Annotated[list[service.AttachmentUpload], Depends(posted_attachments)]
 
 
 def _texts(form: ComposeForm) -> dict[str, str]:
-    return {"title": form.title.strip(), "body": form.body.replace("\r\n", "\n").strip()}
+    """What the guard read, by field: the title, the text and the images' alt texts."""
+    return {
+        "title": form.title.strip(),
+        "body": form.body.replace("\r\n", "\n").strip(),
+        **form.alt_texts(),
+    }
 
 
 def _guard_context(
@@ -53,6 +60,7 @@ def _compose_page(
     findings: list[GuardFinding] | None = None,
     refusal: PassagesFound | None = None,
     preview_html: str | None = None,
+    dropped_files: list[str] | None = None,
     status_code: int = 200,
 ) -> Response:
     if refusal is not None:
@@ -68,6 +76,10 @@ def _compose_page(
         "guard_blocked": bool(findings) and preview_html is None,
         "title_max": TITLE_MAX_LENGTH,
         "body_max": BODY_MAX_LENGTH,
+        "attachment_slots": list(SLOTS) if mode != "edit" else [],
+        "alt_text_max": ALT_TEXT_MAX_LENGTH,
+        "max_upload_mb": request.app.state.settings.max_upload_bytes // (1024 * 1024),
+        "dropped_files": dropped_files or [],
         **_guard_context(findings or [], form, refusal),
     }
     if mode == "thread":
@@ -89,8 +101,10 @@ def _compose(
     thread: Thread | None = None,
     post: Post | None = None,
     with_title: bool = False,
+    attachments: list[service.AttachmentUpload] | None = None,
 ) -> Response:
-    """Preview, or save through the guard; on a refusal show the form again, filled in."""
+    """Preview, or save through the guard; on a refusal show the form again, filled in
+    (files cannot be kept across a refusal yet: the page names them, to be chosen again)."""
 
     def again(**extra: Any) -> Response:
         return _compose_page(
@@ -102,6 +116,7 @@ def _compose(
             action_url=action_url,
             thread=thread,
             post=post,
+            dropped_files=[item.upload.filename or "" for item in attachments or []],
             **extra,
         )
 
@@ -147,6 +162,7 @@ def create_thread(
     db: DbSession,
     member: CurrentMember,
     form: Annotated[ComposeForm, Form()],
+    attachments: PostedAttachments,
 ) -> Response:
     return _compose(
         request,
@@ -155,9 +171,15 @@ def create_thread(
         form,
         mode="thread",
         action_url="/discussions/start",
-        save=lambda: service.start_thread(db, actor=member, data=form.to_thread()),
+        save=lambda: service.start_thread(
+            db,
+            actor=member,
+            data=form.to_thread(),
+            attaching=attaching_from(request, attachments),
+        ),
         done="Your thread has been posted.",
         with_title=True,
+        attachments=attachments,
     )
 
 
@@ -190,6 +212,7 @@ def post_reply(
     member: CurrentMember,
     thread_id: str,
     form: Annotated[ComposeForm, Form()],
+    attachments: PostedAttachments,
 ) -> Response:
     thread = service.thread_for_reply(db, viewer=member, thread_id=thread_id)
     return _compose(
@@ -199,9 +222,16 @@ def post_reply(
         form,
         mode="reply",
         action_url=f"/discussions/t/{thread.id}/reply",
-        save=lambda: service.reply(db, actor=member, thread_id=thread_id, data=form.to_reply()),
+        save=lambda: service.reply(
+            db,
+            actor=member,
+            thread_id=thread_id,
+            data=form.to_reply(),
+            attaching=attaching_from(request, attachments),
+        ),
         done="Your reply has been posted.",
         thread=thread,
+        attachments=attachments,
     )
 
 

@@ -33,12 +33,20 @@ from app.resources.service.reading import (
     publication_years,
     related_resources,
 )
-from app.resources.service.uploads import MAX_FILES_PER_UPLOAD, Upload, add_files
+from app.resources.service.uploads import (
+    MAX_FILES_PER_UPLOAD,
+    CheckedFile,
+    CheckedUploads,
+    Upload,
+    add_files,
+)
 
 __all__ = [
     "EXTRACT_TOPIC",
     "MAX_FILES_PER_UPLOAD",
     "SORTS",
+    "CheckedFile",
+    "CheckedUploads",
     "Download",
     "ExtractionJob",
     "ResourceFilter",

@@ -174,3 +174,33 @@ def add_files(
         staging.discard()
         raise
     return _load(db, resource_id, refresh=True)
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    """A staged upload that passed the library's checks, as another domain sees it."""
+
+    staged: StagedFile
+    filename: str
+    file_type: str
+    content_type: str
+
+
+class CheckedUploads:
+    """The library's checks (name, size limit, content sniffing, type allow-list) applied
+    to another domain's uploads (discussion attachments): the files wait in staging until
+    ``keep`` moves them into the store, after the caller's rows are flushed, or ``discard``
+    drops them."""
+
+    def __init__(self, storage: FileStorage, uploads: list[Upload], *, max_bytes: int) -> None:
+        self._staging = _stage_uploads(storage, uploads, max_bytes=max_bytes)
+        self.files = [
+            CheckedFile(item.staged, item.filename, item.file_type, item.content_type)
+            for item in self._staging.checked
+        ]
+
+    def keep(self) -> None:
+        _commit_staged(self._staging)
+
+    def discard(self) -> None:
+        self._staging.discard()
