@@ -20,7 +20,7 @@ from app.moderation.models import MemberWarning, Report
 from app.notifications.models import DigestSchedule, Notification, NotificationPreference, SentEmail
 from app.opportunities.models import ApplyClick, Opportunity
 from app.outbox.models import OutboxMessage, WorkerHeartbeat
-from app.resources.models import FileVersion, Resource, ResourceFile
+from app.resources.models import FileVersion, Resource, ResourceFile, StagedUpload
 from app.search.models import SearchSynonym
 from app.security.models import SignInAttempt, WebSession
 from app.topics.models import Topic
@@ -59,6 +59,7 @@ __all__ = [
     "SearchSynonym",
     "SentEmail",
     "SignInAttempt",
+    "StagedUpload",
     "Thread",
     "ThreadFollow",
     "ThreadRead",

@@ -1,6 +1,6 @@
 """The worker's tasks, put together from the domains that own them (as app/main.py puts
-their routes together): text extraction, event reminders, closing opportunities, search
-indexing, notifications and e-mail."""
+their routes together): text extraction, clearing expired kept uploads, event reminders,
+closing opportunities, search indexing, notifications and e-mail."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from app.opportunities.worker_tasks import opportunity_tasks
 from app.outbox.service import Handler
 from app.outbox.worker import WorkerTasks, combine
 from app.resources.extraction_tasks import extraction_tasks
+from app.resources.worker_tasks import staged_upload_tasks
 from app.search.engine import SearchEngine
 from app.search.sync import sync_tasks
 
@@ -21,6 +22,7 @@ def worker_tasks(factory: sessionmaker[Session], settings: Settings) -> WorkerTa
     return combine(
         [
             extraction_tasks(factory, settings),
+            staged_upload_tasks(factory, settings),
             event_tasks(factory),
             opportunity_tasks(factory),
             sync_tasks(factory, SearchEngine.from_settings(settings)),

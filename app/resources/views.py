@@ -11,25 +11,27 @@ from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
+from app.db import transaction
 from app.errors import InvalidAction, InvalidInput
-from app.groups.service import group_choices
+from app.groups.service import group_choices, group_names
 from app.guard.forms import form_refusal_context, refusal_status
 from app.guard.schemas import guard_choice_from
 from app.guard.service import PassagesFound
 from app.members.models import Member
 from app.members.profiles import all_topics, organisation_choices
 from app.policy.resources import (
+    StagedUploadHolder,
     may_change_resource,
     may_restore_resource,
     may_see_guard_findings,
 )
 from app.resources import service
-from app.resources.models import Resource, ResourceType
-from app.resources.schemas import ResourceData
+from app.resources.models import Resource, ResourceType, StagedUpload
+from app.resources.schemas import FIELD_LABELS, ResourceData
 from app.resources.storage import FileStorage
-from app.web.deps import CurrentMember, DbSession
+from app.web.deps import CurrentMember, DbSession, NotSignedIn
 from app.web.flash import flash
-from app.web.forms import field_errors
+from app.web.forms import plain_field_errors
 from app.web.pagination import PageRequest, page_request, paginate
 from app.web.templating import render
 
@@ -136,6 +138,9 @@ def _list_page(
             "organisations": organisation_choices(db),
             "years": service.publication_years(db, viewer=member),
             "mine": resource_filter.owner_id is not None,
+            "group_names": group_names(
+                db, viewer=member, group_ids=[resource.group_id for resource in resources]
+            ),
         },
     )
 
@@ -185,6 +190,44 @@ def mine(request: Request, db: DbSession, member: CurrentMember, page: Page) -> 
     )
 
 
+def _holder(request: Request, member: Member) -> StagedUploadHolder:
+    web_session = request.state.web_session
+    if web_session is None:
+        raise NotSignedIn("Sign in to upload files.")
+    return StagedUploadHolder(member_id=member.id, session_hash=web_session.token_hash)
+
+
+async def _keep_chosen_files(
+    request: Request, member: Member, storage: FileStorage, form: FormData
+) -> service.KeptUploads:
+    """Keep the files chosen on this form before anything else is checked, in their own
+    transaction: the request's unit of work rolls back on the 422 that shows the form's
+    errors, and the files must outlive it (app/resources/service/staging.py)."""
+    uploads = uploads_from(form)
+    if not uploads:
+        return service.KeptUploads()
+    holder = _holder(request, member)
+    max_bytes = request.app.state.settings.max_upload_bytes
+
+    def keep() -> service.KeptUploads:
+        with transaction(request.app.state.session_factory) as own:
+            return service.keep_uploads(
+                own, storage=storage, holder=holder, uploads=uploads, max_bytes=max_bytes
+            )
+
+    return await run_in_threadpool(keep)
+
+
+async def _attached(
+    request: Request, db: DbSession, member: Member, form: FormData, kept: service.KeptUploads
+) -> list[StagedUpload]:
+    """The files this form already holds: kept earlier (ticked ``staged`` boxes) and now."""
+    ids = [str(value) for value in form.getlist("staged")] + kept.ids
+    return await run_in_threadpool(
+        service.staged_uploads, db, holder=_holder(request, member), ids=ids
+    )
+
+
 def _form_page(
     request: Request,
     db: DbSession,
@@ -193,6 +236,7 @@ def _form_page(
     values: dict[str, Any],
     errors: dict[str, str] | None = None,
     refusal: PassagesFound | None = None,
+    staged: list[StagedUpload] | None = None,
     status_code: int = 200,
 ) -> Response:
     return render(
@@ -207,50 +251,81 @@ def _form_page(
             "topics": all_topics(db),
             "organisations": organisation_choices(db),
             "groups": group_choices(db, member=request.state.member),
+            "staged": staged or [],
         },
         status_code=status_code,
     )
 
 
 @router.get("/new", summary="Form to add a resource")
-def new_resource(request: Request, db: DbSession, member: CurrentMember) -> Response:
-    return _form_page(
-        request,
-        db,
-        resource=None,
-        values={"organisation_id": member.organisation_id, "topics": []},
-    )
+def new_resource(
+    request: Request,
+    db: DbSession,
+    member: CurrentMember,
+    group: Annotated[str | None, Query(max_length=36)] = None,
+) -> Response:
+    """From a group's page (``?group=``) the resource is for that group's members unless
+    the member chooses otherwise, as a group event is."""
+    values: dict[str, Any] = {"organisation_id": member.organisation_id, "topics": []}
+    if group and group in {choice.id for choice in group_choices(db, member=member)}:
+        values["group_id"] = group
+    return _form_page(request, db, resource=None, values=values)
 
 
 @router.post("", summary="Add a resource with its files")
 async def create(
     request: Request, db: DbSession, member: CurrentMember, storage: Storage
 ) -> Response:
+    """Every problem is reported at once, and the chosen files stay attached (kept as
+    staged uploads) whatever else is wrong."""
     form = await request.form(max_files=service.MAX_FILES_PER_UPLOAD + 1)
-    values = resource_data_from(form)
+    try:
+        values = resource_data_from(form)
+        kept = await _keep_chosen_files(request, member, storage, form)
+    finally:
+        await form.close()
+    staged = await _attached(request, db, member, form, kept)
+    errors: dict[str, str] = {}
+    data: ResourceData | None = None
     try:
         data = ResourceData.model_validate(values)
+    except ValidationError as error:
+        errors.update(plain_field_errors(error, FIELD_LABELS))
+    files_error = " ".join(kept.refused) or service.files_problem(
+        len(staged), str(values.get("external_url") or "").strip() or None
+    )
+    if files_error:
+        errors["files"] = files_error
+    if data is None or errors:
+        return _form_page(
+            request,
+            db,
+            resource=None,
+            values=values,
+            errors=errors,
+            staged=staged,
+            status_code=422,
+        )
+    try:
         resource = await run_in_threadpool(
             service.create_resource,
             db,
             storage=storage,
             actor=member,
             data=data,
-            uploads=uploads_from(form),
+            uploads=[],
+            staged=staged,
             max_bytes=request.app.state.settings.max_upload_bytes,
         )
-    except ValidationError as error:
+    except InvalidInput as error:
         return _form_page(
             request,
             db,
             resource=None,
             values=values,
-            errors=field_errors(error),
+            errors=error.errors,
+            staged=staged,
             status_code=422,
-        )
-    except InvalidInput as error:
-        return _form_page(
-            request, db, resource=None, values=values, errors=error.errors, status_code=422
         )
     except PassagesFound as found:
         return _form_page(
@@ -259,18 +334,27 @@ async def create(
             resource=None,
             values=values,
             refusal=found,
+            staged=staged,
             status_code=refusal_status(found),
         )
-    finally:
-        await form.close()
     response = RedirectResponse(f"/resources/{resource.id}", status_code=303)
     flash(request, response, f"“{resource.title}” is in the library.")
     return response
 
 
-@router.get("/{resource_id}", summary="A resource, its files and versions")
-def read(request: Request, db: DbSession, member: CurrentMember, resource_id: str) -> Response:
-    resource = service.get_resource(db, viewer=member, resource_id=resource_id)
+def _detail_page(
+    request: Request,
+    db: DbSession,
+    member: Member,
+    resource: Resource,
+    *,
+    errors: dict[str, str] | None = None,
+    upload: dict[str, Any] | None = None,
+    status_code: int = 200,
+) -> Response:
+    """``errors`` are keyed by the id of the field they belong to (each file has its own
+    forms); ``upload`` is what the upload form that failed held: which file, the note and
+    the files kept."""
     return render(
         request,
         "resources/detail.html",
@@ -280,9 +364,18 @@ def read(request: Request, db: DbSession, member: CurrentMember, resource_id: st
             "may_change": may_change_resource(member, resource),
             "may_restore": may_restore_resource(member, resource),
             "may_see_guard_findings": may_see_guard_findings(member, resource),
-            "errors": {},
+            "group_names": group_names(db, viewer=member, group_ids=[resource.group_id]),
+            "errors": errors or {},
+            "upload": upload or {},
         },
+        status_code=status_code,
     )
+
+
+@router.get("/{resource_id}", summary="A resource, its files and versions")
+def read(request: Request, db: DbSession, member: CurrentMember, resource_id: str) -> Response:
+    resource = service.get_resource(db, viewer=member, resource_id=resource_id)
+    return _detail_page(request, db, member, resource)
 
 
 @router.get("/{resource_id}/edit", summary="Form to change a resource")
@@ -306,7 +399,11 @@ async def edit(
             service.update_resource, db, actor=member, resource_id=resource_id, data=data
         )
     except (ValidationError, InvalidInput) as error:
-        errors = field_errors(error) if isinstance(error, ValidationError) else error.errors
+        errors = (
+            plain_field_errors(error, FIELD_LABELS)
+            if isinstance(error, ValidationError)
+            else error.errors
+        )
         resource = await run_in_threadpool(
             service.get_resource, db, viewer=member, resource_id=resource_id
         )
@@ -330,41 +427,117 @@ async def edit(
     return response
 
 
-@router.post("/{resource_id}/files", summary="Add files or a new version of one file")
+def _upload_field_ids(file_id: str | None) -> dict[str, str]:
+    prefix = f"version-{file_id}" if file_id else "add"
+    return {"files": f"{prefix}-file", "change_note": f"{prefix}-note"}
+
+
+@router.post("/{resource_id}/files", summary="Add files, or a new version of one file")
 async def upload_files(
     request: Request, db: DbSession, member: CurrentMember, storage: Storage, resource_id: str
 ) -> Response:
+    """A new version (``file_id`` and a ``change_note``) or new files. On an error the page
+    comes back with the note as typed and the chosen file still attached."""
     form = await request.form(max_files=service.MAX_FILES_PER_UPLOAD + 1)
     try:
+        kept = await _keep_chosen_files(request, member, storage, form)
+    finally:
+        await form.close()
+    file_id = str(form.get("file_id") or "") or None
+    note = str(form.get("change_note") or "")
+    staged = await _attached(request, db, member, form, kept)
+    try:
+        if kept.refused:
+            refused = {"files": " ".join(kept.refused)}
+            if file_id and not note.strip():
+                refused["change_note"] = "Say what changed in this version"
+            raise InvalidInput(refused)
         await run_in_threadpool(
             service.add_files,
             db,
             storage=storage,
             actor=member,
             resource_id=resource_id,
-            uploads=uploads_from(form),
+            uploads=[],
+            staged=staged,
             max_bytes=request.app.state.settings.max_upload_bytes,
-            replaces_file_id=str(form.get("file_id") or "") or None,
-            change_note=str(form.get("change_note") or ""),
+            replaces_file_id=file_id,
+            change_note=note,
         )
     except InvalidInput as error:
-        resource = service.get_resource(db, viewer=member, resource_id=resource_id)
-        return render(
+        resource = await run_in_threadpool(
+            service.get_resource, db, viewer=member, resource_id=resource_id
+        )
+        field_ids = _upload_field_ids(file_id)
+        return _detail_page(
             request,
-            "resources/detail.html",
-            {
-                "resource": resource,
-                "related": service.related_resources(db, viewer=member, resource=resource),
-                "may_change": True,
-                "may_restore": may_restore_resource(member, resource),
-                "errors": error.errors,
-            },
+            db,
+            member,
+            resource,
+            errors={field_ids.get(key, key): message for key, message in error.errors.items()},
+            upload={"file_id": file_id or "", "note": note, "staged": staged},
             status_code=422,
         )
-    finally:
-        await form.close()
     response = RedirectResponse(f"/resources/{resource_id}", status_code=303)
-    flash(request, response, "The upload is saved. Its text is being read for search.")
+    flash(
+        request,
+        response,
+        "The new version is saved. Its text is being read for search."
+        if file_id
+        else "The upload is saved. Its text is being read for search.",
+    )
+    return response
+
+
+@router.post("/{resource_id}/files/{file_id}/rename", summary="Rename a file")
+async def rename_file(
+    request: Request, db: DbSession, member: CurrentMember, resource_id: str, file_id: str
+) -> Response:
+    form = await request.form(max_files=0)
+    name = str(form.get("name") or "")
+    try:
+        renamed = await run_in_threadpool(
+            service.rename_file,
+            db,
+            actor=member,
+            resource_id=resource_id,
+            file_id=file_id,
+            name=name,
+        )
+    except InvalidInput as error:
+        resource = await run_in_threadpool(
+            service.get_resource, db, viewer=member, resource_id=resource_id
+        )
+        return _detail_page(
+            request,
+            db,
+            member,
+            resource,
+            errors={f"rename-{file_id}-name": error.errors["name"]},
+            upload={"rename_file_id": file_id, "name": name},
+            status_code=422,
+        )
+    response = RedirectResponse(f"/resources/{resource_id}", status_code=303)
+    flash(request, response, f"The file is now called {renamed.name}.")
+    return response
+
+
+@router.post("/{resource_id}/files/{file_id}/remove", summary="Remove a file (kept as history)")
+def remove_file(
+    request: Request, db: DbSession, member: CurrentMember, resource_id: str, file_id: str
+) -> Response:
+    try:
+        removed = service.remove_file(db, actor=member, resource_id=resource_id, file_id=file_id)
+    except InvalidAction as error:
+        response = RedirectResponse(f"/resources/{resource_id}", status_code=303)
+        flash(request, response, str(error), "error")
+        return response
+    response = RedirectResponse(f"/resources/{resource_id}#removed-files", status_code=303)
+    flash(
+        request,
+        response,
+        f"{removed.name} is removed. It and its versions stay under “Removed files”.",
+    )
     return response
 
 
