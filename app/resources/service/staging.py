@@ -5,7 +5,7 @@ upload checks is kept at once, in its own short transaction (the request's own u
 rolls back on the 422 that shows the errors), and the form lists it as "already attached".
 Each kept file belongs to one member in one signed-in session (app/policy/resources.py);
 it is used up when the resource or version is saved, and the worker removes what is left
-after STAGED_UPLOAD_LIFETIME (docs/decisions.md, record 27).
+after STAGED_UPLOAD_LIFETIME (docs/decisions.md, record 28).
 """
 
 from __future__ import annotations
