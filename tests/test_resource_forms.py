@@ -5,6 +5,7 @@ with history kept, and a group's resource defaulting to the group."""
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import timedelta
 from pathlib import Path
@@ -17,8 +18,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.db import transaction, utcnow
-from app.groups.models import Group as GroupRow
-from app.groups.models import GroupKind, GroupRole
+from app.groups.models import Group, GroupKind, GroupRole
 from app.members.models import Member
 from app.resources import service
 from app.resources.models import FileVersion, Resource, ResourceFile, StagedUpload
@@ -27,6 +27,8 @@ from tests.support.database import count_rows, see_committed
 from tests.support.flows import csrf_token
 from tests.support.members import browser, signed_in
 from tests.support.portal import add_group
+from tests.support.sessions import sign_in_as_member
+from tests.support.statements import counted_statements
 
 PAPER_WITHOUT_RECORD = {
     "title": "Neglect and poverty in two authorities",
@@ -231,8 +233,6 @@ def test_a_kept_file_is_only_its_uploaders_in_that_session(
         select(Member.id).where(Member.display_name == "Ada Academic")
     ).scalar_one()
     second_session = browser(app)
-    from tests.support.sessions import sign_in_as_member
-
     sign_in_as_member(second_session, author_id)
     by_second_session = post_form(second_session, "/resources", fields)
 
@@ -276,8 +276,6 @@ def test_kept_files_expire_and_the_worker_removes_them(
         for key in keys.values():
             path = storage.path_of(key)
             old = path.stat().st_mtime - 3600
-            import os
-
             os.utime(path, (old, old))
         removed = service.remove_expired_staged_uploads(session, storage=storage, now=later)
 
@@ -443,7 +441,7 @@ def test_a_resource_added_from_a_group_defaults_to_the_group(
     author_id = db.execute(select(Member.id)).scalar_one()
     group_id = add_group(app, "PSW network", {author_id: GroupRole.MEMBER})
     with transaction(app.state.session_factory) as session:
-        session.execute(update(GroupRow).values(kind=GroupKind.SECRET))
+        session.execute(update(Group).values(kind=GroupKind.SECRET))
 
     form = author.get(f"/resources/new?group={group_id}").text
     assert re.search(rf'<option value="{group_id}" selected>PSW network members only', form)
@@ -483,3 +481,59 @@ def test_staged_uploads_are_in_the_store_directory(app: FastAPI, author: TestCli
     assert any(
         path.read_bytes() == b"Stored by content" for path in files_dir.rglob("*") if path.is_file()
     )
+
+
+# --- bounded queries ----------------------------------------------------------------------
+
+
+def test_pages_run_the_same_statements_whatever_the_files_and_groups(
+    app: FastAPI, author: TestClient, db: Session
+) -> None:
+    """A resource's page with two files (one removed), or with more files, versions and
+    removed files; the library with a few group resources or many: the group names are
+    one query."""
+    author_id = db.execute(select(Member.id)).scalar_one()
+    group_id = add_group(app, "PSW network", {author_id: GroupRole.MEMBER})
+
+    def add(title: str, parts: list[tuple[str, bytes]]) -> str:
+        fields = {"title": title, "summary": "S.", "type": "briefing", "group_id": group_id}
+        created = post_form(author, "/resources", fields, parts)
+        assert created.status_code == 303, created.text
+        return str(created.headers["location"]).rsplit("/", 1)[1]
+
+    small = add("Small", [("one.txt", b"One"), ("two.txt", b"Two")])
+    large = add("Large", [(f"f{n}.txt", f"File {n}".encode()) for n in range(5)])
+    see_committed(db)
+    small_second = db.execute(
+        select(ResourceFile.id).where(
+            ResourceFile.resource_id == small, ResourceFile.name == "two.txt"
+        )
+    ).scalar_one()
+    author.post(
+        f"/resources/{small}/files/{small_second}/remove", data={"csrftoken": csrf_token(author)}
+    )
+    large_files = db.execute(
+        select(ResourceFile.id).where(ResourceFile.resource_id == large)
+    ).scalars()
+    first, second, third, *_ = list(large_files)
+    post_form(
+        author,
+        f"/resources/{large}/files",
+        {"file_id": first, "change_note": "v2"},
+        [("f0.txt", b"Second")],
+    )
+    for removed in (second, third):
+        author.post(
+            f"/resources/{large}/files/{removed}/remove", data={"csrftoken": csrf_token(author)}
+        )
+
+    def statements_for(path: str) -> int:
+        with counted_statements(app) as statements:
+            assert author.get(path).status_code == 200
+        return len(statements)
+
+    assert statements_for(f"/resources/{small}") == statements_for(f"/resources/{large}")
+    few = statements_for("/resources")
+    for number in range(6):
+        add(f"More {number}", [(f"m{number}.txt", f"More {number}".encode())])
+    assert statements_for("/resources") == few
