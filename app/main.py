@@ -15,6 +15,7 @@ from app.config import PROJECT_ROOT, Settings, get_settings
 from app.db import make_engine, make_session_factory
 from app.discussions.api import router as discussions_api_router
 from app.discussions.views import router as discussions_router
+from app.drafts.views import router as drafts_router
 from app.events.api import router as events_api_router
 from app.events.views import router as events_router
 from app.groups.api import router as groups_api_router
@@ -113,6 +114,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(reports_api_router)
     app.include_router(resources_router)
     app.include_router(resources_api_router)
+    app.include_router(drafts_router)
     app.include_router(discussions_router)
     app.include_router(discussions_api_router)
     app.include_router(events_router)

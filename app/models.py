@@ -12,6 +12,7 @@ from app.discussions.models import (
     ThreadFollow,
     ThreadRead,
 )
+from app.drafts.models import Draft
 from app.events.models import Booking, CalendarFeed, Event
 from app.groups.models import Group, GroupMembership, JoinRequest
 from app.guard.models import GuardOverride
@@ -36,6 +37,7 @@ __all__ = [
     "CategoryFollow",
     "DigestSchedule",
     "DiscussionVisit",
+    "Draft",
     "Event",
     "FileVersion",
     "Group",

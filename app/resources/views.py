@@ -8,10 +8,13 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from pydantic import ValidationError
+from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
-from app.db import transaction
+from app.db import new_id, transaction
+from app.drafts import service as drafts
+from app.drafts.models import DraftKind
 from app.errors import InvalidAction, InvalidInput
 from app.groups.service import group_choices, group_names
 from app.guard.forms import form_refusal_context, refusal_status
@@ -237,12 +240,16 @@ def _form_page(
     errors: dict[str, str] | None = None,
     refusal: PassagesFound | None = None,
     staged: list[StagedUpload] | None = None,
+    draft_id: str | None = None,
+    note: str = "",
     status_code: int = 200,
 ) -> Response:
     return render(
         request,
         "resources/form.html",
         {
+            "draft_id": draft_id or "",
+            "draft_note": note,
             "resource": resource,
             "values": values,
             "errors": errors or {},
@@ -263,13 +270,86 @@ def new_resource(
     db: DbSession,
     member: CurrentMember,
     group: Annotated[str | None, Query(max_length=36)] = None,
+    draft: Annotated[str | None, Query(max_length=36)] = None,
 ) -> Response:
     """From a group's page (``?group=``) the resource is for that group's members unless
-    the member chooses otherwise, as a group event is."""
+    the member chooses otherwise, as a group event is. ``?draft=`` continues a draft."""
     values: dict[str, Any] = {"organisation_id": member.organisation_id, "topics": []}
     if group and group in {choice.id for choice in group_choices(db, member=member)}:
         values["group_id"] = group
-    return _form_page(request, db, resource=None, values=values)
+    if draft is None:
+        return _form_page(request, db, resource=None, values=values)
+    saved = drafts.get_draft(db, viewer=member, draft_id=draft)
+    staged_ids = [str(item) for item in saved.fields.get("staged", [])]
+    staged = service.staged_uploads(db, holder=_holder(request, member), ids=staged_ids)
+    note = ""
+    if len(staged) < len(staged_ids):
+        note = (
+            "Choose your files again: a chosen file is kept only in the session that "
+            "chose it, for a day."
+        )
+    return _form_page(
+        request,
+        db,
+        resource=None,
+        values={**values, **{k: v for k, v in saved.fields.items() if k != "staged"}},
+        staged=staged,
+        draft_id=saved.id,
+        note=note,
+    )
+
+
+def _draft_fields(values: dict[str, Any], staged: list[StagedUpload]) -> dict[str, Any]:
+    fields = {k: v for k, v in values.items() if k not in ("post_anyway", "guard_reason")}
+    return {**fields, "staged": [item.id for item in staged]}
+
+
+def _saved_after_answer(
+    request: Request,
+    member: Member,
+    response: Response,
+    fields: dict[str, Any],
+    draft_id: str,
+) -> Response:
+    """Save the draft of a refused form once the answer is sent: the request's transaction
+    rolls back on a refusal, and on SQLite it holds the write lock until then."""
+    factory = request.app.state.session_factory
+
+    def save() -> None:
+        with transaction(factory) as own:
+            drafts.save_draft(
+                own,
+                actor=own.get_one(Member, member.id),
+                kind=DraftKind.RESOURCE,
+                fields=fields,
+                draft_id=draft_id,
+            )
+
+    response.background = BackgroundTask(save)
+    return response
+
+
+@router.post("/draft", summary="Save the resource being written as a draft (in the background)")
+async def save_resource_draft(request: Request, db: DbSession, member: CurrentMember) -> Response:
+    """What the form's background save (htmx, every 30 seconds and on each change) calls;
+    answers the status line and the draft's id for the form."""
+    form = await request.form(max_files=0)
+    values = resource_data_from(form)
+    staged = service.staged_uploads(
+        db, holder=_holder(request, member), ids=[str(v) for v in form.getlist("staged")]
+    )
+    draft = drafts.save_draft(
+        db,
+        actor=member,
+        kind=DraftKind.RESOURCE,
+        fields=_draft_fields(values, staged),
+        draft_id=str(form.get("draft_id") or "") or None,
+    )
+    return render(
+        request,
+        "drafts/_saved.html",
+        {"draft": draft},
+    )
 
 
 @router.post("", summary="Add a resource with its files")
@@ -296,16 +376,20 @@ async def create(
     )
     if files_error:
         errors["files"] = files_error
+    draft_id = str(form.get("draft_id") or "") or new_id()
+    draft_fields = _draft_fields(values, staged)
     if data is None or errors:
-        return _form_page(
+        refused = _form_page(
             request,
             db,
             resource=None,
             values=values,
             errors=errors,
             staged=staged,
+            draft_id=draft_id,
             status_code=422,
         )
+        return _saved_after_answer(request, member, refused, draft_fields, draft_id)
     try:
         resource = await run_in_threadpool(
             service.create_resource,
@@ -318,25 +402,30 @@ async def create(
             max_bytes=request.app.state.settings.max_upload_bytes,
         )
     except InvalidInput as error:
-        return _form_page(
+        refused = _form_page(
             request,
             db,
             resource=None,
             values=values,
             errors=error.errors,
             staged=staged,
+            draft_id=draft_id,
             status_code=422,
         )
+        return _saved_after_answer(request, member, refused, draft_fields, draft_id)
     except PassagesFound as found:
-        return _form_page(
+        refused = _form_page(
             request,
             db,
             resource=None,
             values=values,
             refusal=found,
             staged=staged,
+            draft_id=draft_id,
             status_code=refusal_status(found),
         )
+        return _saved_after_answer(request, member, refused, draft_fields, draft_id)
+    await run_in_threadpool(drafts.discard_draft, db, actor=member, draft_id=draft_id)
     response = RedirectResponse(f"/resources/{resource.id}", status_code=303)
     flash(request, response, f"“{resource.title}” is in the library.")
     return response

@@ -1,4 +1,4 @@
-"""forms: a resource file's own name and its removal kept as history; staged uploads
+"""forms: a resource file's own name and its removal kept as history; staged uploads; drafts
 
 Revision ID: 0019
 Revises: 0014
@@ -69,8 +69,32 @@ def upgrade() -> None:
     for column in ("member_id", "session_hash", "storage_key", "expires_at"):
         op.create_index(op.f(f"ix_staged_upload_{column}"), "staged_upload", [column])
 
+    op.create_table(
+        "draft",
+        sa.Column("id", sa.String(length=36), nullable=False),
+        sa.Column("member_id", sa.String(length=36), nullable=False),
+        sa.Column(
+            "kind",
+            sa.Enum("resource", name="draft_kind", native_enum=False, length=32),
+            nullable=False,
+        ),
+        sa.Column("title", sa.String(length=200), nullable=False),
+        sa.Column("fields", sa.JSON(), nullable=False),
+        sa.Column("created_at", app.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", app.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["member_id"], ["member.id"], name=op.f("fk_draft_member_id_member"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_draft")),
+    )
+    for column in ("member_id", "updated_at"):
+        op.create_index(op.f(f"ix_draft_{column}"), "draft", [column])
+
 
 def downgrade() -> None:
+    for column in ("member_id", "updated_at"):
+        op.drop_index(op.f(f"ix_draft_{column}"), table_name="draft")
+    op.drop_table("draft")
     for column in ("member_id", "session_hash", "storage_key", "expires_at"):
         op.drop_index(op.f(f"ix_staged_upload_{column}"), table_name="staged_upload")
     op.drop_table("staged_upload")

@@ -221,3 +221,39 @@ def test_group_work(
         assert response is not None and response.status == 404
     finally:
         outsider_context.close()
+
+
+def test_a_resource_being_written_survives_a_closed_tab(
+    journey_context: BrowserContext, live_portal: str, live_app: FastAPI, javascript: bool
+) -> None:
+    """With JavaScript the form saves itself in the background (here on a change); without
+    it, a refused submit saves the draft. Either way the closed tab loses nothing."""
+    page = journey_context.new_page()
+    sign_in_with_session(page, live_app, portal_url=live_portal, name="Wren Writer")
+    page.goto("/resources/new")
+    page.get_by_label("Title").fill("Life story work with adopted children")
+    if javascript:
+        page.get_by_label("Summary").fill("Practical ideas.")
+        page.get_by_label("Summary").blur()
+        expect(page.locator("#draft-status")).to_contain_text("Draft saved at")
+    else:
+        page.get_by_role("button", name="Add to the library").click()
+        expect(page.get_by_role("alert")).to_contain_text("Enter the summary")
+        expect(page.locator("#draft-status")).to_contain_text("Saved as a draft")
+    page.close()
+
+    page = journey_context.new_page()
+    page.goto("/drafts")
+    scan_at_both_widths(page, javascript)
+    page.get_by_role("link", name="Life story work with adopted children").click()
+    expect(page.get_by_label("Title")).to_have_value("Life story work with adopted children")
+    scan_at_both_widths(page, javascript)
+    page.get_by_label("Summary").fill("Practical ideas for life story work.")
+    page.get_by_label("Type").select_option(label="Practice guide")
+    page.get_by_label("Files").set_input_files(text_file("life-story.txt", "Ideas"))
+    page.get_by_role("button", name="Add to the library").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Life story work with adopted children"
+    )
+    page.goto("/drafts")
+    expect(page.locator("#drafts")).to_have_text("You have no drafts.")
