@@ -13,9 +13,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.drafts.models import Draft
+from app.members.models import Member
 from tests.support.database import count_rows, see_committed
 from tests.support.flows import csrf_token
 from tests.support.members import browser, signed_in
+from tests.support.portal import add_thread
 
 
 @pytest.fixture
@@ -132,3 +134,66 @@ def test_a_draft_is_its_writers_alone(app: FastAPI, writer: TestClient, db: Sess
     assert discarded.status_code == 303
     see_committed(db)
     assert db.get(Draft, draft_id) is None
+
+
+# --- threads and replies -------------------------------------------------------------------
+
+
+def test_a_thread_and_a_reply_being_written_are_kept_and_discarded_on_posting(
+    app: FastAPI, writer: TestClient, db: Session
+) -> None:
+    writer_id = db.execute(select(Member.id)).scalar_one()
+    thread_id, _ = add_thread(app, writer_id, "Supervision in the first year", "How often?")
+    token = csrf_token(writer)
+
+    preview = writer.post(
+        f"/discussions/t/{thread_id}/reply",
+        data={"csrftoken": token, "body": "Fortnightly, in my team.", "action": "preview"},
+    )
+    assert preview.status_code == 200
+    reply_draft = draft_id_in(preview.text)
+    refused_thread = writer.post(
+        "/discussions/start", data={"csrftoken": token, "title": "Court skills", "body": ""}
+    )
+    assert refused_thread.status_code == 422
+    thread_draft = draft_id_in(refused_thread.text)
+
+    listed = writer.get("/drafts").text
+    assert "Reply to “Supervision in the first year”" in listed and "Court skills" in listed
+    assert f"/discussions/t/{thread_id}/reply?draft={reply_draft}" in listed
+    continued = writer.get(f"/discussions/t/{thread_id}/reply?draft={reply_draft}")
+    assert "Fortnightly, in my team." in continued.text
+    assert 'value="Court skills"' in writer.get(f"/discussions/start?draft={thread_draft}").text
+
+    posted = writer.post(
+        f"/discussions/t/{thread_id}/reply",
+        data={"csrftoken": token, "body": "Fortnightly, in my team.", "draft_id": reply_draft},
+    )
+    assert posted.status_code == 303
+    see_committed(db)
+    assert db.get(Draft, reply_draft) is None and db.get(Draft, thread_draft) is not None
+
+
+def test_the_background_save_of_a_reply_keeps_only_its_fields(
+    writer: TestClient, db: Session
+) -> None:
+    saved = writer.post(
+        "/drafts/save",
+        data={
+            "csrftoken": csrf_token(writer),
+            "draft_kind": "reply",
+            "thread_id": "some-thread",
+            "draft_title": "Reply to “Something”",
+            "body": "Half a reply",
+            "is_admin": "1",
+        },
+    )
+    assert saved.status_code == 200 and "Draft saved at" in saved.text
+    see_committed(db)
+    [draft] = db.execute(select(Draft)).scalars().all()
+    assert draft.fields == {"body": "Half a reply", "thread_id": "some-thread"}
+    assert draft.title == "Reply to “Something”"
+    unknown = writer.post(
+        "/drafts/save", data={"csrftoken": csrf_token(writer), "draft_kind": "event"}
+    )
+    assert unknown.status_code == 422

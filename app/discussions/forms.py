@@ -63,6 +63,7 @@ class ComposeForm(BaseModel):
     action: str = ""
     confirm_guard: str = ""
     guard_reason: str = ""
+    draft_id: str = ""
 
     @property
     def previewing(self) -> bool:

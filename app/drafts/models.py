@@ -15,10 +15,16 @@ from app.db import Base, UTCDateTime, enum_column, new_id, utcnow
 
 class DraftKind(enum.StrEnum):
     RESOURCE = "resource"
+    THREAD = "thread"
+    REPLY = "reply"
 
     @property
     def label(self) -> str:
-        return {DraftKind.RESOURCE: "Resource"}[self]
+        return {
+            DraftKind.RESOURCE: "Resource",
+            DraftKind.THREAD: "Thread",
+            DraftKind.REPLY: "Reply",
+        }[self]
 
 
 class Draft(Base):

@@ -44,6 +44,7 @@ def save_draft(
     kind: DraftKind,
     fields: dict[str, Any],
     draft_id: str | None = None,
+    title: str | None = None,
 ) -> Draft:
     """Update the actor's own draft ``draft_id``, or start one (under ``draft_id`` when it
     is new: a refused form names its draft before saving it). Someone else's id starts a
@@ -55,7 +56,7 @@ def save_draft(
         db.add(draft)
     cleaned = _cleaned(fields)
     draft.fields = cleaned
-    draft.title = (str(cleaned.get("title") or "").strip() or "Untitled")[:200]
+    draft.title = (title or str(cleaned.get("title") or "").strip() or "Untitled")[:200]
     draft.updated_at = utcnow()
     db.flush()
     return draft
@@ -84,3 +85,10 @@ def discard_draft(db: Session, *, actor: Member, draft_id: str | None) -> None:
     if draft is not None and draft.member_id == actor.id:
         db.delete(draft)
         db.flush()
+
+
+# What a background save may keep for each kind of writing (the form's own fields).
+SAVED_FIELDS: dict[DraftKind, tuple[str, ...]] = {
+    DraftKind.THREAD: ("category_id", "title", "body", "is_question", "topics"),
+    DraftKind.REPLY: ("body", "thread_id"),
+}

@@ -8,13 +8,13 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from pydantic import ValidationError
-from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
 from app.db import new_id, transaction
 from app.drafts import service as drafts
 from app.drafts.models import DraftKind
+from app.drafts.views import save_after_answer
 from app.errors import InvalidAction, InvalidInput
 from app.groups.service import group_choices, group_names
 from app.guard.forms import form_refusal_context, refusal_status
@@ -311,22 +311,9 @@ def _saved_after_answer(
     fields: dict[str, Any],
     draft_id: str,
 ) -> Response:
-    """Save the draft of a refused form once the answer is sent: the request's transaction
-    rolls back on a refusal, and on SQLite it holds the write lock until then."""
-    factory = request.app.state.session_factory
-
-    def save() -> None:
-        with transaction(factory) as own:
-            drafts.save_draft(
-                own,
-                actor=own.get_one(Member, member.id),
-                kind=DraftKind.RESOURCE,
-                fields=fields,
-                draft_id=draft_id,
-            )
-
-    response.background = BackgroundTask(save)
-    return response
+    return save_after_answer(
+        request, member, response, kind=DraftKind.RESOURCE, fields=fields, draft_id=draft_id
+    )
 
 
 @router.post("/draft", summary="Save the resource being written as a draft (in the background)")

@@ -75,7 +75,7 @@ def upgrade() -> None:
         sa.Column("member_id", sa.String(length=36), nullable=False),
         sa.Column(
             "kind",
-            sa.Enum("resource", name="draft_kind", native_enum=False, length=32),
+            sa.Enum("resource", "thread", "reply", name="draft_kind", native_enum=False, length=32),
             nullable=False,
         ),
         sa.Column("title", sa.String(length=200), nullable=False),
