@@ -1,6 +1,7 @@
 """Issue 14 part B's journeys in a real browser, each with JavaScript on and off: an
-academic uploads and versions a research paper, and a group member adds a resource to a
-secret group. axe-core scans every page they visit, at 1280 and 375 pixels wide.
+academic uploads and versions a research paper, a group member adds a resource to a
+secret group, and a resource or a reply being written survives a closed tab (drafts).
+axe-core scans every page they visit, at 1280 and 375 pixels wide.
 
 axe is JavaScript run through DevTools, which a context without JavaScript does not
 evaluate (the call waits for ever), so the scans run in the JavaScript-on pass; the pages
@@ -19,7 +20,7 @@ from app.db import transaction
 from app.groups.models import Group, GroupKind, GroupRole
 from tests.browser.conftest import assert_no_axe_violations, sign_in_with_session
 from tests.support import files
-from tests.support.portal import add_group, run_worker
+from tests.support.portal import add_group, add_thread, run_worker
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("partner_organisations")]
 
@@ -255,5 +256,32 @@ def test_a_resource_being_written_survives_a_closed_tab(
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Life story work with adopted children"
     )
+    page.goto("/drafts")
+    expect(page.locator("#drafts")).to_have_text("You have no drafts.")
+
+
+def test_a_reply_being_written_survives_a_closed_tab(
+    journey_context: BrowserContext, live_portal: str, live_app: FastAPI, javascript: bool
+) -> None:
+    page = journey_context.new_page()
+    member_id = sign_in_with_session(page, live_app, portal_url=live_portal, name="Wren Writer")
+    thread_id, _ = add_thread(live_app, member_id, "Supervision in the first year", "How often?")
+    page.goto(f"/discussions/t/{thread_id}/reply")
+    page.get_by_label("Your reply").fill("Fortnightly, protected time.")
+    if javascript:
+        page.get_by_label("Your reply").blur()
+        expect(page.locator("#draft-status")).to_contain_text("Draft saved at")
+    else:
+        page.get_by_role("button", name="Preview").click()
+        expect(page.locator("#draft-status")).to_contain_text("Saved as a draft")
+    page.close()
+
+    page = journey_context.new_page()
+    page.goto("/drafts")
+    page.get_by_role("link", name="Reply to “Supervision in the first year”").click()
+    expect(page.get_by_label("Your reply")).to_have_value("Fortnightly, protected time.")
+    scan_at_both_widths(page, javascript)
+    page.get_by_role("button", name="Post reply").click()
+    expect(page.locator("#main-content")).to_contain_text("Fortnightly, protected time.")
     page.goto("/drafts")
     expect(page.locator("#drafts")).to_have_text("You have no drafts.")
