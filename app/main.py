@@ -40,6 +40,7 @@ from app.opportunities.api import router as opportunities_api_router
 from app.opportunities.report_views import router as opportunity_report_router
 from app.opportunities.views import router as opportunities_router
 from app.resources.api import router as resources_api_router
+from app.resources.file_views import router as resource_files_router
 from app.resources.storage import LocalFileStorage
 from app.resources.views import router as resources_router
 from app.search.api import router as search_api_router
@@ -113,6 +114,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(reports_router)
     app.include_router(reports_api_router)
     app.include_router(resources_router)
+    app.include_router(resource_files_router)
     app.include_router(resources_api_router)
     app.include_router(drafts_router)
     app.include_router(discussions_router)

@@ -1,4 +1,6 @@
-"""Resource library pages: browse, read, add, edit, upload versions, download, delete."""
+"""Resource library pages: browse, read, add (with files kept across errors and drafts),
+edit, delete and restore. A resource's files (new versions, rename, remove, download) are
+in file_views.py."""
 
 from __future__ import annotations
 
@@ -193,14 +195,14 @@ def mine(request: Request, db: DbSession, member: CurrentMember, page: Page) -> 
     )
 
 
-def _holder(request: Request, member: Member) -> StagedUploadHolder:
+def staged_upload_holder(request: Request, member: Member) -> StagedUploadHolder:
     web_session = request.state.web_session
     if web_session is None:
         raise NotSignedIn("Sign in to upload files.")
     return StagedUploadHolder(member_id=member.id, session_hash=web_session.token_hash)
 
 
-async def _keep_chosen_files(
+async def keep_chosen_files(
     request: Request, member: Member, storage: FileStorage, form: FormData
 ) -> service.KeptUploads:
     """Keep the files chosen on this form before anything else is checked, in their own
@@ -209,7 +211,7 @@ async def _keep_chosen_files(
     uploads = uploads_from(form)
     if not uploads:
         return service.KeptUploads()
-    holder = _holder(request, member)
+    holder = staged_upload_holder(request, member)
     max_bytes = request.app.state.settings.max_upload_bytes
 
     def keep() -> service.KeptUploads:
@@ -221,13 +223,13 @@ async def _keep_chosen_files(
     return await run_in_threadpool(keep)
 
 
-async def _attached(
+async def attached_files(
     request: Request, db: DbSession, member: Member, form: FormData, kept: service.KeptUploads
 ) -> list[StagedUpload]:
     """The files this form already holds: kept earlier (ticked ``staged`` boxes) and now."""
     ids = [str(value) for value in form.getlist("staged")] + kept.ids
     return await run_in_threadpool(
-        service.staged_uploads, db, holder=_holder(request, member), ids=ids
+        service.staged_uploads, db, holder=staged_upload_holder(request, member), ids=ids
     )
 
 
@@ -281,7 +283,9 @@ def new_resource(
         return _form_page(request, db, resource=None, values=values)
     saved = drafts.get_draft(db, viewer=member, draft_id=draft)
     staged_ids = [str(item) for item in saved.fields.get("staged", [])]
-    staged = service.staged_uploads(db, holder=_holder(request, member), ids=staged_ids)
+    staged = service.staged_uploads(
+        db, holder=staged_upload_holder(request, member), ids=staged_ids
+    )
     note = ""
     if len(staged) < len(staged_ids):
         note = (
@@ -323,7 +327,9 @@ async def save_resource_draft(request: Request, db: DbSession, member: CurrentMe
     form = await request.form(max_files=0)
     values = resource_data_from(form)
     staged = service.staged_uploads(
-        db, holder=_holder(request, member), ids=[str(v) for v in form.getlist("staged")]
+        db,
+        holder=staged_upload_holder(request, member),
+        ids=[str(v) for v in form.getlist("staged")],
     )
     draft = drafts.save_draft(
         db,
@@ -348,10 +354,10 @@ async def create(
     form = await request.form(max_files=service.MAX_FILES_PER_UPLOAD + 1)
     try:
         values = resource_data_from(form)
-        kept = await _keep_chosen_files(request, member, storage, form)
+        kept = await keep_chosen_files(request, member, storage, form)
     finally:
         await form.close()
-    staged = await _attached(request, db, member, form, kept)
+    staged = await attached_files(request, db, member, form, kept)
     errors: dict[str, str] = {}
     data: ResourceData | None = None
     try:
@@ -418,7 +424,7 @@ async def create(
     return response
 
 
-def _detail_page(
+def detail_page(
     request: Request,
     db: DbSession,
     member: Member,
@@ -451,7 +457,7 @@ def _detail_page(
 @router.get("/{resource_id}", summary="A resource, its files and versions")
 def read(request: Request, db: DbSession, member: CurrentMember, resource_id: str) -> Response:
     resource = service.get_resource(db, viewer=member, resource_id=resource_id)
-    return _detail_page(request, db, member, resource)
+    return detail_page(request, db, member, resource)
 
 
 @router.get("/{resource_id}/edit", summary="Form to change a resource")
@@ -501,142 +507,6 @@ async def edit(
     response = RedirectResponse(f"/resources/{resource.id}", status_code=303)
     flash(request, response, "Your changes are saved.")
     return response
-
-
-def _upload_field_ids(file_id: str | None) -> dict[str, str]:
-    prefix = f"version-{file_id}" if file_id else "add"
-    return {"files": f"{prefix}-file", "change_note": f"{prefix}-note"}
-
-
-@router.post("/{resource_id}/files", summary="Add files, or a new version of one file")
-async def upload_files(
-    request: Request, db: DbSession, member: CurrentMember, storage: Storage, resource_id: str
-) -> Response:
-    """A new version (``file_id`` and a ``change_note``) or new files. On an error the page
-    comes back with the note as typed and the chosen file still attached."""
-    form = await request.form(max_files=service.MAX_FILES_PER_UPLOAD + 1)
-    try:
-        kept = await _keep_chosen_files(request, member, storage, form)
-    finally:
-        await form.close()
-    file_id = str(form.get("file_id") or "") or None
-    note = str(form.get("change_note") or "")
-    staged = await _attached(request, db, member, form, kept)
-    try:
-        if kept.refused:
-            refused = {"files": " ".join(kept.refused)}
-            if file_id and not note.strip():
-                refused["change_note"] = "Say what changed in this version"
-            raise InvalidInput(refused)
-        await run_in_threadpool(
-            service.add_files,
-            db,
-            storage=storage,
-            actor=member,
-            resource_id=resource_id,
-            uploads=[],
-            staged=staged,
-            max_bytes=request.app.state.settings.max_upload_bytes,
-            replaces_file_id=file_id,
-            change_note=note,
-        )
-    except InvalidInput as error:
-        resource = await run_in_threadpool(
-            service.get_resource, db, viewer=member, resource_id=resource_id
-        )
-        field_ids = _upload_field_ids(file_id)
-        return _detail_page(
-            request,
-            db,
-            member,
-            resource,
-            errors={field_ids.get(key, key): message for key, message in error.errors.items()},
-            upload={"file_id": file_id or "", "note": note, "staged": staged},
-            status_code=422,
-        )
-    response = RedirectResponse(f"/resources/{resource_id}", status_code=303)
-    flash(
-        request,
-        response,
-        "The new version is saved. Its text is being read for search."
-        if file_id
-        else "The upload is saved. Its text is being read for search.",
-    )
-    return response
-
-
-@router.post("/{resource_id}/files/{file_id}/rename", summary="Rename a file")
-async def rename_file(
-    request: Request, db: DbSession, member: CurrentMember, resource_id: str, file_id: str
-) -> Response:
-    form = await request.form(max_files=0)
-    name = str(form.get("name") or "")
-    try:
-        renamed = await run_in_threadpool(
-            service.rename_file,
-            db,
-            actor=member,
-            resource_id=resource_id,
-            file_id=file_id,
-            name=name,
-        )
-    except InvalidInput as error:
-        resource = await run_in_threadpool(
-            service.get_resource, db, viewer=member, resource_id=resource_id
-        )
-        return _detail_page(
-            request,
-            db,
-            member,
-            resource,
-            errors={f"rename-{file_id}-name": error.errors["name"]},
-            upload={"rename_file_id": file_id, "name": name},
-            status_code=422,
-        )
-    response = RedirectResponse(f"/resources/{resource_id}", status_code=303)
-    flash(request, response, f"The file is now called {renamed.name}.")
-    return response
-
-
-@router.post("/{resource_id}/files/{file_id}/remove", summary="Remove a file (kept as history)")
-def remove_file(
-    request: Request, db: DbSession, member: CurrentMember, resource_id: str, file_id: str
-) -> Response:
-    try:
-        removed = service.remove_file(db, actor=member, resource_id=resource_id, file_id=file_id)
-    except InvalidAction as error:
-        response = RedirectResponse(f"/resources/{resource_id}", status_code=303)
-        flash(request, response, str(error), "error")
-        return response
-    response = RedirectResponse(f"/resources/{resource_id}#removed-files", status_code=303)
-    flash(
-        request,
-        response,
-        f"{removed.name} is removed. It and its versions stay under “Removed files”.",
-    )
-    return response
-
-
-@router.get(
-    "/{resource_id}/files/{file_id}/download", summary="Download a file (or an earlier version)"
-)
-def download(
-    db: DbSession,
-    member: CurrentMember,
-    storage: Storage,
-    resource_id: str,
-    file_id: str,
-    version: Annotated[int | None, Query(ge=1)] = None,
-) -> Response:
-    found = service.download(
-        db,
-        storage=storage,
-        viewer=member,
-        resource_id=resource_id,
-        file_id=file_id,
-        version_number=version,
-    )
-    return file_response(found)
 
 
 @router.post("/{resource_id}/delete", summary="Delete a resource (admins can restore it)")
