@@ -17,6 +17,7 @@ from app.cpd.views import router as cpd_router
 from app.db import make_engine, make_session_factory
 from app.discussions.api import router as discussions_api_router
 from app.discussions.views import router as discussions_router
+from app.drafts.views import router as drafts_router
 from app.events.api import router as events_api_router
 from app.events.views import router as events_router
 from app.groups.api import router as groups_api_router
@@ -45,6 +46,7 @@ from app.privacy.api import router as privacy_api_router
 from app.privacy.views import admin_router as privacy_admin_router
 from app.privacy.views import router as privacy_router
 from app.resources.api import router as resources_api_router
+from app.resources.file_views import router as resource_files_router
 from app.resources.storage import LocalFileStorage
 from app.resources.views import router as resources_router
 from app.search.api import router as search_api_router
@@ -122,7 +124,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(reports_router)
     app.include_router(reports_api_router)
     app.include_router(resources_router)
+    app.include_router(resource_files_router)
     app.include_router(resources_api_router)
+    app.include_router(drafts_router)
     app.include_router(discussions_router)
     app.include_router(discussions_api_router)
     app.include_router(events_router)

@@ -14,6 +14,7 @@ from app.discussions.models import (
     ThreadFollow,
     ThreadRead,
 )
+from app.drafts.models import Draft
 from app.events.models import Booking, CalendarFeed, Event
 from app.groups.models import Group, GroupMembership, JoinRequest
 from app.guard.models import GuardOverride
@@ -23,7 +24,7 @@ from app.notifications.models import DigestSchedule, Notification, NotificationP
 from app.opportunities.models import ApplyClick, Opportunity
 from app.outbox.models import OutboxMessage, WorkerHeartbeat
 from app.privacy.models import ClosureRequest, DataExport, Erasure, RetentionRun
-from app.resources.models import FileVersion, Resource, ResourceFile
+from app.resources.models import FileVersion, Resource, ResourceFile, StagedUpload
 from app.search.models import SearchSynonym
 from app.security.models import SignInAttempt, WebSession
 from app.topics.models import Topic
@@ -44,6 +45,7 @@ __all__ = [
     "DataExport",
     "DigestSchedule",
     "DiscussionVisit",
+    "Draft",
     "Erasure",
     "Event",
     "FileVersion",
@@ -71,6 +73,7 @@ __all__ = [
     "SearchSynonym",
     "SentEmail",
     "SignInAttempt",
+    "StagedUpload",
     "Thread",
     "ThreadFollow",
     "ThreadRead",

@@ -1,7 +1,7 @@
 """The worker's tasks, put together from the domains that own them (as app/main.py puts
-their routes together): text extraction (library files and post attachments), event
-reminders, closing opportunities, CPD reminders, search indexing, notifications and e-mail,
-members' exports and the retention job."""
+their routes together): text extraction (library files and post attachments), clearing
+expired kept uploads, event reminders, closing opportunities, CPD reminders, search
+indexing, notifications and e-mail, members' exports and the retention job."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from app.outbox.service import Handler
 from app.outbox.worker import WorkerTasks, combine
 from app.privacy.worker_tasks import privacy_tasks
 from app.resources.extraction_tasks import extraction_tasks
+from app.resources.worker_tasks import staged_upload_tasks
 from app.search.engine import SearchEngine
 from app.search.sync import sync_tasks
 
@@ -27,6 +28,7 @@ def worker_tasks(factory: sessionmaker[Session], settings: Settings) -> WorkerTa
         [
             extraction_tasks(factory, settings),
             discussion_tasks(factory, settings),
+            staged_upload_tasks(factory, settings),
             event_tasks(factory),
             opportunity_tasks(factory),
             moderation_tasks(factory),

@@ -40,6 +40,7 @@ from app.discussions.models import (
     ThreadRead,
 )
 from app.discussions.schemas import PostUpdate
+from app.drafts.models import Draft, DraftKind
 from app.events import service as events
 from app.events.models import Booking, BookingStatus, CalendarFeed, Event
 from app.groups.models import GroupRole, JoinRequest
@@ -67,7 +68,7 @@ from app.privacy.export import export_chunks
 from app.privacy.models import DataExport, Erasure, ExportStatus, RetentionRun
 from app.privacy.registry import PERSONAL_DATA, export_file_names
 from app.privacy.retention import RULES, export_path, run_retention
-from app.resources.models import Resource, ResourceStatus
+from app.resources.models import Resource, ResourceFile, ResourceStatus, StagedUpload
 from app.resources.schemas import ResourceData
 from app.resources.service import Upload, create_resource
 from app.search.engine import SearchEngine
@@ -343,7 +344,40 @@ def arrange_everything(
             CpdDismissal(member_id=quentin.id, item_type=LinkedItem.THREAD, item_id=thread_id)
         )
         session.add(ResourceUse(member_id=quentin.id, resource_id=ids["resource"]))
+        session.add(
+            Draft(
+                member_id=quentin.id,
+                kind=DraftKind.REPLY,
+                title="Reply to “Life story work with teenagers”",
+                fields={"body": "A half-written reply", "thread_id": thread_id},
+            )
+        )
+        session_hash = session.execute(
+            select(WebSession.token_hash).where(WebSession.member_id == quentin.id).limit(1)
+        ).scalar_one()
         storage = app.state.file_storage
+        kept_key = storage.commit(storage.stage(io.BytesIO(b"kept text"), max_bytes=1024))
+        session.add(
+            StagedUpload(
+                member_id=quentin.id,
+                session_hash=session_hash,
+                storage_key=kept_key,
+                original_filename="notes.txt",
+                file_type="txt",
+                content_type="text/plain",
+                size=9,
+                expires_at=utcnow() + timedelta(hours=1),
+            )
+        )
+        session.add(
+            ResourceFile(
+                resource_id=ids["resource"],
+                position=9,
+                name="old-toolkit.pdf",
+                removed_at=utcnow(),
+                removed_by_id=quentin.id,
+            )
+        )
         image_key = storage.commit(
             storage.stage(io.BytesIO(b"\x89PNG\r\n\x1a\n-diagram"), max_bytes=1024)
         )
@@ -536,6 +570,7 @@ def test_the_export_holds_every_kind(
     assert archive.read(files[0]["in_export_as"]).startswith(b"%PDF")
     assert rows("audit_entries.json")[0]["action"] == "member.suspended"
     assert rows("groups.json")[0]["group"] == "Fostering leads"
+    assert rows("drafts.json")[0]["fields"]["body"] == "A half-written reply"
     attachment = rows("post_attachments.json")[0]
     assert attachment["alt_text"] == "An ecomap of a family's supports"
     assert archive.read(attachment["in_export_as"]).startswith(b"\x89PNG")

@@ -267,11 +267,11 @@ def test_unicode_filename_is_offered_safely(author: TestClient) -> None:
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
-        ({"title": ""}, "title", "at least 1 character"),
-        ({"type": "research_paper"}, "form", "a research paper needs its authors"),
-        ({"doi": "not-a-doi"}, "doi", "must look like 10.1234"),
+        ({"title": ""}, "title", "Enter the title"),
+        ({"type": "research_paper"}, "authors", "Enter the authors: a research paper needs them"),
+        ({"doi": "not-a-doi"}, "doi", "Enter the DOI in the form 10.1234/abcd"),
         ({"topics": ["no-such-topic"]}, "topics", "Unknown topic"),
-        ({"type": "link"}, "form", "a link needs its web address"),
+        ({"type": "link"}, "external_url", "Enter the web address: a link needs one"),
         ({"publication_year": "3000"}, "publication_year", "must not be in the future"),
     ],
 )
@@ -286,7 +286,7 @@ def test_missing_or_bad_metadata_is_refused(
     before = stored_files(files_dir)
     response = upload(author, ("a.txt", b"text " + field.encode()), data={**GUIDE, **changes})
     assert response.status_code == 422
-    assert message.lower() in str(response.json()["errors"]).lower()
+    assert message.lower() in response.json()["errors"][field].lower()
     assert count_rows(db, Resource) == 0 and stored_files(files_dir) == before
 
 

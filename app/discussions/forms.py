@@ -63,6 +63,7 @@ class ComposeForm(BaseModel):
     action: str = ""
     confirm_guard: str = ""
     guard_reason: str = ""
+    draft_id: str = ""
     # typed beside the attachment slots (the files themselves come as uploads)
     alt_text_1: str = ""
     alt_text_2: str = ""

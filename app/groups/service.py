@@ -37,6 +37,7 @@ from app.policy import (
     check_view_group_permission,
     listed_groups_filter,
     listed_in_directory,
+    may_see_group_content,
     may_see_inside_group,
 )
 from app.policy.groups import (
@@ -453,6 +454,16 @@ def change_role(
     target.role = new_role
     db.flush()
     return target
+
+
+def group_names(db: Session, *, viewer: Member, group_ids: list[str | None]) -> dict[str, str]:
+    """The names of the groups whose content is shown, by id, for "Visible to: … members
+    only" labels; a group the viewer may not see is left out (one query for a whole list)."""
+    ids = sorted({g for g in group_ids if g and may_see_group_content(viewer, g)})
+    if not ids:
+        return {}
+    rows = db.execute(select(Group.id, Group.name).where(Group.id.in_(ids))).all()
+    return {group_id: name for group_id, name in rows}
 
 
 def group_choices(db: Session, *, member: Member) -> list[Group]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from app.cpd.privacy import PERSONAL_DATA as CPD
 from app.discussions.privacy import PERSONAL_DATA as DISCUSSIONS
+from app.drafts.privacy import PERSONAL_DATA as DRAFTS
 from app.events.privacy import PERSONAL_DATA as EVENTS
 from app.groups.privacy import PERSONAL_DATA as GROUPS
 from app.members.privacy import PERSONAL_DATA as MEMBERS
@@ -29,6 +30,7 @@ PERSONAL_DATA: tuple[PersonalData, ...] = (
     NOTIFICATIONS,
     OPPORTUNITIES,
     CPD,
+    DRAFTS,
     AUDIT,
 )
 

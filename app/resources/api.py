@@ -14,6 +14,7 @@ from app.members.schemas import TopicOut
 from app.resources import service
 from app.resources.models import Resource, ResourceType
 from app.resources.schemas import (
+    FIELD_LABELS,
     FileVersionOut,
     ResourceData,
     ResourceFileOut,
@@ -27,7 +28,7 @@ from app.resources.views import (
     uploads_from,
 )
 from app.web.deps import CurrentMember, DbSession
-from app.web.forms import field_errors
+from app.web.forms import plain_field_errors
 from app.web.pagination import PageRequest, page_request
 
 router = APIRouter(prefix="/api/v1/resources", tags=["resources"])
@@ -39,6 +40,7 @@ def resource_out(resource: Resource, *, with_files: bool) -> ResourceOut:
         files = [
             ResourceFileOut(
                 id=resource_file.id,
+                name=resource_file.name,
                 current=FileVersionOut.model_validate(resource_file.versions[0]),
                 versions=[FileVersionOut.model_validate(v) for v in resource_file.versions],
                 download_url=f"/api/v1/resources/{resource.id}/files/{resource_file.id}/download",
@@ -108,7 +110,7 @@ def _validated(values: dict[str, object]) -> ResourceData:
     try:
         return ResourceData.model_validate(values)
     except ValidationError as error:
-        raise InvalidInput(field_errors(error)) from None
+        raise InvalidInput(plain_field_errors(error, FIELD_LABELS)) from None
 
 
 @router.post(

@@ -99,13 +99,29 @@ class Resource(Base):
     topics: Mapped[list[Topic]] = relationship(
         secondary=resource_topic, lazy="raise", order_by=Topic.name
     )
+    # The files a resource offers now; a removed file keeps its versions, in removed_files.
     files: Mapped[list[ResourceFile]] = relationship(
-        back_populates="resource", lazy="raise", order_by="ResourceFile.position"
+        primaryjoin="and_(ResourceFile.resource_id == Resource.id, "
+        "ResourceFile.removed_at.is_(None))",
+        lazy="raise",
+        order_by="ResourceFile.position",
+        viewonly=True,
+    )
+    removed_files: Mapped[list[ResourceFile]] = relationship(
+        primaryjoin="and_(ResourceFile.resource_id == Resource.id, "
+        "ResourceFile.removed_at.is_not(None))",
+        lazy="raise",
+        order_by="ResourceFile.removed_at.desc()",
+        viewonly=True,
     )
 
 
 class ResourceFile(Base):
-    """One file of a resource; its content lives in versions, the newest being current."""
+    """One file of a resource; its content lives in versions, the newest being current.
+
+    ``name`` is what the page and a download call the file; a new version keeps it, a
+    rename changes it, and each version still records the name it was uploaded under.
+    A removed file stays, with its versions, as history."""
 
     __tablename__ = "resource_file"
 
@@ -114,12 +130,29 @@ class ResourceFile(Base):
         ForeignKey("resource.id", ondelete="CASCADE"), index=True
     )
     position: Mapped[int] = mapped_column(Integer, default=0)
+    name: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    removed_by_id: Mapped[str | None] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"))
 
-    resource: Mapped[Resource] = relationship(back_populates="files", lazy="raise")
+    resource: Mapped[Resource] = relationship(lazy="raise")
     versions: Mapped[list[FileVersion]] = relationship(
         back_populates="file", lazy="raise", order_by="FileVersion.number.desc()"
     )
+
+    @property
+    def current(self) -> FileVersion:
+        return self.versions[0]
+
+    def download_name(self, version: FileVersion) -> str:
+        """The current version downloads under the file's name; an earlier one says which
+        it is ("Report (version 2).pdf"), so two downloads never share a name."""
+        if version.number == self.current.number:
+            return self.name
+        stem, dot, extension = self.name.rpartition(".")
+        if not dot:
+            return f"{self.name} (version {version.number})"
+        return f"{stem} (version {version.number}).{extension}"
 
 
 class FileVersion(Base):
@@ -149,3 +182,25 @@ class FileVersion(Base):
 
     file: Mapped[ResourceFile] = relationship(back_populates="versions", lazy="raise")
     uploaded_by: Mapped[Member | None] = relationship(lazy="raise")
+
+
+class StagedUpload(Base):
+    """A file a member chose on a form that was then shown again with errors: checked like
+    any upload and kept in the file store, so the form can say "already attached" instead of
+    asking for it again. Only its uploader, in the same signed-in session, can use it; the
+    worker removes it when it expires (app/resources/worker_tasks.py)."""
+
+    __tablename__ = "staged_upload"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    member_id: Mapped[str] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), index=True)
+    session_hash: Mapped[str] = mapped_column(
+        ForeignKey("web_session.token_hash", ondelete="CASCADE"), index=True
+    )
+    storage_key: Mapped[str] = mapped_column(String(80), index=True)
+    original_filename: Mapped[str] = mapped_column(String(200))
+    file_type: Mapped[str] = mapped_column(String(10))
+    content_type: Mapped[str] = mapped_column(String(120))
+    size: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

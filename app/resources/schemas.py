@@ -3,7 +3,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from app.guard.schemas import GuardChoice
 from app.members.schemas import TopicOut
@@ -12,9 +12,41 @@ from app.resources.models import ExtractionStatus, ResourceStatus, ResourceType
 DOI_PATTERN = re.compile(r"^10\.\d{4,9}/\S+$")
 
 
+FIELD_LABELS = {
+    "title": "Title",
+    "summary": "Summary",
+    "type": "Type",
+    "topics": "Topics",
+    "audience": "Audience",
+    "publication_year": "Year of publication",
+    "authors": "Authors",
+    "abstract": "Abstract",
+    "doi": "DOI",
+    "external_url": "Web address",
+    "licence_note": "Licence or permission note",
+    "organisation_id": "Organisation",
+    "group_id": "Who can see it",
+}
+
+# What each type needs beyond a title and summary, with the sentence a form shows when it
+# is missing. Checked field by field, so every missing one is reported at once.
+REQUIRED_FOR_TYPE: dict[str, dict[ResourceType, str]] = {
+    "authors": {ResourceType.RESEARCH_PAPER: "Enter the authors: a research paper needs them"},
+    "publication_year": {
+        ResourceType.RESEARCH_PAPER: "Enter the year of publication: a research paper needs it"
+    },
+    "abstract": {ResourceType.RESEARCH_PAPER: "Enter the abstract: a research paper needs it"},
+    "external_url": {
+        ResourceType.LINK: "Enter the web address: a link needs one",
+        ResourceType.VIDEO: "Enter the web address: a video needs one",
+    },
+}
+
+
 class ResourceData(GuardChoice):
     """A resource's metadata, as a form or the API sends it (title, summary and abstract go
-    through the anonymisation guard)."""
+    through the anonymisation guard). Only a research paper needs a year, authors and an
+    abstract; a briefing or a guide may have a year but need not."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -23,17 +55,18 @@ class ResourceData(GuardChoice):
     type: ResourceType
     topics: list[str] = Field(default_factory=list, max_length=10)
     audience: str | None = Field(default=None, max_length=200)
-    publication_year: int | None = Field(default=None, ge=1900)
-    authors: str | None = Field(default=None, max_length=500)
-    abstract: str | None = Field(default=None, max_length=5000)
+    publication_year: int | None = Field(default=None, ge=1900, validate_default=True)
+    authors: str | None = Field(default=None, max_length=500, validate_default=True)
+    abstract: str | None = Field(default=None, max_length=5000, validate_default=True)
     doi: str | None = Field(default=None, max_length=200)
-    external_url: str | None = Field(default=None, max_length=1000)
+    external_url: str | None = Field(default=None, max_length=1000, validate_default=True)
     licence_note: str | None = Field(default=None, max_length=500)
     organisation_id: str | None = None
     group_id: str | None = None
 
     @field_validator(
         "audience",
+        "publication_year",
         "authors",
         "abstract",
         "doi",
@@ -51,8 +84,18 @@ class ResourceData(GuardChoice):
     @classmethod
     def _not_in_the_future(cls, year: int | None) -> int | None:
         if year is not None and year > datetime.now(UTC).year + 1:
-            raise ValueError("must not be in the future")
+            raise ValueError("The year of publication must not be in the future")
         return year
+
+    @field_validator("publication_year", "authors", "abstract", "external_url")
+    @classmethod
+    def _needed_for_its_type(cls, value: object, info: ValidationInfo) -> object:
+        resource_type = info.data.get("type")
+        if value is None and info.field_name is not None:
+            message = REQUIRED_FOR_TYPE[info.field_name].get(resource_type)  # type: ignore[arg-type]
+            if message:
+                raise ValueError(message)
+        return value
 
     @field_validator("doi")
     @classmethod
@@ -61,33 +104,15 @@ class ResourceData(GuardChoice):
             return None
         doi = doi.removeprefix("https://doi.org/").removeprefix("doi:")
         if not DOI_PATTERN.match(doi):
-            raise ValueError("must look like 10.1234/abcd (a DOI)")
+            raise ValueError("Enter the DOI in the form 10.1234/abcd, or leave it empty")
         return doi
 
     @field_validator("external_url")
     @classmethod
     def _web_address(cls, url: str | None) -> str | None:
         if url is not None and not re.match(r"^https?://[^\s/$.?#].[^\s]*$", url):
-            raise ValueError("must be a web address starting with https://")
+            raise ValueError("Enter a web address starting with https://")
         return url
-
-    @model_validator(mode="after")
-    def _research_needs_its_record(self) -> ResourceData:
-        if self.type == ResourceType.RESEARCH_PAPER:
-            missing = [
-                label
-                for label, value in (
-                    ("authors", self.authors),
-                    ("publication year", self.publication_year),
-                    ("abstract", self.abstract),
-                )
-                if not value
-            ]
-            if missing:
-                raise ValueError(f"a research paper needs its {', '.join(missing)}")
-        if self.type in (ResourceType.LINK, ResourceType.VIDEO) and not self.external_url:
-            raise ValueError(f"a {self.type.label.lower()} needs its web address")
-        return self
 
 
 class FileVersionOut(BaseModel):
@@ -106,6 +131,7 @@ class FileVersionOut(BaseModel):
 
 class ResourceFileOut(BaseModel):
     id: str
+    name: str
     current: FileVersionOut
     versions: list[FileVersionOut]
     download_url: str

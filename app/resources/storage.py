@@ -10,6 +10,7 @@ import errno
 import hashlib
 import os
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -63,6 +64,8 @@ class FileStorage(Protocol):
 
     def exists(self, key: str) -> bool: ...
 
+    def remove(self, key: str, *, unchanged_for: float) -> bool: ...
+
 
 class LocalFileStorage:
     def __init__(self, root: Path) -> None:
@@ -100,6 +103,9 @@ class LocalFileStorage:
             target.parent.mkdir(parents=True, exist_ok=True)
         if target.exists():
             staged.path.unlink(missing_ok=True)
+            # the same content arrived again: a clean-up that found it unused a moment ago
+            # must not remove it now (see remove)
+            target.touch()
         else:
             os.replace(staged.path, target)
         return staged.sha256
@@ -115,6 +121,18 @@ class LocalFileStorage:
 
     def exists(self, key: str) -> bool:
         return self._final_path(key).exists()
+
+    def remove(self, key: str, *, unchanged_for: float) -> bool:
+        """Remove a stored file nothing refers to any more, unless it was written (or the
+        same content committed again) in the last ``unchanged_for`` seconds."""
+        path = self._final_path(key)
+        try:
+            if time.time() - path.stat().st_mtime < unchanged_for:
+                return False
+            path.unlink()
+        except FileNotFoundError:
+            return False
+        return True
 
 
 def iter_file(handle: BinaryIO) -> Iterator[bytes]:

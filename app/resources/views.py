@@ -1,4 +1,6 @@
-"""Resource library pages: browse, read, add, edit, upload versions, download, delete."""
+"""Resource library pages: browse, read, add (with files kept across errors and drafts),
+edit, delete and restore. A resource's files (new versions, rename, remove, download) are
+in file_views.py."""
 
 from __future__ import annotations
 
@@ -8,31 +10,35 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from pydantic import ValidationError
-from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
 from app.cpd import service as cpd
 from app.cpd.models import LinkedItem
+from app.db import new_id, transaction
+from app.drafts import service as drafts
+from app.drafts.models import DraftKind
+from app.drafts.views import save_after_answer
 from app.errors import InvalidAction, InvalidInput
-from app.groups.service import group_choices
+from app.groups.service import group_choices, group_names
 from app.guard.forms import form_refusal_context, refusal_status
 from app.guard.schemas import guard_choice_from
 from app.guard.service import PassagesFound
 from app.members.models import Member
 from app.members.profiles import all_topics, organisation_choices
 from app.policy.resources import (
+    StagedUploadHolder,
     may_change_resource,
     may_restore_resource,
     may_see_guard_findings,
 )
 from app.resources import service
-from app.resources.models import Resource, ResourceType
-from app.resources.schemas import ResourceData
+from app.resources.models import Resource, ResourceType, StagedUpload
+from app.resources.schemas import FIELD_LABELS, ResourceData
 from app.resources.storage import FileStorage
-from app.web.deps import CurrentMember, DbSession
+from app.web.deps import CurrentMember, DbSession, NotSignedIn
 from app.web.flash import flash
-from app.web.forms import field_errors
+from app.web.forms import plain_field_errors
 from app.web.pagination import PageRequest, page_request, paginate
 from app.web.templating import render
 
@@ -139,6 +145,9 @@ def _list_page(
             "organisations": organisation_choices(db),
             "years": service.publication_years(db, viewer=member),
             "mine": resource_filter.owner_id is not None,
+            "group_names": group_names(
+                db, viewer=member, group_ids=[resource.group_id for resource in resources]
+            ),
         },
     )
 
@@ -188,6 +197,44 @@ def mine(request: Request, db: DbSession, member: CurrentMember, page: Page) -> 
     )
 
 
+def staged_upload_holder(request: Request, member: Member) -> StagedUploadHolder:
+    web_session = request.state.web_session
+    if web_session is None:
+        raise NotSignedIn("Sign in to upload files.")
+    return StagedUploadHolder(member_id=member.id, session_hash=web_session.token_hash)
+
+
+async def keep_chosen_files(
+    request: Request, member: Member, storage: FileStorage, form: FormData
+) -> service.KeptUploads:
+    """Keep the files chosen on this form before anything else is checked, in their own
+    transaction: the request's unit of work rolls back on the 422 that shows the form's
+    errors, and the files must outlive it (app/resources/service/staging.py)."""
+    uploads = uploads_from(form)
+    if not uploads:
+        return service.KeptUploads()
+    holder = staged_upload_holder(request, member)
+    max_bytes = request.app.state.settings.max_upload_bytes
+
+    def keep() -> service.KeptUploads:
+        with transaction(request.app.state.session_factory) as own:
+            return service.keep_uploads(
+                own, storage=storage, holder=holder, uploads=uploads, max_bytes=max_bytes
+            )
+
+    return await run_in_threadpool(keep)
+
+
+async def attached_files(
+    request: Request, db: DbSession, member: Member, form: FormData, kept: service.KeptUploads
+) -> list[StagedUpload]:
+    """The files this form already holds: kept earlier (ticked ``staged`` boxes) and now."""
+    ids = [str(value) for value in form.getlist("staged")] + kept.ids
+    return await run_in_threadpool(
+        service.staged_uploads, db, holder=staged_upload_holder(request, member), ids=ids
+    )
+
+
 def _form_page(
     request: Request,
     db: DbSession,
@@ -196,12 +243,17 @@ def _form_page(
     values: dict[str, Any],
     errors: dict[str, str] | None = None,
     refusal: PassagesFound | None = None,
+    staged: list[StagedUpload] | None = None,
+    draft_id: str | None = None,
+    note: str = "",
     status_code: int = 200,
 ) -> Response:
     return render(
         request,
         "resources/form.html",
         {
+            "draft_id": draft_id or "",
+            "draft_note": note,
             "resource": resource,
             "values": values,
             "errors": errors or {},
@@ -210,18 +262,88 @@ def _form_page(
             "topics": all_topics(db),
             "organisations": organisation_choices(db),
             "groups": group_choices(db, member=request.state.member),
+            "staged": staged or [],
         },
         status_code=status_code,
     )
 
 
 @router.get("/new", summary="Form to add a resource")
-def new_resource(request: Request, db: DbSession, member: CurrentMember) -> Response:
+def new_resource(
+    request: Request,
+    db: DbSession,
+    member: CurrentMember,
+    group: Annotated[str | None, Query(max_length=36)] = None,
+    draft: Annotated[str | None, Query(max_length=36)] = None,
+) -> Response:
+    """From a group's page (``?group=``) the resource is for that group's members unless
+    the member chooses otherwise, as a group event is. ``?draft=`` continues a draft."""
+    values: dict[str, Any] = {"organisation_id": member.organisation_id, "topics": []}
+    if group and group in {choice.id for choice in group_choices(db, member=member)}:
+        values["group_id"] = group
+    if draft is None:
+        return _form_page(request, db, resource=None, values=values)
+    saved = drafts.get_draft(db, viewer=member, draft_id=draft)
+    staged_ids = [str(item) for item in saved.fields.get("staged", [])]
+    staged = service.staged_uploads(
+        db, holder=staged_upload_holder(request, member), ids=staged_ids
+    )
+    note = ""
+    if len(staged) < len(staged_ids):
+        note = (
+            "Choose your files again: a chosen file is kept only in the session that "
+            "chose it, for a day."
+        )
     return _form_page(
         request,
         db,
         resource=None,
-        values={"organisation_id": member.organisation_id, "topics": []},
+        values={**values, **{k: v for k, v in saved.fields.items() if k != "staged"}},
+        staged=staged,
+        draft_id=saved.id,
+        note=note,
+    )
+
+
+def _draft_fields(values: dict[str, Any], staged: list[StagedUpload]) -> dict[str, Any]:
+    fields = {k: v for k, v in values.items() if k not in ("post_anyway", "guard_reason")}
+    return {**fields, "staged": [item.id for item in staged]}
+
+
+def _saved_after_answer(
+    request: Request,
+    member: Member,
+    response: Response,
+    fields: dict[str, Any],
+    draft_id: str,
+) -> Response:
+    return save_after_answer(
+        request, member, response, kind=DraftKind.RESOURCE, fields=fields, draft_id=draft_id
+    )
+
+
+@router.post("/draft", summary="Save the resource being written as a draft (in the background)")
+async def save_resource_draft(request: Request, db: DbSession, member: CurrentMember) -> Response:
+    """What the form's background save (htmx, every 30 seconds and on each change) calls;
+    answers the status line and the draft's id for the form."""
+    form = await request.form(max_files=0)
+    values = resource_data_from(form)
+    staged = service.staged_uploads(
+        db,
+        holder=staged_upload_holder(request, member),
+        ids=[str(v) for v in form.getlist("staged")],
+    )
+    draft = drafts.save_draft(
+        db,
+        actor=member,
+        kind=DraftKind.RESOURCE,
+        fields=_draft_fields(values, staged),
+        draft_id=str(form.get("draft_id") or "") or None,
+    )
+    return render(
+        request,
+        "drafts/_saved.html",
+        {"draft": draft},
     )
 
 
@@ -229,51 +351,94 @@ def new_resource(request: Request, db: DbSession, member: CurrentMember) -> Resp
 async def create(
     request: Request, db: DbSession, member: CurrentMember, storage: Storage
 ) -> Response:
+    """Every problem is reported at once, and the chosen files stay attached (kept as
+    staged uploads) whatever else is wrong."""
     form = await request.form(max_files=service.MAX_FILES_PER_UPLOAD + 1)
-    values = resource_data_from(form)
+    try:
+        values = resource_data_from(form)
+        kept = await keep_chosen_files(request, member, storage, form)
+    finally:
+        await form.close()
+    staged = await attached_files(request, db, member, form, kept)
+    errors: dict[str, str] = {}
+    data: ResourceData | None = None
     try:
         data = ResourceData.model_validate(values)
+    except ValidationError as error:
+        errors.update(plain_field_errors(error, FIELD_LABELS))
+    files_error = " ".join(kept.refused) or service.files_problem(
+        len(staged), str(values.get("external_url") or "").strip() or None
+    )
+    if files_error:
+        errors["files"] = files_error
+    draft_id = str(form.get("draft_id") or "") or new_id()
+    draft_fields = _draft_fields(values, staged)
+    if data is None or errors:
+        refused = _form_page(
+            request,
+            db,
+            resource=None,
+            values=values,
+            errors=errors,
+            staged=staged,
+            draft_id=draft_id,
+            status_code=422,
+        )
+        return _saved_after_answer(request, member, refused, draft_fields, draft_id)
+    try:
         resource = await run_in_threadpool(
             service.create_resource,
             db,
             storage=storage,
             actor=member,
             data=data,
-            uploads=uploads_from(form),
+            uploads=[],
+            staged=staged,
             max_bytes=request.app.state.settings.max_upload_bytes,
         )
-    except ValidationError as error:
-        return _form_page(
+    except InvalidInput as error:
+        refused = _form_page(
             request,
             db,
             resource=None,
             values=values,
-            errors=field_errors(error),
+            errors=error.errors,
+            staged=staged,
+            draft_id=draft_id,
             status_code=422,
         )
-    except InvalidInput as error:
-        return _form_page(
-            request, db, resource=None, values=values, errors=error.errors, status_code=422
-        )
+        return _saved_after_answer(request, member, refused, draft_fields, draft_id)
     except PassagesFound as found:
-        return _form_page(
+        refused = _form_page(
             request,
             db,
             resource=None,
             values=values,
             refusal=found,
+            staged=staged,
+            draft_id=draft_id,
             status_code=refusal_status(found),
         )
-    finally:
-        await form.close()
+        return _saved_after_answer(request, member, refused, draft_fields, draft_id)
+    await run_in_threadpool(drafts.discard_draft, db, actor=member, draft_id=draft_id)
     response = RedirectResponse(f"/resources/{resource.id}", status_code=303)
     flash(request, response, f"“{resource.title}” is in the library.")
     return response
 
 
-@router.get("/{resource_id}", summary="A resource, its files and versions")
-def read(request: Request, db: DbSession, member: CurrentMember, resource_id: str) -> Response:
-    resource = service.get_resource(db, viewer=member, resource_id=resource_id)
+def detail_page(
+    request: Request,
+    db: DbSession,
+    member: Member,
+    resource: Resource,
+    *,
+    errors: dict[str, str] | None = None,
+    upload: dict[str, Any] | None = None,
+    status_code: int = 200,
+) -> Response:
+    """``errors`` are keyed by the id of the field they belong to (each file has its own
+    forms); ``upload`` is what the upload form that failed held: which file, the note and
+    the files kept."""
     return render(
         request,
         "resources/detail.html",
@@ -283,12 +448,21 @@ def read(request: Request, db: DbSession, member: CurrentMember, resource_id: st
             "may_change": may_change_resource(member, resource),
             "may_restore": may_restore_resource(member, resource),
             "may_see_guard_findings": may_see_guard_findings(member, resource),
-            "errors": {},
+            "group_names": group_names(db, viewer=member, group_ids=[resource.group_id]),
+            "errors": errors or {},
+            "upload": upload or {},
             "cpd_suggestion": cpd.suggestion_for_item(
                 db, member=member, item_type=LinkedItem.RESOURCE, item_id=resource.id
             ),
         },
+        status_code=status_code,
     )
+
+
+@router.get("/{resource_id}", summary="A resource, its files and versions")
+def read(request: Request, db: DbSession, member: CurrentMember, resource_id: str) -> Response:
+    resource = service.get_resource(db, viewer=member, resource_id=resource_id)
+    return detail_page(request, db, member, resource)
 
 
 @router.get("/{resource_id}/edit", summary="Form to change a resource")
@@ -312,7 +486,11 @@ async def edit(
             service.update_resource, db, actor=member, resource_id=resource_id, data=data
         )
     except (ValidationError, InvalidInput) as error:
-        errors = field_errors(error) if isinstance(error, ValidationError) else error.errors
+        errors = (
+            plain_field_errors(error, FIELD_LABELS)
+            if isinstance(error, ValidationError)
+            else error.errors
+        )
         resource = await run_in_threadpool(
             service.get_resource, db, viewer=member, resource_id=resource_id
         )
@@ -333,75 +511,6 @@ async def edit(
         )
     response = RedirectResponse(f"/resources/{resource.id}", status_code=303)
     flash(request, response, "Your changes are saved.")
-    return response
-
-
-@router.post("/{resource_id}/files", summary="Add files or a new version of one file")
-async def upload_files(
-    request: Request, db: DbSession, member: CurrentMember, storage: Storage, resource_id: str
-) -> Response:
-    form = await request.form(max_files=service.MAX_FILES_PER_UPLOAD + 1)
-    try:
-        await run_in_threadpool(
-            service.add_files,
-            db,
-            storage=storage,
-            actor=member,
-            resource_id=resource_id,
-            uploads=uploads_from(form),
-            max_bytes=request.app.state.settings.max_upload_bytes,
-            replaces_file_id=str(form.get("file_id") or "") or None,
-            change_note=str(form.get("change_note") or ""),
-        )
-    except InvalidInput as error:
-        resource = service.get_resource(db, viewer=member, resource_id=resource_id)
-        return render(
-            request,
-            "resources/detail.html",
-            {
-                "resource": resource,
-                "related": service.related_resources(db, viewer=member, resource=resource),
-                "may_change": True,
-                "may_restore": may_restore_resource(member, resource),
-                "errors": error.errors,
-            },
-            status_code=422,
-        )
-    finally:
-        await form.close()
-    response = RedirectResponse(f"/resources/{resource_id}", status_code=303)
-    flash(request, response, "The upload is saved. Its text is being read for search.")
-    return response
-
-
-@router.get(
-    "/{resource_id}/files/{file_id}/download", summary="Download a file (or an earlier version)"
-)
-def download(
-    request: Request,
-    db: DbSession,
-    member: CurrentMember,
-    storage: Storage,
-    resource_id: str,
-    file_id: str,
-    version: Annotated[int | None, Query(ge=1)] = None,
-) -> Response:
-    found = service.download(
-        db,
-        storage=storage,
-        viewer=member,
-        resource_id=resource_id,
-        file_id=file_id,
-        version_number=version,
-    )
-    response = file_response(found)
-    # the CPD reading suggestion's signal, written after the answer in its own transaction
-    response.background = BackgroundTask(
-        cpd.record_resource_use,
-        request.app.state.session_factory,
-        resource_id=resource_id,
-        member_id=member.id,
-    )
     return response
 
 

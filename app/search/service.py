@@ -180,6 +180,7 @@ class Result:
     date: int | None
     status: str | None
     topics: list[str]
+    group_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -229,6 +230,7 @@ def _result(hit: dict[str, Any]) -> Result:
         date=hit.get("date"),
         status=hit.get("status"),
         topics=list(hit.get("topics") or []),
+        group_id=hit.get("group_id"),
     )
 
 
@@ -307,6 +309,7 @@ def search_params(member: Member, request: SearchRequest) -> dict[str, Any]:
             "date",
             "status",
             "topics",
+            "group_id",
         ],
         "attributesToHighlight": ["heading", "summary", "body", "file_text"],
         "attributesToCrop": ["summary:40", "body:32", "file_text:32"],

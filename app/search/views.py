@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from app.errors import InvalidInput
+from app.groups.service import group_names
 from app.members.models import Member
 from app.search import service
 from app.search.engine import SearchEngine, SearchUnavailable
@@ -42,7 +43,7 @@ def _href(request: service.SearchRequest, **changes: Any) -> str:
 
 
 @router.get("/search", summary="Search everything you may see", response_class=HTMLResponse)
-def search_page(request: Request, member: CurrentMember, engine: Engine) -> Response:
+def search_page(request: Request, db: DbSession, member: CurrentMember, engine: Engine) -> Response:
     search_request = service.parse_request(request.query_params.multi_items(), strict=False)
     context: dict[str, Any] = {
         "search": search_request,
@@ -53,6 +54,7 @@ def search_page(request: Request, member: CurrentMember, engine: Engine) -> Resp
         "kind_names": {
             kind: label.removesuffix("s") for kind, label in service.KIND_LABELS.items()
         },
+        "group_names": {},
         "facet_labels": {
             "type": "Type",
             "topic": "Topic",
@@ -70,6 +72,9 @@ def search_page(request: Request, member: CurrentMember, engine: Engine) -> Resp
             if search_request.sort != "relevance":
                 kept["sort"] = search_request.sort
             context["outcome"] = outcome
+            context["group_names"] = group_names(
+                db, viewer=member, group_ids=[result.group_id for result in outcome.results]
+            )
             context["pager"] = Pagination(
                 number=search_request.page,
                 size=search_request.per_page,

@@ -11,13 +11,17 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
+from app.db import new_id
 from app.discussions import service
 from app.discussions.forms import ComposeForm, form_errors
 from app.discussions.models import ALT_TEXT_MAX_LENGTH, Post, Thread
 from app.discussions.schemas import BODY_MAX_LENGTH, TITLE_MAX_LENGTH
 from app.discussions.views._common import _thread_href, post_href
 from app.discussions.views.attachments import SLOTS, attaching_from, posted_attachments
-from app.errors import Forbidden, InvalidAction, InvalidInput
+from app.drafts import service as drafts
+from app.drafts.models import DraftKind
+from app.drafts.views import save_after_answer
+from app.errors import Forbidden, InvalidAction, InvalidInput, NotFound
 from app.guard.forms import context_of_refusal, guard_form_context
 from app.guard.service import GuardFinding, PassagesFound
 from app.members.models import Member
@@ -27,6 +31,23 @@ from app.web.templating import render
 
 router = APIRouter(tags=["discussions"])
 PostedAttachments = Annotated[list[service.AttachmentUpload], Depends(posted_attachments)]
+DRAFT_KINDS = {"thread": DraftKind.THREAD, "reply": DraftKind.REPLY}
+
+
+def _draft_fields(form: ComposeForm, thread: Thread | None) -> dict[str, Any]:
+    if thread is not None:
+        return {"body": form.body, "thread_id": thread.id}
+    return {
+        "category_id": form.category_id,
+        "title": form.title,
+        "body": form.body,
+        "is_question": form.is_question,
+        "topics": form.topics,
+    }
+
+
+def reply_draft_title(thread: Thread) -> str:
+    return f"Reply to “{thread.title}”"
 
 
 def _texts(form: ComposeForm) -> dict[str, str]:
@@ -104,10 +125,14 @@ def _compose(
     attachments: list[service.AttachmentUpload] | None = None,
 ) -> Response:
     """Preview, or save through the guard; on a refusal show the form again, filled in
-    (files cannot be kept across a refusal yet: the page names them, to be chosen again)."""
+    (files cannot be kept across a refusal yet: the page names them, to be chosen again).
+    A new thread or reply shown again is saved as a draft, which publishing discards."""
+    draft_kind = DRAFT_KINDS.get(mode)
+    if draft_kind is not None and not form.draft_id:
+        form.draft_id = new_id()
 
     def again(**extra: Any) -> Response:
-        return _compose_page(
+        response = _compose_page(
             request,
             db,
             member,
@@ -118,6 +143,17 @@ def _compose(
             post=post,
             dropped_files=[item.upload.filename or "" for item in attachments or []],
             **extra,
+        )
+        if draft_kind is None:
+            return response
+        return save_after_answer(
+            request,
+            member,
+            response,
+            kind=draft_kind,
+            fields=_draft_fields(form, thread if mode == "reply" else None),
+            draft_id=form.draft_id,
+            title=reply_draft_title(thread) if mode == "reply" and thread else None,
         )
 
     if form.previewing:
@@ -134,6 +170,8 @@ def _compose(
     except (InvalidAction, Forbidden) as error:
         status = 403 if isinstance(error, Forbidden) else 409
         return again(errors={"body": str(error)}, status_code=status)
+    if draft_kind is not None:
+        drafts.discard_draft(db, actor=member, draft_id=form.draft_id)
     target = post_href(saved) if isinstance(saved, Post) else _thread_href(saved.id)
     response = RedirectResponse(target, status_code=303)
     flash(request, response, done)
@@ -146,11 +184,17 @@ def new_thread(
     db: DbSession,
     member: CurrentMember,
     category: Annotated[str, Query(max_length=80)] = "",
+    draft: Annotated[str, Query(max_length=36)] = "",
 ) -> Response:
     form = ComposeForm()
     for choice in service.category_choices(db, viewer=member):
         if choice.slug == category:
             form = ComposeForm(category_id=choice.id, topics=[t.slug for t in choice.topics])
+    if draft:
+        saved = drafts.get_draft(db, viewer=member, draft_id=draft)
+        if saved.kind != DraftKind.THREAD:
+            raise NotFound("There is no such draft.")
+        form = ComposeForm.model_validate({**saved.fields, "draft_id": saved.id})
     return _compose_page(
         request, db, member, mode="thread", form=form, action_url="/discussions/start"
     )
@@ -191,15 +235,22 @@ def reply_form(
     thread_id: str,
     quote: Annotated[str, Query(max_length=36)] = "",
     part: Annotated[str, Query(max_length=BODY_MAX_LENGTH)] = "",
+    draft: Annotated[str, Query(max_length=36)] = "",
 ) -> Response:
     thread = service.thread_for_reply(db, viewer=member, thread_id=thread_id)
     body = service.quote(db, viewer=member, post_id=quote, part=part or None) if quote else ""
+    form = ComposeForm(body=body)
+    if draft:
+        saved = drafts.get_draft(db, viewer=member, draft_id=draft)
+        if saved.kind != DraftKind.REPLY or saved.fields.get("thread_id") != thread.id:
+            raise NotFound("There is no such draft.")
+        form = ComposeForm(body=str(saved.fields.get("body") or ""), draft_id=saved.id)
     return _compose_page(
         request,
         db,
         member,
         mode="reply",
-        form=ComposeForm(body=body),
+        form=form,
         action_url=f"/discussions/t/{thread.id}/reply",
         thread=thread,
     )

@@ -1,16 +1,18 @@
 """Rules of the resource library: adding resources with their files, new versions, edits,
 soft deletion and restore, browsing, downloads and text extraction.
 
-Staging uploads and adding files or versions (uploads.py), creating and changing resources
-(changes.py), reading and downloading (reading.py) and the text-extraction queue the worker
-reads (extraction_jobs.py), beside what they share (_common.py); this package re-exports
-their public names, so `from app.resources import service` and `service.get_resource(...)`
-keep working.
+Staging uploads and adding files or versions (uploads.py), keeping files chosen on a form
+shown again with errors (staging.py), renaming and removing files (file_changes.py),
+creating and changing resources (changes.py), reading and downloading (reading.py) and
+the text-extraction queue the worker reads (extraction_jobs.py), beside what they share
+(_common.py); this package re-exports their public names, so `from app.resources import
+service` and `service.get_resource(...)` keep working.
 """
 
 from app.resources.service.changes import (
     create_resource,
     delete_resource,
+    files_problem,
     hide_resource,
     restore_resource,
     unhide_resource,
@@ -22,6 +24,7 @@ from app.resources.service.extraction_jobs import (
     pending_extractions,
     record_extraction,
 )
+from app.resources.service.file_changes import file_name_problem, remove_file, rename_file
 from app.resources.service.reading import (
     SORTS,
     Download,
@@ -32,6 +35,13 @@ from app.resources.service.reading import (
     list_resources,
     publication_years,
     related_resources,
+)
+from app.resources.service.staging import (
+    STAGED_UPLOAD_LIFETIME,
+    KeptUploads,
+    keep_uploads,
+    remove_expired_staged_uploads,
+    staged_uploads,
 )
 from app.resources.service.uploads import (
     MAX_FILES_PER_UPLOAD,
@@ -45,10 +55,12 @@ __all__ = [
     "EXTRACT_TOPIC",
     "MAX_FILES_PER_UPLOAD",
     "SORTS",
+    "STAGED_UPLOAD_LIFETIME",
     "CheckedFile",
     "CheckedUploads",
     "Download",
     "ExtractionJob",
+    "KeptUploads",
     "ResourceFilter",
     "Sort",
     "Upload",
@@ -56,14 +68,21 @@ __all__ = [
     "create_resource",
     "delete_resource",
     "download",
+    "file_name_problem",
+    "files_problem",
     "get_resource",
     "hide_resource",
+    "keep_uploads",
     "list_resources",
     "pending_extractions",
     "publication_years",
     "record_extraction",
     "related_resources",
+    "remove_expired_staged_uploads",
+    "remove_file",
+    "rename_file",
     "restore_resource",
+    "staged_uploads",
     "unhide_resource",
     "update_resource",
 ]

@@ -22,6 +22,7 @@ def _load(db: Session, resource_id: str, *, refresh: bool = False) -> Resource:
             selectinload(Resource.owner),
             selectinload(Resource.organisation),
             selectinload(Resource.files).selectinload(ResourceFile.versions),
+            selectinload(Resource.removed_files).selectinload(ResourceFile.versions),
         )
     ).scalar_one_or_none()
     if resource is None:

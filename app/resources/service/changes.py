@@ -19,31 +19,43 @@ from app.policy import (
     check_moderate_resource_permission,
     check_restore_resource_permission,
 )
-from app.resources.models import Resource, ResourceFile, ResourceStatus
+from app.resources.models import Resource, ResourceStatus, StagedUpload
 from app.resources.schemas import ResourceData
 from app.resources.service._common import _load
 from app.resources.service.uploads import (
     MAX_FILES_PER_UPLOAD,
+    StoredFile,
     Upload,
     _add_version,
     _commit_staged,
+    _new_file,
     _stage_uploads,
 )
 from app.resources.storage import FileStorage
 from app.topics.models import Topic
 
 
-def _topics(db: Session, slugs: list[str]) -> list[Topic]:
+def _topics(db: Session, slugs: list[str], errors: dict[str, str]) -> list[Topic]:
     topics = list(db.execute(select(Topic).where(Topic.slug.in_(slugs))).scalars())
     unknown = sorted(set(slugs) - {topic.slug for topic in topics})
     if unknown:
-        raise InvalidInput({"topics": f"Unknown topic: {', '.join(unknown)}"})
+        errors["topics"] = f"Unknown topic: {', '.join(unknown)}"
     return topics
 
 
-def _check_organisation(db: Session, organisation_id: str | None) -> None:
+def _check_organisation(db: Session, organisation_id: str | None, errors: dict[str, str]) -> None:
     if organisation_id and db.get(Organisation, organisation_id) is None:
-        raise InvalidInput({"organisation_id": "There is no such organisation."})
+        errors["organisation_id"] = "There is no such organisation."
+
+
+def files_problem(file_count: int, external_url: str | None) -> str | None:
+    """What is wrong with the files a new resource comes with, in the form's words; the
+    views ask this too, so a form with other errors reports it in the same answer."""
+    if file_count > MAX_FILES_PER_UPLOAD:
+        return f"Upload at most {MAX_FILES_PER_UPLOAD} files at once"
+    if file_count == 0 and not external_url:
+        return "Choose a file to upload, or enter a web address"
+    return None
 
 
 def _guarded_metadata(data: ResourceData) -> Override | None:
@@ -72,13 +84,19 @@ def create_resource(
     data: ResourceData,
     uploads: list[Upload],
     max_bytes: int,
+    staged: list[StagedUpload] | None = None,
 ) -> Resource:
-    if len(uploads) > MAX_FILES_PER_UPLOAD:
-        raise InvalidInput({"files": f"Upload at most {MAX_FILES_PER_UPLOAD} files at once."})
-    if not uploads and not data.external_url:
-        raise InvalidInput({"files": "Add at least one file, or a web address."})
-    topics = _topics(db, data.topics)
-    _check_organisation(db, data.organisation_id)
+    """``staged`` are files kept from the same form shown again with errors (checked when
+    they were received); they become the resource's first files, after them ``uploads``."""
+    staged = staged or []
+    errors: dict[str, str] = {}
+    problem = files_problem(len(uploads) + len(staged), data.external_url)
+    if problem:
+        errors["files"] = problem
+    topics = _topics(db, data.topics, errors)
+    _check_organisation(db, data.organisation_id, errors)
+    if errors:
+        raise InvalidInput(errors)
     check_post_to_group(db, actor=actor, group_id=data.group_id)
     override = _guarded_metadata(data)
     staging = _stage_uploads(storage, uploads, max_bytes=max_bytes)
@@ -89,13 +107,16 @@ def create_resource(
         resource = Resource(**fields, owner_id=actor.id, topics=topics)
         db.add(resource)
         db.flush()
-        for position, item in enumerate(staging.checked):
-            resource_file = ResourceFile(resource_id=resource.id, position=position)
-            db.add(resource_file)
-            db.flush()
+        items = [StoredFile.of_staged(row) for row in staged] + [
+            StoredFile.of_checked(item) for item in staging.checked
+        ]
+        for position, item in enumerate(items):
+            resource_file = _new_file(db, resource=resource, position=position, name=item.filename)
             _add_version(
                 db, resource_file=resource_file, number=1, item=item, actor=actor, change_note=None
             )
+        for row in staged:
+            db.delete(row)
         _commit_staged(staging)
     except BaseException:
         staging.discard()
@@ -110,12 +131,15 @@ def update_resource(
 ) -> Resource:
     resource = _load(db, resource_id)
     check_change_resource_permission(actor, resource)
-    topics = _topics(db, data.topics)
-    _check_organisation(db, data.organisation_id)
+    errors: dict[str, str] = {}
+    topics = _topics(db, data.topics, errors)
+    _check_organisation(db, data.organisation_id, errors)
+    if not resource.files and not data.external_url:
+        errors["external_url"] = "Enter a web address: a resource without files needs one"
+    if errors:
+        raise InvalidInput(errors)
     if data.group_id != resource.group_id:
         check_post_to_group(db, actor=actor, group_id=data.group_id)
-    if not resource.files and not data.external_url:
-        raise InvalidInput({"external_url": "A resource without files needs a web address."})
     override = _guarded_metadata(data)
     for name, value in data.model_dump(exclude={"topics", *GUARD_FIELDS}).items():
         setattr(resource, name, value)

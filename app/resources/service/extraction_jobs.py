@@ -102,7 +102,7 @@ def _current_versions(db: Session, resource_id: str) -> list[FileVersion]:
     latest = (
         select(FileVersion.file_id, func.max(FileVersion.number).label("number"))
         .join(ResourceFile, ResourceFile.id == FileVersion.file_id)
-        .where(ResourceFile.resource_id == resource_id)
+        .where(ResourceFile.resource_id == resource_id, ResourceFile.removed_at.is_(None))
         .group_by(FileVersion.file_id)
         .subquery()
     )

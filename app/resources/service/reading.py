@@ -141,7 +141,9 @@ def download(
 ) -> Download:
     resource = _load(db, resource_id)
     check_view_resource_permission(viewer, resource)
-    resource_file = next((f for f in resource.files if f.id == file_id), None)
+    resource_file = next(
+        (f for f in resource.files + resource.removed_files if f.id == file_id), None
+    )
     if resource_file is None or not resource_file.versions:
         raise NotFound("This resource has no such file.")
     if version_number is None:
@@ -159,7 +161,7 @@ def download(
     )
     return Download(
         path=storage.path_of(version.storage_key),
-        filename=version.original_filename,
+        filename=resource_file.download_name(version),
         content_type=version.content_type,
         size=version.size,
     )

@@ -16,7 +16,13 @@ from app.outbox.service import enqueue
 from app.outbox.sync import enqueue_sync
 from app.policy import check_change_resource_permission
 from app.resources.filetypes import FILE_TYPES, RejectedFile, check_upload, safe_filename
-from app.resources.models import ExtractionStatus, FileVersion, Resource, ResourceFile
+from app.resources.models import (
+    ExtractionStatus,
+    FileVersion,
+    Resource,
+    ResourceFile,
+    StagedUpload,
+)
 from app.resources.service._common import _load
 from app.resources.service.extraction_jobs import EXTRACT_TOPIC
 from app.resources.storage import FileStorage, StagedFile, TooLarge
@@ -36,6 +42,34 @@ class _Checked:
     filename: str
     file_type: str
     content_type: str
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """What a new version records about a file that passed the upload checks: one just
+    received, or one kept from a form shown again with errors (a StagedUpload)."""
+
+    storage_key: str
+    size: int
+    filename: str
+    file_type: str
+    content_type: str
+
+    @classmethod
+    def of_checked(cls, item: _Checked) -> StoredFile:
+        return cls(
+            item.staged.sha256, item.staged.size, item.filename, item.file_type, item.content_type
+        )
+
+    @classmethod
+    def of_staged(cls, staged: StagedUpload) -> StoredFile:
+        return cls(
+            staged.storage_key,
+            staged.size,
+            staged.original_filename,
+            staged.file_type,
+            staged.content_type,
+        )
 
 
 @dataclass
@@ -81,7 +115,7 @@ def _add_version(
     *,
     resource_file: ResourceFile,
     number: int,
-    item: _Checked,
+    item: StoredFile,
     actor: Member,
     change_note: str | None,
 ) -> FileVersion:
@@ -89,11 +123,11 @@ def _add_version(
     version = FileVersion(
         file_id=resource_file.id,
         number=number,
-        storage_key=item.staged.sha256,
+        storage_key=item.storage_key,
         original_filename=item.filename,
         file_type=item.file_type,
         content_type=item.content_type,
-        size=item.staged.size,
+        size=item.size,
         change_note=change_note,
         uploaded_by_id=actor.id,
         extraction_status=(
@@ -114,6 +148,17 @@ def _commit_staged(staging: _Staging) -> None:
         staging.storage.commit(item.staged)
 
 
+def _new_file(db: Session, *, resource: Resource, position: int, name: str) -> ResourceFile:
+    resource_file = ResourceFile(resource_id=resource.id, position=position, name=name)
+    db.add(resource_file)
+    db.flush()
+    return resource_file
+
+
+def next_position(resource: Resource) -> int:
+    return 1 + max((f.position for f in resource.files + resource.removed_files), default=-1)
+
+
 def add_files(
     db: Session,
     *,
@@ -124,40 +169,55 @@ def add_files(
     max_bytes: int,
     replaces_file_id: str | None = None,
     change_note: str | None = None,
+    staged: list[StagedUpload] | None = None,
 ) -> Resource:
     """Add files, or with ``replaces_file_id`` upload a new version of one file (the earlier
-    versions stay, with who uploaded them, when and why)."""
+    versions stay, with who uploaded them, when and why; the file keeps its name).
+    ``staged`` are files kept from the same form shown again with errors; they are used up.
+    Every problem is reported at once, keyed ``files`` and ``change_note``."""
     resource = _load(db, resource_id)
     check_change_resource_permission(actor, resource)
-    if not uploads:
-        raise InvalidInput({"files": "Choose a file to upload."})
+    staged = staged or []
     note = (change_note or "").strip()[:500] or None
     target = None
+    errors: dict[str, str] = {}
+    count = len(uploads) + len(staged)
     if replaces_file_id:
         target = next((f for f in resource.files if f.id == replaces_file_id), None)
         if target is None:
             raise NotFound("This resource has no such file.")
-        if len(uploads) != 1:
-            raise InvalidInput({"files": "A new version is one file."})
         if not note:
-            raise InvalidInput({"change_note": "Say what changed in this version."})
+            errors["change_note"] = "Say what changed in this version"
+        if count > 1:
+            errors["files"] = "A new version is one file: choose one"
+    if count == 0:
+        errors["files"] = (
+            f"Choose the new version of {target.name}" if target else "Choose a file to upload"
+        )
+    if count > MAX_FILES_PER_UPLOAD:
+        errors["files"] = f"Upload at most {MAX_FILES_PER_UPLOAD} files at once"
+    if errors:
+        raise InvalidInput(errors)
     staging = _stage_uploads(storage, uploads, max_bytes=max_bytes)
     try:
+        items = [StoredFile.of_staged(row) for row in staged] + [
+            StoredFile.of_checked(item) for item in staging.checked
+        ]
         if target is not None:
             _add_version(
                 db,
                 resource_file=target,
                 number=max(v.number for v in target.versions) + 1,
-                item=staging.checked[0],
+                item=items[0],
                 actor=actor,
                 change_note=note,
             )
         else:
-            start = len(resource.files)
-            for offset, item in enumerate(staging.checked):
-                resource_file = ResourceFile(resource_id=resource.id, position=start + offset)
-                db.add(resource_file)
-                db.flush()
+            start = next_position(resource)
+            for offset, item in enumerate(items):
+                resource_file = _new_file(
+                    db, resource=resource, position=start + offset, name=item.filename
+                )
                 _add_version(
                     db,
                     resource_file=resource_file,
@@ -166,6 +226,8 @@ def add_files(
                     actor=actor,
                     change_note=note,
                 )
+        for row in staged:
+            db.delete(row)
         resource.updated_at = utcnow()
         db.flush()
         enqueue_sync(db, kind="resource", id=resource.id)
