@@ -31,6 +31,12 @@ sys.path.insert(0, str(ROOT))
 from app.guard.names import NOT_NAMES  # noqa: E402
 
 OUT = ROOT / "app" / "guard" / "data" / "first_names.txt"
+WORD_LIKE_OUT = ROOT / "app" / "guard" / "data" / "word_like_names.txt"
+# A gazetteer name at or above this Zipf frequency in lower case is an everyday English word
+# ("long", "hope", "will"; common names such as "james" too, since wordfreq folds case):
+# the general rule (app/guard/people.py) reads it as a name in lower case only right next to
+# an age or a school year.
+WORD_LIKE_ZIPF = 4.3
 GB_RANK = 6000
 OTHER_RANK = 800
 OTHER_COUNTRIES = (
@@ -77,7 +83,21 @@ def main() -> None:
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text("\n".join(sorted(kept)) + "\n", encoding="utf-8")
     print(f"{len(kept)} first names written to {OUT.relative_to(ROOT)}")
+    write_word_like_names(kept)
+
+
+def write_word_like_names(names: set[str]) -> None:
+    from wordfreq import zipf_frequency
+
+    word_like = sorted(
+        {n.lower() for n in names if zipf_frequency(n.lower(), "en") >= WORD_LIKE_ZIPF}
+    )
+    WORD_LIKE_OUT.write_text("\n".join(word_like) + "\n", encoding="utf-8")
+    print(f"{len(word_like)} word-like names written to {WORD_LIKE_OUT.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:] == ["--word-like-only"]:  # from the shipped list, without names-dataset
+        write_word_like_names(set(OUT.read_text(encoding="utf-8").split()))
+    else:
+        main()

@@ -16,10 +16,12 @@ unit-tested on its own (tests/test_anonymisation.py) and measured on a labelled 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from app.guard.patterns import LABELS, PATTERNS, STRONG_KINDS
+from app.guard.people import find_people
 from app.guard.vocabulary import PUBLIC_CASE
 
 __all__ = ["LABELS", "PATTERNS", "STRONG_KINDS", "Finding", "Segment", "check_text"]
@@ -66,12 +68,51 @@ def _all_matches(text: str) -> Iterator[Finding]:
                 position = match.start() + 1
 
 
+def _rule_findings(text: str) -> Iterator[Finding]:
+    """The general rule's findings (people.py): a person next to a child's or family's
+    context, each with its plain reason."""
+    for found in find_people(text):
+        yield Finding(
+            kind=found.kind,
+            label=found.reason,
+            start=found.start,
+            end=found.end,
+            text=text[found.start : found.end],
+        )
+
+
+_ANONYMISED_LABEL = re.compile(r"(?i:child|baby|sibling|case|young[ \t]+person)[ \t]+[A-Z]\b")
+_PUBLISHED_REVIEW = re.compile(
+    r"\b(?:review|reviews|case[ \t]+stud(?:y|ies)|inquiry|SCR|CSPR|report|died|death|vignette"
+    r"|scenario|anonymised)\b",
+    re.IGNORECASE,
+)
+
+
+def _sentence_of(text: str, finding: Finding) -> str:
+    start = max(text.rfind(mark, 0, finding.start) for mark in ".!?\n") + 1
+    ends = [i for i in (text.find(mark, finding.end) for mark in ".!?\n") if i != -1]
+    return text[start : min(ends, default=len(text))]
+
+
+def _an_anonymised_label(text: str, finding: Finding) -> bool:
+    """ "Child B, aged 14, was the subject of the review": a published review's or a case
+    study's label, not initials of a child we support."""
+    if finding.strong:
+        return False
+    sentence = _sentence_of(text, finding)
+    return (
+        _ANONYMISED_LABEL.search(sentence) is not None
+        and _PUBLISHED_REVIEW.search(sentence) is not None
+    )
+
+
 def _about_a_public_case(text: str, finding: Finding) -> bool:
     """The finding's sentence names a child whose case was published in a national review
     ("Victoria Climbié was 8 when she died"): training material, not a child we support. Strong
     identifiers (an NHS number, a date of birth) are never waved through this way."""
     if finding.strong:
-        return False
+        return PUBLIC_CASE.search(finding.text) is not None
     start = max(text.rfind(mark, 0, finding.start) for mark in ".!?\n") + 1
     ends = [i for i in (text.find(mark, finding.end) for mark in ".!?\n") if i != -1]
     return PUBLIC_CASE.search(text, start, min(ends, default=len(text))) is not None
@@ -80,8 +121,18 @@ def _about_a_public_case(text: str, finding: Finding) -> bool:
 def check_text(text: str) -> list[Finding]:
     """The passages of ``text`` that may identify someone, in order, none overlapping (of two
     overlapping passages the longer is kept)."""
-    candidates = sorted(_all_matches(text), key=lambda f: (f.start, -(f.end - f.start)))
-    candidates = [f for f in candidates if not _about_a_public_case(text, f)]
+    matched = list(_all_matches(text))
+    found = matched + [
+        rule
+        for rule in _rule_findings(text)
+        if not any(rule.start < f.end and f.start < rule.end for f in matched)
+    ]
+    candidates = sorted(found, key=lambda f: (f.start, -(f.end - f.start)))
+    candidates = [
+        f
+        for f in candidates
+        if not _about_a_public_case(text, f) and not _an_anonymised_label(text, f)
+    ]
     kept: list[Finding] = []
     for finding in candidates:
         if kept and finding.start < kept[-1].end:

@@ -520,7 +520,7 @@ PATTERNS: tuple[Pattern, ...] = (
         r"(?:weeks?|wks?|months?|mths?|days?)\b(?![ \t]+(?:later|after|before|ago))"
         rf"|\bborn[ \t]+(?:just[ \t]+|only[ \t]+)?(?:\d{{1,2}}|{_NUMBER_WORD}|a)[ \t]+"
         r"(?:days?|weeks?|wks?|months?)[ \t]+ago\b"
-        r"|,[ \t]*\d{1,2}[ \t]*(?:weeks?|wks?|months?|mths?|days?)(?:[ \t]*old)?[ \t]*,",
+        r"|,[ \t]*\d{1,2}[ \t]*(?:weeks?|wks?|months?|mths?)(?:[ \t]*old)?[ \t]*,",
         _not_a_range,
         flags=re.IGNORECASE,
     ),

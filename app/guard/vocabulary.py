@@ -131,7 +131,7 @@ _PUBLIC_PLACE = re.compile(
     r"\b(?:Council|Town[ \t]+Hall|City[ \t]+Hall|Civic|MASH|Front[ \t]+Door|College|University"
     r"|Campus|Hospital|Library|[Oo]ffices?|headquarters|[Vv]enue|[Cc]onference|[Tt]raining"
     r"|[Ff]ront[ \t]+[Dd]oor"
-    r"|Hall|Centre|Center|Quarter|Police|Court|Trust|NHS|Partnership|House|Chambers|Hub"
+    r"|Hall|Centre|Center|Quarter|Police|Courts?|Justice|Tribunal|[Uu]nit|Trust|NHS|Partnership|House|Chambers|Hub"
     r"|[Hh]ub|School|Academy|[Dd]uty|[Tt]eam|[Hh]elpline|[Ll]ine|[Rr]eferrals?|LADO|[Ss]witchboard"
     r"|[Rr]eception|[Ss]ervice|[Ee]nquiries|Parking|Museum|Armouries|Stadium|Hotel"
     r"|Contact[ \t]+(?:Point|Centre|Team)|Access[ \t]+Point|Gateway|Desk)\b"
