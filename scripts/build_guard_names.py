@@ -7,7 +7,9 @@ among the most frequent of the countries that most children in UK social care, o
 parents, come from (Ireland, Poland, Romania, Lithuania, Bulgaria, Albania, Portugal,
 Pakistan, India, Bangladesh, Nigeria, Ghana, Jamaica, Ethiopia; Djibouti, Egypt and Sudan
 stand in for Somalia and Eritrea, which the data lacks; Syria, Iraq, Iran, Yemen, Morocco,
-Algeria, Afghanistan, Turkey) and the United States, whose list carries the newest
+Algeria, Afghanistan, Turkey; for the general rule of issue 19 also Hong Kong, Malaysia,
+China, the Philippines, Cameroon, Kuwait, Saudi Arabia, Jordan and Lebanon, the data's
+nearest to families from East and South-East Asia, Central Africa and the Gulf) and the United States, whose list carries the newest
 children's names (Nevaeh, Harper) that the GB list, built from adults' accounts, ranks
 low. Names keep their accents (Ionuț, Zoë). Words that are ordinary English more often
 than names are left out (see NOT_NAMES).
@@ -42,6 +44,7 @@ OTHER_RANK = 800
 OTHER_COUNTRIES = (
     "IE", "PL", "RO", "LT", "BG", "AL", "PT", "PK", "IN", "BD", "NG", "GH", "JM", "ET", "DJ",
     "EG", "SD", "SY", "IQ", "IR", "YE", "MA", "DZ", "AF", "TR", "US",
+    "HK", "MY", "CN", "PH", "CM", "KW", "SA", "JO", "LB",
 )  # fmt: skip
 US_RANK = 2500
 # The first lists (GB, US, and IE PL RO LT PK IN BD NG ET IQ AF TR) admit a name on rank

@@ -80,7 +80,8 @@ _WORDS_IN_LOWER_CASE = """
     rain storm honey angel sunny joy love precious princess queen king prince duke major
     rich sterling chase porter walker ward brook brooke justice patience
 """
-_NOT_LOWER_CASE_NAMES = frozenset(_WORDS_IN_LOWER_CASE.split()) | frozenset(
+NAMES_THAT_ARE_WORDS = frozenset(_WORDS_IN_LOWER_CASE.split())
+_NOT_LOWER_CASE_NAMES = NAMES_THAT_ARE_WORDS | frozenset(
     word.lower() for word in _ORDINARY_WORDS.split()
 )
 

@@ -25,14 +25,20 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from app.guard.names import NOT_NAMES, first_names, is_first_name, is_lower_case_first_name
+from app.guard.names import (
+    NAMES_THAT_ARE_WORDS,
+    NOT_NAMES,
+    first_names,
+    is_first_name,
+    is_lower_case_first_name,
+)
 from app.guard.vocabulary import _NOT_A_SURNAME, NOT_A_NAME
 
 WORD_LIKE_NAMES = Path(__file__).resolve().parent / "data" / "word_like_names.txt"
 
 _LETTERS = r"A-Za-zÀ-ÖØ-öø-ÿ\u0100-\u024f"
 _TOKEN = re.compile(
-    rf"\d+(?:[:.,/\-]\d+)*(?![{_LETTERS}])|[{_LETTERS}\d]+(?:[-'’/][{_LETTERS}\d]+)*"
+    rf"\d+(?:[:.,/\-]\d+)*(?![{_LETTERS}\d])|[{_LETTERS}\d]+(?:[-'’/][{_LETTERS}\d]+)*"
     r"|&|[^\s\w]"
 )
 _POSSESSIVE = re.compile(r"(?:['’]s|s['’]|['’])$")
@@ -142,6 +148,7 @@ _AGE_LEADS = _words(
     """aged age is was 's turns turning turned now only just nearly almost who who's whos
     shes hes she's he's still"""
 )
+_NOT_AGE_YEARS = frozenset({"ago", "experience", "qualified", "in", "of", "service", "later"})
 _YEAR_WORDS = frozenset({"year", "yr", "y"})
 _NOT_A_YEAR_GROUP_AFTER = _words(
     """team staff teacher teachers class pupils cohort parents lead leads group groups
@@ -207,9 +214,19 @@ def _name_candidate(tokens: list[Token], i: int) -> Candidate | None:
         return Candidate(i, i, "unknown", adjacent_only=True)
     if word.islower():
         head = word.split("-", 1)[0]
-        if not is_lower_case_first_name(word):
+        if (
+            head in NAMES_THAT_ARE_WORDS
+            and head.capitalize() in first_names()
+            and "-" not in word  # "lily-mae" is a name, "lily" may be a flower
+        ):
+            # "precious", "pat", "grace": a name only with a school year right after it or
+            # with a relative's role and an age ("nan (pat, 67)").
+            return Candidate(i, i, "word_name", adjacent_only=True)
+        hyphenated = "-" in word and head.capitalize() in first_names()
+        if not (hyphenated or is_lower_case_first_name(word)):
             return None
-        return Candidate(i, i, "name", adjacent_only=head in word_like_names())
+        word_like = head in word_like_names() and not hyphenated
+        return Candidate(i, i, "name", adjacent_only=word_like)
     return None
 
 
@@ -299,6 +316,8 @@ def _age_after(tokens: list[Token], last: int, limit: int, adult: bool) -> int |
         if value is not None:
             if value > ceiling or previous.text in {"£", "$", "€", "#"}:
                 return None
+            if previous.lower in _YEAR_WORDS or previous.lower in {"p", "level", "step"}:
+                return None  # a school year or a level, not an age
             following = tokens[j + 1].lower if j + 1 < count else ""
             if following in _NOT_AN_AGE_AFTER or following in {"-", "–", ":", "%"}:
                 if following in {"-", "–"} and j + 2 < count and _number(tokens[j + 2]):
@@ -316,6 +335,8 @@ def _age_after(tokens: list[Token], last: int, limit: int, adult: bool) -> int |
             )
             if not shaped:
                 return None
+            if following in _AGE_UNITS and j + 2 < count and tokens[j + 2].lower in _NOT_AGE_YEARS:
+                return None  # "14 years ago", "20 years experience"
             end = j + 1 if following in _AGE_UNITS else j
             if end + 1 < count and tokens[end + 1].lower == "old":
                 end += 1
@@ -464,6 +485,25 @@ def _sentences(text: str) -> Iterator[tuple[int, int]]:
         yield start, len(text)
 
 
+def _relative_role_next_to(tokens: list[Token], first: int, last: int) -> bool:
+    """ "stepdad liam", "nan (pat", "kayleigh, mum,": a family role right by the name, so an
+    adult's age next to it identifies a relative."""
+    before = first > 0 and (
+        tokens[first - 1].lower in _FAMILY_ROLES
+        or (
+            first > 1
+            and tokens[first - 2].lower in _FAMILY_ROLES
+            and tokens[first - 1].text in {"(", ","}
+        )
+    )
+    after = (
+        last + 2 < len(tokens)
+        and tokens[last + 1].text in {"(", ","}
+        and tokens[last + 2].lower in _FAMILY_ROLES
+    )
+    return before or after
+
+
 def _judge(tokens: list[Token], candidate: Candidate, sentence: str) -> tuple[str, int] | None:
     """The cue that makes ``candidate`` identifying and the token it ends at, or None."""
     first, last = candidate.index, candidate.last
@@ -474,20 +514,15 @@ def _judge(tokens: list[Token], candidate: Candidate, sentence: str) -> tuple[st
     if candidate.kind == "unknown":
         end = _bracketed_age_after(tokens, last)
         return None if end is None else ("age", end)
-    role_before = first > 0 and (
-        tokens[first - 1].lower in _FAMILY_ROLES
-        or (
-            first > 1
-            and tokens[first - 2].lower in _FAMILY_ROLES
-            and tokens[first - 1].text in "(,"
-        )
-    )
-    role_after = (
-        last + 2 < len(tokens)
-        and tokens[last + 1].text in "(,"
-        and (tokens[last + 2].lower in _FAMILY_ROLES)
-    )
-    adult = role_before or role_after
+    if candidate.kind == "word_name":
+        end = _year_group_after(tokens, last)
+        if end is not None:
+            return "year", end
+        if _relative_role_next_to(tokens, first, last):
+            end = _age_after(tokens, last, 1, adult=True)
+            return None if end is None else ("adult_age", end)
+        return None
+    adult = _relative_role_next_to(tokens, first, last)
     end = _age_after(tokens, last, 2 if not candidate.adjacent_only else 1, adult)
     if end is not None:
         return ("adult_age" if adult else "age"), end
@@ -548,7 +583,10 @@ def find_people(text: str) -> Iterator[RuleFinding]:
             elif candidate.kind == "surname":
                 cue = "surname"
             start_token = tokens[candidate.index]
-            end_token = tokens[max(end, candidate.last)]
+            last_index = max(end, candidate.last)
+            if last_index + 1 < len(tokens) and tokens[last_index + 1].text == ")":
+                last_index += 1
+            end_token = tokens[last_index]
             cue_first = min(end, candidate.index)
             kind, reason = _REASONS[cue]
             yield RuleFinding(
