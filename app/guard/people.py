@@ -105,7 +105,7 @@ _PLACEMENT = _words(
 )
 _EVENTS = _words(
     """disclosed disclosure missing excluded exclusion arrested groomed grooming exploited
-    exploitation trafficked abused assaulted removed absconded self-harm self-harms
+    exploitation trafficked abused assaulted protection removed absconded self-harm self-harms
     self-harming selfharm overdosed pregnant bruise bruises bruised injury injuries cla lac
     cin cp caseload sofa-surfing evicted neglected"""
 )
@@ -129,12 +129,16 @@ _AT_WORDS = frozenset({"at", "from", "attends", "attending", "to", "in", "on", "
 _PROFESSIONAL = _words(
     """dr prof professor cllr councillor judge justice rev sir dame lord lady mp dsl senco
     manager managers team teams mash duty service services unit council university
-    speaker speakers presented presenting present presents wrote writes chaired chair led
+    speaker speakers presented present wrote lead writes chaired chair led
     author authors lecturer researcher headteacher head deputy principal officer
     practitioner colleague colleagues worker nqsw sw iro lado panel board director
     supervisor commissioner governor trainer facilitator consultant coordinator clinician
     nurse gp psychologist therapist paediatrician solicitor barrister cafcass educator tutor
     assessor administrator admin business training course ask"""
+)
+_TITLES_BEFORE = _words(
+    """dr prof professor cllr councillor judge justice rev sir dame lord lady ask thanks
+    speaker keynote by"""
 )
 _NOT_AN_AGE_AFTER = _words(
     """am pm minutes mins minute hours hrs hour miles percent per times points pounds cases
@@ -157,6 +161,11 @@ _NOT_A_YEAR_GROUP_AFTER = _words(
 _SURNAME_GROUPS = _words(
     """kids children twins family families boys girls siblings lot household brothers
     sisters clan youngsters"""
+)
+_DETERMINERS = _words("""the a an my our your his her their this that no any some of for""")
+_FAMILY_WORDS = _words(
+    """children kids grandchildren grandkids grandson granddaughter nephew niece husband wife
+    youngest eldest boys girls stepson stepdaughter"""
 )
 _TITLES = frozenset({"mr", "mrs", "ms", "miss", "mx"})
 _NOT_A_SURNAME_LOWER = frozenset(word.lower() for word in _NOT_A_SURNAME | NOT_NAMES) | _words(
@@ -242,7 +251,9 @@ def _candidates(tokens: list[Token]) -> Iterator[Candidate]:
                 yield Candidate(i, j, "surname", adjacent_only=False)
             continue
         # the X kids / the X children / the X lot / the X twins.
-        if low == "the" and i + 2 < count:
+        if low in {"all", "both"} and i + 2 < count and _number(tokens[i + 1]) is not None:
+            continue  # "all four Ward children": read from the word after the number
+        if low in {"the", "all", "both", "four", "three", "two", "five", "six"} and i + 2 < count:
             surname = tokens[i + 1].bare
             group = tokens[i + 2].lower
             if group in _SURNAME_GROUPS and _could_be_a_surname(surname):
@@ -255,7 +266,7 @@ def _candidates(tokens: list[Token]) -> Iterator[Candidate]:
         # A quoted nickname: 'Tiny', "Spider".
         if token.text in "'‘\"“" and i + 2 < count and tokens[i + 2].text in "'’\"”":
             inner = tokens[i + 1].text
-            if inner[:1].isalpha() and len(inner) >= 2:
+            if inner[:1].isalpha() and (len(inner) >= 2 or inner.isupper()):
                 yield Candidate(i, i + 2, "nickname", adjacent_only=True)
                 continue
         candidate = _name_candidate(tokens, i)
@@ -348,10 +359,9 @@ def _age_after(tokens: list[Token], last: int, limit: int, adult: bool) -> int |
             previous = token
             j += 1
             continue
-        if token.lower in {"and", "who", "is", "was", "'s", "now", "only", "just", "nearly"}:
+        if token.lower in _AGE_LEADS:
             previous = token
             j += 1
-            words += 1
             continue
         previous = token
         words += 1
@@ -416,8 +426,12 @@ def _word_after(tokens: list[Token], last: int, words: frozenset[str], span: int
     return -1
 
 
-_ORGANISATION_AFTER = frozenset(
-    {"hub", "hubs", "foundation", "trust", "centre", "center", "project", "charity", "fund"}
+# Words after a name that make it a place or an organisation ("Holly Lodge", "the Johnson
+# family hub", "Lewis Foundation").
+_ORGANISATION_AFTER = _words(
+    """hub hubs foundation trust centre center project charity fund lodge house hall park
+    farm academy school primary college church community road street lane avenue close
+    drive way gardens nursery court"""
 )
 
 
@@ -441,12 +455,73 @@ def _bracketed_age_after(tokens: list[Token], last: int) -> int | None:
     return None
 
 
-def _professional_near(tokens: list[Token], candidate: Candidate) -> bool:
-    """A professional's title or role just before the person or in the words after it
-    ("Dr Amina Yusuf", "Grace Lee, team manager", "Claire at Westfield Primary, the DSL")."""
-    before = tokens[max(0, candidate.index - 3) : candidate.index]
-    after = tokens[candidate.last + 1 : candidate.last + 8]
-    return any(token.lower in _PROFESSIONAL for token in (*before, *after))
+def _professional_near(tokens: list[Token], candidate: Candidate, cue: str, end: int) -> bool:
+    """A title just before the person ("Dr Amina Yusuf", "ask Lisa"), a role in the few
+    words after it ("Grace Lee, team manager", "Sophie from the fostering team") or just
+    after the place it is next to ("Claire at Westfield Primary, the DSL")."""
+    if candidate.kind == "surname":  # "Ms Jones said her team", "our lead, Mr Osei, will"
+        around = tokens[max(0, candidate.index - 6) : candidate.last + 9]
+        return any(t.lower in _PROFESSIONAL for t in around)
+    before = tokens[max(0, candidate.index - 2) : candidate.index]
+    after = _own_words(tokens[candidate.last + 1 : candidate.last + 5])
+    if cue in {"school", "home"}:
+        after = [*after, *_own_words(tokens[end + 1 : end + 5])]
+    return any(t.lower in _TITLES_BEFORE for t in before) or any(
+        t.lower in _PROFESSIONAL for t in after
+    )
+
+
+_VERBS_BETWEEN = _words(
+    """told tells tell said says asked rang saw sees seen met with to was is has had and"""
+)
+
+
+def _own_words(tokens: list[Token]) -> list[Token]:
+    """The words after a person up to the first verb or event: a role there is the
+    person's own ("Sophie from the fostering team"), one after "told the" is someone else
+    ("Grace told the school nurse")."""
+    own = []
+    for token in tokens:
+        if token.lower in _VERBS_BETWEEN or token.lower in _EVENTS or token.lower in _PLACEMENT:
+            break
+        own.append(token)
+    return own
+
+
+# Relatives called by role and name ("Grandad Sullivan", "Auntie Halima"); "Dad Matters"
+# and "Mum's Net" are organisations, so not mum or dad.
+_RELATIVES_BY_NAME = _words(
+    """grandad granddad grandpa grandma nan nana nanna nanny gran granny aunt auntie aunty
+    uncle"""
+)
+_INTRODUCING_WORDS = _words(
+    """boy girl lad son daughter baby newborn toddler infant teen teenager yp grandson
+    granddaughter nephew niece stepson stepdaughter brother sister"""
+)
+
+
+def _child_word_before(tokens: list[Token], first: int) -> tuple[str, int] | None:
+    """ "newborn Ahmed", "the eldest boy, Tyson", "a 12 yr old girl Wiktoria", "a 4-year-old
+    Kacper": a child word or a child's age just before the name."""
+    j = first - 1
+    if j >= 0 and tokens[j].text == ",":
+        j -= 1
+    if j < 0:
+        return None
+    if tokens[j].lower in _INTRODUCING_WORDS:
+        return "introduced", j
+    window = [t.lower for t in tokens[max(0, j - 4) : j + 1]]
+    if "old" in window:
+        k = max(0, j - 4) + window.index("old")
+        for m in range(max(0, k - 3), k):
+            value = _number(tokens[m])
+            if value is None:
+                value = _number(Token(tokens[m].text.split("-")[0], 0, 0))
+            if value is not None and value <= 18:
+                return "age", m
+    if re.fullmatch(r"\d{1,2}-(?:year|yr|month)s?-old", tokens[j].lower):
+        return "age", j
+    return None
 
 
 def _my_child_before(tokens: list[Token], index: int) -> bool:
@@ -470,6 +545,7 @@ _REASONS = {
     "placement": ("name_with_event", "a first name next to a placement"),
     "event": ("name_with_event", "a first name next to a safeguarding event"),
     "family": ("name_introduced", "a name next to a family role"),
+    "introduced": ("name_introduced", "a child's name introduced in the text"),
     "surname": ("family_surname", "a family's surname"),
     "initials": ("initials_with_age", "initials next to an age or placement"),
     "nickname": ("name_introduced", "a nickname next to an age"),
@@ -513,7 +589,16 @@ def _judge(tokens: list[Token], candidate: Candidate, sentence: str) -> tuple[st
         return None
     if candidate.kind == "unknown":
         end = _bracketed_age_after(tokens, last)
-        return None if end is None else ("age", end)
+        if end is not None:
+            return "age", end
+        # "The baby, Nevaeh, is", "Grandad Sullivan": a child word or a relative's role
+        # right before a capitalised word the gazetteer does not know.
+        introduced = _child_word_before(tokens, first)
+        if introduced is not None and introduced[0] == "introduced":
+            return introduced
+        if first > 0 and tokens[first - 1].lower in _RELATIVES_BY_NAME:
+            return "family", first - 1
+        return None
     if candidate.kind == "word_name":
         end = _year_group_after(tokens, last)
         if end is not None:
@@ -521,6 +606,12 @@ def _judge(tokens: list[Token], candidate: Candidate, sentence: str) -> tuple[st
         if _relative_role_next_to(tokens, first, last):
             end = _age_after(tokens, last, 1, adult=True)
             return None if end is None else ("adult_age", end)
+        # "grace is 6", but not "our hope is 5" or "the rose is 3".
+        determiner = first > 0 and tokens[first - 1].lower in _DETERMINERS
+        if not determiner and last + 2 < len(tokens) and tokens[last + 1].lower in {"is", "was"}:
+            value = _number(tokens[last + 2])
+            if value is not None and value <= 18 and _age_after(tokens, last, 1, False):
+                return "age", last + 2
         return None
     adult = _relative_role_next_to(tokens, first, last)
     end = _age_after(tokens, last, 2 if not candidate.adjacent_only else 1, adult)
@@ -533,7 +624,8 @@ def _judge(tokens: list[Token], candidate: Candidate, sentence: str) -> tuple[st
         return None
     if candidate.kind == "surname":
         group = tokens[last].lower in _SURNAME_GROUPS
-        if group or _word_near(tokens, first, last, _FAMILY_ROLES | _EVENTS | _PLACEMENT, 8) != -1:
+        family = _FAMILY_ROLES | _FAMILY_WORDS | _EVENTS | _PLACEMENT
+        if group or _word_near(tokens, first, last, family, 8) != -1:
             return "surname", last
         saying = last + 1 < len(tokens) and tokens[last + 1].lower in {"says", "said", "rang"}
         return ("surname", last + 1) if saying else None
@@ -549,6 +641,9 @@ def _judge(tokens: list[Token], candidate: Candidate, sentence: str) -> tuple[st
         return "event", j
     if _my_child_before(tokens, first):
         return "event", last
+    before = _child_word_before(tokens, first)
+    if before is not None:
+        return before
     j = _word_near(tokens, first, last, _FAMILY_ROLES, 3)
     if j != -1:
         return "family", j
@@ -570,12 +665,12 @@ def find_people(text: str) -> Iterator[RuleFinding]:
         for candidate in _candidates(tokens):
             if candidate.kind in {"name", "surname"} and cited:
                 continue
-            if _professional_near(tokens, candidate):
-                continue
             judged = _judge(tokens, candidate, sentence)
             if judged is None:
                 continue
             cue, end = judged
+            if _professional_near(tokens, candidate, cue, end):
+                continue
             if candidate.kind == "initials":
                 cue = "initials"
             elif candidate.kind == "nickname":
