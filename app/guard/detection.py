@@ -115,12 +115,7 @@ def _about_a_public_case(text: str, finding: Finding) -> bool:
 def check_text(text: str) -> list[Finding]:
     """The passages of ``text`` that may identify someone, in order, none overlapping (of two
     overlapping passages the longer is kept)."""
-    matched = list(_all_matches(text))
-    found = matched + [
-        rule
-        for rule in _rule_findings(text)
-        if not any(rule.start < f.end and f.start < rule.end for f in matched)
-    ]
+    found = [*_all_matches(text), *_rule_findings(text)]
     candidates = sorted(found, key=lambda f: (f.start, -(f.end - f.start)))
     candidates = [
         f

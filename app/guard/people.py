@@ -150,7 +150,7 @@ _NOT_AN_AGE_AFTER = _words(
 _AGE_UNITS = frozenset({"yo", "y/o", "yrs", "yr", "years", "year", "yoa"})
 _AGE_LEADS = _words(
     """aged age is was 's turns turning turned now only just nearly almost who who's whos
-    shes hes she's he's still"""
+    shes hes she's he's still are were both"""
 )
 _NOT_AGE_YEARS = frozenset({"ago", "experience", "qualified", "in", "of", "service", "later"})
 _YEAR_WORDS = frozenset({"year", "yr", "y"})
@@ -161,6 +161,12 @@ _NOT_A_YEAR_GROUP_AFTER = _words(
 _SURNAME_GROUPS = _words(
     """kids children twins family families boys girls siblings lot household brothers
     sisters clan youngsters"""
+)
+# Children's names that are also words, read as a name in "grace is 6" (no determiner).
+_CHILD_NAMES_THAT_ARE_WORDS = _words(
+    """grace ruby jade ivy holly lily daisy poppy violet willow olive amber summer faith
+    harmony liberty mason carter hunter parker taylor cooper sonny precious patience joy
+    heather hazel autumn iris"""
 )
 _DETERMINERS = _words("""the a an my our your his her their this that no any some of for""")
 _FAMILY_WORDS = _words(
@@ -355,7 +361,7 @@ def _age_after(tokens: list[Token], last: int, limit: int, adult: bool) -> int |
         # "14yo", "15yrs", "4y/o"
         if re.fullmatch(r"1?\d(?:yo|yrs?|y/o|yo\b)", token.lower):
             return j
-        if token.text in {"(", ",", "-", "–", "—", "&"}:
+        if token.text in {"(", ",", "-", "–", "—", "&"} or token.lower == "and":
             previous = token
             j += 1
             continue
@@ -494,6 +500,10 @@ _RELATIVES_BY_NAME = _words(
     """grandad granddad grandpa grandma nan nana nanna nanny gran granny aunt auntie aunty
     uncle"""
 )
+_POSSESSIVES = frozenset({"the", "her", "his", "their", "my", "our"})
+_CHILD_ADJECTIVES = _words(
+    """eldest youngest oldest middle older younger little big baby twin teenage"""
+)
 _INTRODUCING_WORDS = _words(
     """boy girl lad son daughter baby newborn toddler infant teen teenager yp grandson
     granddaughter nephew niece stepson stepdaughter brother sister"""
@@ -508,7 +518,9 @@ def _child_word_before(tokens: list[Token], first: int) -> tuple[str, int] | Non
         j -= 1
     if j < 0:
         return None
-    if tokens[j].lower in _INTRODUCING_WORDS:
+    if tokens[j].lower in _INTRODUCING_WORDS | _CHILD_ADJECTIVES:
+        while j > 0 and tokens[j - 1].lower in _CHILD_ADJECTIVES:
+            j -= 1
         return "introduced", j
     window = [t.lower for t in tokens[max(0, j - 4) : j + 1]]
     if "old" in window:
@@ -572,11 +584,10 @@ def _relative_role_next_to(tokens: list[Token], first: int, last: int) -> bool:
             and tokens[first - 1].text in {"(", ","}
         )
     )
-    after = (
-        last + 2 < len(tokens)
-        and tokens[last + 1].text in {"(", ","}
-        and tokens[last + 2].lower in _FAMILY_ROLES
-    )
+    following = [t.lower for t in tokens[last + 1 : last + 4]]
+    if len(following) >= 2 and following[0] in {"(", ","} and following[1] in _POSSESSIVES:
+        following = following[:1] + following[2:]  # "Gavin, the dad (52)"
+    after = len(following) >= 2 and following[0] in {"(", ","} and following[1] in _FAMILY_ROLES
     return before or after
 
 
@@ -608,7 +619,12 @@ def _judge(tokens: list[Token], candidate: Candidate, sentence: str) -> tuple[st
             return None if end is None else ("adult_age", end)
         # "grace is 6", but not "our hope is 5" or "the rose is 3".
         determiner = first > 0 and tokens[first - 1].lower in _DETERMINERS
-        if not determiner and last + 2 < len(tokens) and tokens[last + 1].lower in {"is", "was"}:
+        if (
+            not determiner
+            and tokens[first].lower in _CHILD_NAMES_THAT_ARE_WORDS
+            and last + 2 < len(tokens)
+            and tokens[last + 1].lower in {"is", "was"}
+        ):
             value = _number(tokens[last + 2])
             if value is not None and value <= 18 and _age_after(tokens, last, 1, False):
                 return "age", last + 2
@@ -627,6 +643,9 @@ def _judge(tokens: list[Token], candidate: Candidate, sentence: str) -> tuple[st
         family = _FAMILY_ROLES | _FAMILY_WORDS | _EVENTS | _PLACEMENT
         if group or _word_near(tokens, first, last, family, 8) != -1:
             return "surname", last
+        couple = first >= 2 and tokens[first - 1].lower == "and" and tokens[first - 2].lower == "mr"
+        if couple:  # "Mr and Mrs Nowak": a couple, a family
+            return "surname", first - 2
         saying = last + 1 < len(tokens) and tokens[last + 1].lower in {"says", "said", "rang"}
         return ("surname", last + 1) if saying else None
     for cue, words in (("school", _SCHOOL_WORDS), ("home", _STREET_WORDS)):
@@ -639,11 +658,11 @@ def _judge(tokens: list[Token], candidate: Candidate, sentence: str) -> tuple[st
     j = _word_after(tokens, last, _EVENTS, 8)
     if j != -1:
         return "event", j
-    if _my_child_before(tokens, first):
-        return "event", last
     before = _child_word_before(tokens, first)
     if before is not None:
         return before
+    if _my_child_before(tokens, first):
+        return "event", last
     j = _word_near(tokens, first, last, _FAMILY_ROLES, 3)
     if j != -1:
         return "family", j
@@ -674,7 +693,8 @@ def find_people(text: str) -> Iterator[RuleFinding]:
             if candidate.kind == "initials":
                 cue = "initials"
             elif candidate.kind == "nickname":
-                cue = "nickname"
+                single_letter = len(tokens[candidate.index + 1].text) == 1
+                cue = "initials" if single_letter else "nickname"
             elif candidate.kind == "surname":
                 cue = "surname"
             start_token = tokens[candidate.index]
