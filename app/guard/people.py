@@ -61,20 +61,22 @@ def word_like_names() -> frozenset[str]:
     return frozenset(WORD_LIKE_NAMES.read_text(encoding="utf-8").split())
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Token:
     text: str
     start: int
     end: int
+    lower: str = ""
 
-    @property
-    def lower(self) -> str:
-        return self.text.lower()
+    def __post_init__(self) -> None:
+        self.lower = self.text.lower()
 
     @property
     def bare(self) -> str:
         """The word without a possessive ("ewa's" -> "ewa")."""
-        return _POSSESSIVE.sub("", self.text)
+        if self.text[-1:] in "'’s":
+            return _POSSESSIVE.sub("", self.text)
+        return self.text
 
 
 @dataclass(frozen=True)
@@ -173,6 +175,9 @@ _FAMILY_WORDS = _words(
     """children kids grandchildren grandkids grandson granddaughter nephew niece husband wife
     youngest eldest boys girls stepson stepdaughter"""
 )
+# A titled name then "says" ("Mrs Begum says"); other verbs alone are too weak ("Mr Cameron
+# wants local authorities to ...").
+_A_PARENT_SAYS = frozenset({"says", "said", "rang"})
 _TITLES = frozenset({"mr", "mrs", "ms", "miss", "mx"})
 _NOT_A_SURNAME_LOWER = frozenset(word.lower() for word in _NOT_A_SURNAME | NOT_NAMES) | _words(
     """local same other two three four five six older younger little young whole new
@@ -266,7 +271,8 @@ def _candidates(tokens: list[Token]) -> Iterator[Candidate]:
                 yield Candidate(i + 1, i + 2, "surname", adjacent_only=False)
                 continue
         # Initials: "JK", "J.K." (two or three capitals, not an acronym).
-        if re.fullmatch(r"[A-Z]{2,3}", token.text) and token.text not in _ACRONYMS:
+        text = token.text
+        if 2 <= len(text) <= 3 and text.isalpha() and text.isupper() and text not in _ACRONYMS:
             yield Candidate(i, i, "initials", adjacent_only=True)
             continue
         # A quoted nickname: 'Tiny', "Spider".
@@ -359,7 +365,7 @@ def _age_after(tokens: list[Token], last: int, limit: int, adult: bool) -> int |
                 end += 1
             return end
         # "14yo", "15yrs", "4y/o"
-        if re.fullmatch(r"1?\d(?:yo|yrs?|y/o|yo\b)", token.lower):
+        if token.text[:1].isdigit() and _AGE_WITH_UNIT.fullmatch(token.lower):
             return j
         if token.text in {"(", ",", "-", "–", "—", "&"} or token.lower == "and":
             previous = token
@@ -510,6 +516,9 @@ _INTRODUCING_WORDS = _words(
 )
 
 
+_INTRODUCING_OR_ADJECTIVE = _INTRODUCING_WORDS | _CHILD_ADJECTIVES
+
+
 def _child_word_before(tokens: list[Token], first: int) -> tuple[str, int] | None:
     """ "newborn Ahmed", "the eldest boy, Tyson", "a 12 yr old girl Wiktoria", "a 4-year-old
     Kacper": a child word or a child's age just before the name."""
@@ -518,7 +527,7 @@ def _child_word_before(tokens: list[Token], first: int) -> tuple[str, int] | Non
         j -= 1
     if j < 0:
         return None
-    if tokens[j].lower in _INTRODUCING_WORDS | _CHILD_ADJECTIVES:
+    if tokens[j].lower in _INTRODUCING_OR_ADJECTIVE:
         while j > 0 and tokens[j - 1].lower in _CHILD_ADJECTIVES:
             j -= 1
         return "introduced", j
@@ -571,6 +580,9 @@ def _sentences(text: str) -> Iterator[tuple[int, int]]:
         start = match.end()
     if start < len(text):
         yield start, len(text)
+
+
+_FAMILY_CONTEXT = _FAMILY_ROLES | _FAMILY_WORDS | _EVENTS | _PLACEMENT
 
 
 def _relative_role_next_to(tokens: list[Token], first: int, last: int) -> bool:
@@ -640,13 +652,12 @@ def _judge(tokens: list[Token], candidate: Candidate, sentence: str) -> tuple[st
         return None
     if candidate.kind == "surname":
         group = tokens[last].lower in _SURNAME_GROUPS
-        family = _FAMILY_ROLES | _FAMILY_WORDS | _EVENTS | _PLACEMENT
-        if group or _word_near(tokens, first, last, family, 8) != -1:
+        if group or _word_near(tokens, first, last, _FAMILY_CONTEXT, 8) != -1:
             return "surname", last
         couple = first >= 2 and tokens[first - 1].lower == "and" and tokens[first - 2].lower == "mr"
         if couple:  # "Mr and Mrs Nowak": a couple, a family
             return "surname", first - 2
-        saying = last + 1 < len(tokens) and tokens[last + 1].lower in {"says", "said", "rang"}
+        saying = last + 1 < len(tokens) and tokens[last + 1].lower in _A_PARENT_SAYS
         return ("surname", last + 1) if saying else None
     for cue, words in (("school", _SCHOOL_WORDS), ("home", _STREET_WORDS)):
         end = _place_after(tokens, last, words)
