@@ -268,7 +268,9 @@ def _candidates(tokens: list[Token]) -> Iterator[Candidate]:
             surname = tokens[i + 1].bare
             group = tokens[i + 2].lower
             if group in _SURNAME_GROUPS and _could_be_a_surname(surname):
-                yield Candidate(i + 1, i + 2, "surname", adjacent_only=False)
+                # "the private family": in lower case, "family" needs more context.
+                weak = surname.islower() and group in {"family", "families"}
+                yield Candidate(i + 1, i + 2, "surname", adjacent_only=weak)
                 continue
         # Initials: "JK", "J.K." (two or three capitals, not an acronym).
         text = token.text
@@ -648,10 +650,8 @@ def _judge(tokens: list[Token], candidate: Candidate, sentence: str) -> tuple[st
     end = _year_group_after(tokens, last)
     if end is not None:
         return "year", end
-    if candidate.adjacent_only:
-        return None
     if candidate.kind == "surname":
-        group = tokens[last].lower in _SURNAME_GROUPS
+        group = tokens[last].lower in _SURNAME_GROUPS and not candidate.adjacent_only
         if group or _word_near(tokens, first, last, _FAMILY_CONTEXT, 8) != -1:
             return "surname", last
         couple = first >= 2 and tokens[first - 1].lower == "and" and tokens[first - 2].lower == "mr"
@@ -659,6 +659,8 @@ def _judge(tokens: list[Token], candidate: Candidate, sentence: str) -> tuple[st
             return "surname", first - 2
         saying = last + 1 < len(tokens) and tokens[last + 1].lower in _A_PARENT_SAYS
         return ("surname", last + 1) if saying else None
+    if candidate.adjacent_only:
+        return None
     for cue, words in (("school", _SCHOOL_WORDS), ("home", _STREET_WORDS)):
         end = _place_after(tokens, last, words)
         if end is not None:
