@@ -9,10 +9,12 @@ Pakistan, India, Bangladesh, Nigeria, Ghana, Jamaica, Ethiopia; Djibouti, Egypt 
 stand in for Somalia and Eritrea, which the data lacks; Syria, Iraq, Iran, Yemen, Morocco,
 Algeria, Afghanistan, Turkey; for the general rule of issue 19 also Hong Kong, Malaysia,
 China, the Philippines, Cameroon, Kuwait, Saudi Arabia, Jordan and Lebanon, the data's
-nearest to families from East and South-East Asia, Central Africa and the Gulf) and the United States, whose list carries the newest
-children's names (Nevaeh, Harper) that the GB list, built from adults' accounts, ranks
-low. Names keep their accents (Ionuț, Zoë). Words that are ordinary English more often
-than names are left out (see NOT_NAMES).
+nearest to families from East and South-East Asia, Central Africa and the Gulf) and the
+United States, whose list carries the newest children's names (Nevaeh, Harper) that the GB
+list, built from adults' accounts, ranks low. Names keep their accents (Ionuț, Zoë). Words
+that are ordinary English more often than names are left out (see NOT_NAMES); those that
+are everyday words in lower case are also listed in word_like_names.txt
+(``--word-like-only`` rewrites that list from the shipped gazetteer alone).
 
     .venv/bin/pip install names-dataset wordfreq
     .venv/bin/python scripts/build_guard_names.py
