@@ -105,6 +105,9 @@ def test_not_candidates(text: str) -> None:
         ),
         ("the Lewandowski children were seen", "a family's surname", "Lewandowski children"),
         ("the obrien family have been evicted", "a family's surname", "obrien family"),
+        ("my yp goes by Bex now", "a child's name introduced in the text", "goes by Bex"),
+        ("KB disclosed on monday", "initials next to an age or placement", "KB disclosed"),
+        ("'Spider' went missing", "a nickname next to an age", "'Spider' went missing"),
         ("mr mensah says his daughter is scared", "a family's surname", "mr mensah"),
     ],
 )
@@ -123,6 +126,9 @@ def test_a_candidate_with_a_cue_is_found_with_its_reason(
         "Signs of Safety training, 3 days, 12-14 November",
         "Lucian joined us 14 years ago",
         "how the private family time works",  # lower case before "family" needs more
+        "a club night called Kiss My Disco",  # a title, not a name
+        "what counts as 'fair' when child protection practice is appraised",  # scare quotes
+        "20% of the DLA caseload",  # an acronym with a weak event word
     ],
 )
 def test_no_cue_no_finding(text: str) -> None:

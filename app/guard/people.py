@@ -140,7 +140,7 @@ _PROFESSIONAL = _words(
 )
 _TITLES_BEFORE = _words(
     """dr prof professor cllr councillor judge justice rev sir dame lord lady ask thanks
-    speaker keynote by"""
+    speaker keynote presented led chaired hosted delivered facilitated"""
 )
 _NOT_AN_AGE_AFTER = _words(
     """am pm minutes mins minute hours hrs hour miles percent per times points pounds cases
@@ -587,6 +587,39 @@ def _sentences(text: str) -> Iterator[tuple[int, int]]:
 _FAMILY_CONTEXT = _FAMILY_ROLES | _FAMILY_WORDS | _EVENTS | _PLACEMENT
 
 
+# Phrases that introduce a name or a nickname: "known as Lulu", "goes by Bex", "nicknamed
+# Tiny", "we call him Mo", "a lad called Corey", "her name is Kasia".
+_INTRODUCING_PHRASES = (
+    ("known", "as"),
+    ("goes", "by"),
+    ("nicknamed",),
+    ("called",),
+    ("named",),
+    ("name", "is"),
+    ("call", "him"),
+    ("call", "her"),
+    ("calls", "him"),
+    ("calls", "her"),
+)
+
+
+# Events strong enough to make initials or a nickname a child's ("JK disclosed"); "the DLA
+# caseload" is not one.
+_EVENTS_FOR_INITIALS = _words(
+    """disclosed missing excluded arrested groomed exploited absconded remanded placed
+    placement foster resi residential kinship"""
+)
+
+
+def _introducing_phrase_before(tokens: list[Token], first: int) -> int | None:
+    """The index where an introducing phrase ends right before the name begins, or None."""
+    for phrase in _INTRODUCING_PHRASES:
+        start = first - len(phrase)
+        if start >= 0 and tuple(t.lower for t in tokens[start:first]) == phrase:
+            return start
+    return None
+
+
 def _relative_role_next_to(tokens: list[Token], first: int, last: int) -> bool:
     """ "stepdad liam", "nan (pat", "kayleigh, mum,": a family role right by the name, so an
     adult's age next to it identifies a relative."""
@@ -623,7 +656,9 @@ def _judge(tokens: list[Token], candidate: Candidate, sentence: str) -> tuple[st
             return introduced
         if first > 0 and tokens[first - 1].lower in _RELATIVES_BY_NAME:
             return "family", first - 1
-        return None
+        introducing = _introducing_phrase_before(tokens, first)
+        title = last + 1 < len(tokens) and tokens[last + 1].text[:1].isupper()  # "Kiss My Disco"
+        return None if introducing is None or title else ("introduced", introducing)
     if candidate.kind == "word_name":
         end = _year_group_after(tokens, last)
         if end is not None:
@@ -659,8 +694,18 @@ def _judge(tokens: list[Token], candidate: Candidate, sentence: str) -> tuple[st
             return "surname", first - 2
         saying = last + 1 < len(tokens) and tokens[last + 1].lower in _A_PARENT_SAYS
         return ("surname", last + 1) if saying else None
+    if candidate.kind in {"initials", "nickname"}:
+        # "JK disclosed", "KB in foster placement", "'Spider' went missing".
+        if candidate.kind == "nickname" and not tokens[first + 1].text[:1].isupper():
+            return None  # a word in scare quotes ("what counts as 'fair'")
+        j = _word_after(tokens, last, _EVENTS_FOR_INITIALS, 4)
+        return None if j == -1 else ("event", j)
     if candidate.adjacent_only:
         return None
+    if candidate.kind == "name":
+        introducing = _introducing_phrase_before(tokens, first)
+        if introducing is not None:
+            return "introduced", introducing
     for cue, words in (("school", _SCHOOL_WORDS), ("home", _STREET_WORDS)):
         end = _place_after(tokens, last, words)
         if end is not None:
@@ -712,8 +757,10 @@ def find_people(text: str) -> Iterator[RuleFinding]:
                 cue = "surname"
             start_token = tokens[candidate.index]
             last_index = max(end, candidate.last)
-            if last_index + 1 < len(tokens) and tokens[last_index + 1].text == ")":
-                last_index += 1
+            first_index = min(end, candidate.index)
+            closes = last_index + 1 < len(tokens) and tokens[last_index + 1].text == ")"
+            if closes and any(t.text == "(" for t in tokens[first_index:last_index]):
+                last_index += 1  # "eoin (15)": the bracket the age opened
             end_token = tokens[last_index]
             cue_first = min(end, candidate.index)
             kind, reason = _REASONS[cue]
