@@ -9,7 +9,9 @@ Children Act 1989", "18 children", "June 2019") passes, and professionals and pu
 places (a speaker, a council office, a duty team's number) are not people we support.
 docs/anonymisation-guard.md lists what it looks for; keep it and PATTERNS in step.
 
-The patterns themselves are in patterns.py. Pure functions, no database: check_text() is
+Names are found by the general rule in people.py (a possible person, a child's or family's
+context a few words away, no professional's role next to it); fixed formats and the
+phrasings that need no name are in patterns.py. Pure functions, no database: check_text() is
 unit-tested on its own (tests/test_anonymisation.py) and measured on a labelled set
 (scripts/benchmark_guard.py).
 """

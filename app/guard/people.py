@@ -4,17 +4,21 @@ Sentence-shaped patterns over-fit the sentences they were written from, so the g
 people the way a colleague would, in three steps, each explainable on its own:
 
 1. **Candidates**: words that may be a person: a first name from the gazetteer in any case
-   ("Amira", "amira", "lily-mae", "ewa's"), a capitalised word the gazetteer does not know
-   right before an age, a surname after Mr/Mrs/Ms or in "the X kids/children/twins/lot",
-   initials ("JK", "J.K.") and a quoted nickname ("'Tiny'").
+   ("Amira", "amira", "lily-mae", "ewa's"); a capitalised word the gazetteer does not know,
+   with an age in brackets or between commas, or after a child word, a relative's role or
+   "known as"; a surname after Mr/Mrs/Ms or in "the X kids/children/twins/lot"; initials
+   ("JK"; dotted ones are found by patterns.py) and a capitalised nickname in quotes.
 2. **Cues** in the same sentence, a few words away: an age, a school year, a named school,
-   a street, estate or block of flats, a placement, a safeguarding event, a family role.
-3. **Cancelling cues**: a professional next to the name (Dr, manager, team, presented, a
-   citation's year), and the name of a public case review (handled by detection.py).
+   a street, estate or block of flats, a placement, a safeguarding event, a child word or
+   a family role.
+3. **Cancelling cues**: a title just before the name, a professional's role in its own
+   words after it (up to the first verb), a citation in the sentence, an organisation's or
+   a place's word after it. Public case reviews and anonymised labels ("Child B") are
+   let through by detection.py.
 
 Each finding carries a plain reason ("a first name next to a placement"). The fixed-format
-detectors (dates of birth, NHS and NI numbers, postcodes, case references) stay in
-patterns.py.
+detectors (dates of birth, NHS and NI numbers, postcodes, case references) and the
+phrasings that need no name stay in patterns.py.
 """
 
 from __future__ import annotations
@@ -111,8 +115,8 @@ _EVENTS = _words(
     self-harming selfharm overdosed pregnant bruise bruises bruised injury injuries cla lac
     cin cp caseload sofa-surfing evicted neglected"""
 )
-# Words between a possessive adjective and a child word: "my yp", "our lad", "my boy".
-_MY = frozenset({"my", "our"})
+# Words before a child word that make it about a particular child: "my yp", "our lad".
+_BEFORE_A_CHILD_WORD = frozenset({"my", "our", "a", "the", "little", "new"})
 _STREET_WORDS = _words(
     """street st road rd avenue ave lane ln crescent grove terrace gardens mews estate flats
     maisonettes bedsit"""
@@ -191,11 +195,6 @@ _ACRONYMS = _words(
 )
 _LABEL_WORDS = frozenset(
     {"child", "baby", "sibling", "case", "family", "mother", "father", "adult", "person"}
-)
-_REVIEW_WORDS = re.compile(
-    r"\b(?:review|reviews|case[ \t]+stud(?:y|ies)|inquiry|SCR|CSPR|report|died|death"
-    r"|vignette|scenario|anonymised|pseudonym)\b",
-    re.IGNORECASE,
 )
 _CITATION = re.compile(r"\((?:19|20)\d\d\w?\)|\bet al\b|\b(?:19|20)\d\d\)")
 
@@ -551,7 +550,7 @@ def _my_child_before(tokens: list[Token], index: int) -> bool:
     """ "my yp kemal", "our lad jordan", "a girl, aisha": a child word just before."""
     for j in range(max(0, index - 3), index):
         if tokens[j].lower in _CHILD_WORDS and (
-            j == 0 or tokens[j - 1].lower in _MY | {"a", "the", "little", "new", "our", "my"}
+            j == 0 or tokens[j - 1].lower in _BEFORE_A_CHILD_WORD
         ):
             return True
     return False
@@ -638,7 +637,7 @@ def _relative_role_next_to(tokens: list[Token], first: int, last: int) -> bool:
     return before or after
 
 
-def _judge(tokens: list[Token], candidate: Candidate, sentence: str) -> tuple[str, int] | None:
+def _judge(tokens: list[Token], candidate: Candidate) -> tuple[str, int] | None:
     """The cue that makes ``candidate`` identifying and the token it ends at, or None."""
     first, last = candidate.index, candidate.last
     if last + 1 < len(tokens) and tokens[last + 1].text in NOT_A_NAME:
@@ -742,7 +741,7 @@ def find_people(text: str) -> Iterator[RuleFinding]:
         for candidate in _candidates(tokens):
             if candidate.kind in {"name", "surname"} and cited:
                 continue
-            judged = _judge(tokens, candidate, sentence)
+            judged = _judge(tokens, candidate)
             if judged is None:
                 continue
             cue, end = judged
