@@ -76,6 +76,8 @@ def test_not_candidates(text: str) -> None:
         ("ngozi aged nine keeps asking", "a first name next to an age", "ngozi aged nine"),
         ("patryk turning 16 next month", "a first name next to an age", "patryk turning 16"),
         ("rashid 14yo excluded", "a first name next to an age", "rashid 14yo"),
+        # A lower-case name the gazetteer does not know, with an age that says it is one.
+        ("saw babajide (12yrs) today", "a first name next to an age", "babajide (12yrs)"),
         ("Zofia (year 8) struggles", "a first name next to a school year", "Zofia (year 8)"),
         ("halima (y6) off school", "a first name next to a school year", "halima (y6)"),
         (
@@ -129,6 +131,8 @@ def test_a_candidate_with_a_cue_is_found_with_its_reason(
         "a club night called Kiss My Disco",  # a title, not a name
         "what counts as 'fair' when child protection practice is appraised",  # scare quotes
         "20% of the DLA caseload",  # an acronym with a weak event word
+        "the youth club, aged 11, meets on fridays",  # a group noun, not a name
+        "we saw the data (12) on page 4",  # a bare number in brackets is not enough
     ],
 )
 def test_no_cue_no_finding(text: str) -> None:

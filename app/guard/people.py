@@ -243,6 +243,10 @@ def _name_candidate(tokens: list[Token], i: int) -> Candidate | None:
             return Candidate(i, i, "word_name", adjacent_only=True)
         hyphenated = "-" in word and head.capitalize() in first_names()
         if not (hyphenated or is_lower_case_first_name(word)):
+            if _could_be_an_unknown_name(word):
+                # A lower-case word the gazetteer does not know: a name only with an age
+                # spelt out as one ("babajide (12yrs)", "tyreese, aged 16,").
+                return Candidate(i, i, "lower_unknown", adjacent_only=True)
             return None
         word_like = head in word_like_names() and not hyphenated
         return Candidate(i, i, "name", adjacent_only=word_like)
@@ -448,20 +452,48 @@ _ORGANISATION_AFTER = _words(
 )
 
 
-def _bracketed_age_after(tokens: list[Token], last: int) -> int | None:
-    """ "(9)", "(aged 9)", ", 14," right after the word: the age's last token."""
+def _could_be_an_unknown_name(word: str) -> bool:
+    """Not an obvious English word by its shape: no plural -s, no English ending, not a
+    word the guard already knows as ordinary."""
+    return (
+        word.isalpha()
+        and len(word) >= 3
+        and not word.endswith("s")
+        and _ENGLISH_ENDING.search(word) is None
+        and word not in _NOT_A_SURNAME_LOWER
+        and word not in NAMES_THAT_ARE_WORDS
+        and word not in _GROUP_NOUNS
+    )
+
+
+# Nouns for groups that an age range often follows ("the youth club, aged 11,").
+_GROUP_NOUNS = _words(
+    """club class cohort session course scheme group team unit programme project
+    population sample age band range bracket school home care"""
+)
+
+
+def _bracketed_age_after(tokens: list[Token], last: int, spelt_out: bool = False) -> int | None:
+    """ "(9)", "(aged 9)", ", 14," right after the word: the age's last token. With
+    ``spelt_out`` the age must say it is one ("aged 9", "9yrs", "9 yo")."""
     count = len(tokens)
     j = last + 1
     if j >= count or tokens[j].text not in {"(", ","}:
         return None
     opening = tokens[j].text
     j += 1
+    said = False
     if j < count and tokens[j].lower in {"aged", "age"}:
         j += 1
+        said = True
     if j >= count or _number(tokens[j]) is None or _number(tokens[j]) > 19:
         return None
+    said = said or _AGE_WITH_UNIT.fullmatch(tokens[j].lower) is not None
     if j + 1 < count and tokens[j + 1].lower in _AGE_UNITS:
         j += 1
+        said = True
+    if spelt_out and not said:
+        return None
     closing = tokens[j + 1].text if j + 1 < count else ""
     if (opening, closing) == ("(", ")") or (opening == "," and closing in {",", ""}):
         return j
@@ -658,6 +690,9 @@ def _judge(tokens: list[Token], candidate: Candidate) -> tuple[str, int] | None:
         introducing = _introducing_phrase_before(tokens, first)
         title = last + 1 < len(tokens) and tokens[last + 1].text[:1].isupper()  # "Kiss My Disco"
         return None if introducing is None or title else ("introduced", introducing)
+    if candidate.kind == "lower_unknown":
+        end = _bracketed_age_after(tokens, last, spelt_out=True)
+        return None if end is None else ("age", end)
     if candidate.kind == "word_name":
         end = _year_group_after(tokens, last)
         if end is not None:
