@@ -8,6 +8,7 @@ import pytest
 
 from app.guard.detection import check_text
 from app.guard.people import _TOKEN, Token, _candidates, find_people
+from tests.support.guard_set import ROOT, labelled_set, score
 
 
 def tokens_of(text: str) -> list[Token]:
@@ -170,3 +171,15 @@ def test_each_finding_says_why() -> None:
     assert [(f.kind, f.label, f.text) for f in findings] == [
         ("first_name_with_age", "a first name next to an age", "esther, 15")
     ]
+
+
+def test_the_development_set_does_not_regress() -> None:
+    """tests/data/guard_dev_set.jsonl, written before the rule: 33.3% caught and 6.7% false
+    alarms with the old patterns, 93.5% and 0% with the rule. Below the 95% target, so the
+    floor is the figure reached, to catch regressions; the misses left are the documented
+    limits (lower-case names the gazetteer lacks, names that are words, no name at all)."""
+    samples = labelled_set(ROOT / "tests" / "data" / "guard_dev_set.jsonl")
+    result = score(samples, lambda text: bool(check_text(text)))
+    assert result.identifying >= 90 and result.ordinary >= 90
+    assert result.recall >= 0.93, [s.text for s in result.misses]
+    assert result.false_alarm_rate <= 0.05, [s.text for s in result.alarms]
