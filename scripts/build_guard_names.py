@@ -7,10 +7,14 @@ among the most frequent of the countries that most children in UK social care, o
 parents, come from (Ireland, Poland, Romania, Lithuania, Bulgaria, Albania, Portugal,
 Pakistan, India, Bangladesh, Nigeria, Ghana, Jamaica, Ethiopia; Djibouti, Egypt and Sudan
 stand in for Somalia and Eritrea, which the data lacks; Syria, Iraq, Iran, Yemen, Morocco,
-Algeria, Afghanistan, Turkey) and the United States, whose list carries the newest
-children's names (Nevaeh, Harper) that the GB list, built from adults' accounts, ranks
-low. Names keep their accents (Ionuț, Zoë). Words that are ordinary English more often
-than names are left out (see NOT_NAMES).
+Algeria, Afghanistan, Turkey; for the general rule of issue 19 also Hong Kong, Malaysia,
+China, the Philippines, Cameroon, Kuwait, Saudi Arabia, Jordan and Lebanon, the data's
+nearest to families from East and South-East Asia, Central Africa and the Gulf) and the
+United States, whose list carries the newest children's names (Nevaeh, Harper) that the GB
+list, built from adults' accounts, ranks low. Names keep their accents (Ionuț, Zoë). Words
+that are ordinary English more often than names are left out (see NOT_NAMES); those that
+are everyday words in lower case are also listed in word_like_names.txt
+(``--word-like-only`` rewrites that list from the shipped gazetteer alone).
 
     .venv/bin/pip install names-dataset wordfreq
     .venv/bin/python scripts/build_guard_names.py
@@ -31,11 +35,18 @@ sys.path.insert(0, str(ROOT))
 from app.guard.names import NOT_NAMES  # noqa: E402
 
 OUT = ROOT / "app" / "guard" / "data" / "first_names.txt"
+WORD_LIKE_OUT = ROOT / "app" / "guard" / "data" / "word_like_names.txt"
+# A gazetteer name at or above this Zipf frequency in lower case is an everyday English word
+# ("long", "hope", "will"; common names such as "james" too, since wordfreq folds case):
+# the general rule (app/guard/people.py) reads it as a name in lower case only right next to
+# an age or a school year.
+WORD_LIKE_ZIPF = 4.3
 GB_RANK = 6000
 OTHER_RANK = 800
 OTHER_COUNTRIES = (
     "IE", "PL", "RO", "LT", "BG", "AL", "PT", "PK", "IN", "BD", "NG", "GH", "JM", "ET", "DJ",
     "EG", "SD", "SY", "IQ", "IR", "YE", "MA", "DZ", "AF", "TR", "US",
+    "HK", "MY", "CN", "PH", "CM", "KW", "SA", "JO", "LB",
 )  # fmt: skip
 US_RANK = 2500
 # The first lists (GB, US, and IE PL RO LT PK IN BD NG ET IQ AF TR) admit a name on rank
@@ -77,7 +88,21 @@ def main() -> None:
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text("\n".join(sorted(kept)) + "\n", encoding="utf-8")
     print(f"{len(kept)} first names written to {OUT.relative_to(ROOT)}")
+    write_word_like_names(kept)
+
+
+def write_word_like_names(names: set[str]) -> None:
+    from wordfreq import zipf_frequency
+
+    word_like = sorted(
+        {n.lower() for n in names if zipf_frequency(n.lower(), "en") >= WORD_LIKE_ZIPF}
+    )
+    WORD_LIKE_OUT.write_text("\n".join(word_like) + "\n", encoding="utf-8")
+    print(f"{len(word_like)} word-like names written to {WORD_LIKE_OUT.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:] == ["--word-like-only"]:  # from the shipped list, without names-dataset
+        write_word_like_names(set(OUT.read_text(encoding="utf-8").split()))
+    else:
+        main()

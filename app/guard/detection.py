@@ -9,17 +9,21 @@ Children Act 1989", "18 children", "June 2019") passes, and professionals and pu
 places (a speaker, a council office, a duty team's number) are not people we support.
 docs/anonymisation-guard.md lists what it looks for; keep it and PATTERNS in step.
 
-The patterns themselves are in patterns.py. Pure functions, no database: check_text() is
+Names are found by the general rule in people.py (a possible person, a child's or family's
+context a few words away, no professional's role next to it); fixed formats and the
+phrasings that need no name are in patterns.py. Pure functions, no database: check_text() is
 unit-tested on its own (tests/test_anonymisation.py) and measured on a labelled set
 (scripts/benchmark_guard.py).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from app.guard.patterns import LABELS, PATTERNS, STRONG_KINDS
+from app.guard.people import find_people
 from app.guard.vocabulary import PUBLIC_CASE
 
 __all__ = ["LABELS", "PATTERNS", "STRONG_KINDS", "Finding", "Segment", "check_text"]
@@ -66,12 +70,45 @@ def _all_matches(text: str) -> Iterator[Finding]:
                 position = match.start() + 1
 
 
+def _rule_findings(text: str) -> Iterator[Finding]:
+    """The general rule's findings (people.py): a person next to a child's or family's
+    context, each with its plain reason."""
+    for found in find_people(text):
+        yield Finding(
+            kind=found.kind,
+            label=found.reason,
+            start=found.start,
+            end=found.end,
+            text=text[found.start : found.end],
+        )
+
+
+# "Child B", "Sibling C", "Young person D": the one-letter labels that case reviews, case
+# studies and training use for anonymised children (two initials, "Child J.S.", still count).
+_ANONYMISED_LABEL = re.compile(
+    r"\b(?i:child|baby|sibling|case|young[ \t]+person|mother|father|adult)[ \t]+[A-Z]\b(?![.\w])"
+)
+
+
+def _sentence_of(text: str, finding: Finding) -> str:
+    start = max(text.rfind(mark, 0, finding.start) for mark in ".!?\n") + 1
+    ends = [i for i in (text.find(mark, finding.end) for mark in ".!?\n") if i != -1]
+    return text[start : min(ends, default=len(text))]
+
+
+def _an_anonymised_label(text: str, finding: Finding) -> bool:
+    """ "Child B, aged 14, was the subject of the review": a one-letter label is how reviews
+    and case studies anonymise a child, not a child's initials; its sentence is let through
+    for ages and names (strong identifiers still count)."""
+    return not finding.strong and _ANONYMISED_LABEL.search(_sentence_of(text, finding)) is not None
+
+
 def _about_a_public_case(text: str, finding: Finding) -> bool:
     """The finding's sentence names a child whose case was published in a national review
     ("Victoria Climbié was 8 when she died"): training material, not a child we support. Strong
     identifiers (an NHS number, a date of birth) are never waved through this way."""
     if finding.strong:
-        return False
+        return PUBLIC_CASE.search(finding.text) is not None
     start = max(text.rfind(mark, 0, finding.start) for mark in ".!?\n") + 1
     ends = [i for i in (text.find(mark, finding.end) for mark in ".!?\n") if i != -1]
     return PUBLIC_CASE.search(text, start, min(ends, default=len(text))) is not None
@@ -80,8 +117,13 @@ def _about_a_public_case(text: str, finding: Finding) -> bool:
 def check_text(text: str) -> list[Finding]:
     """The passages of ``text`` that may identify someone, in order, none overlapping (of two
     overlapping passages the longer is kept)."""
-    candidates = sorted(_all_matches(text), key=lambda f: (f.start, -(f.end - f.start)))
-    candidates = [f for f in candidates if not _about_a_public_case(text, f)]
+    found = [*_all_matches(text), *_rule_findings(text)]
+    candidates = sorted(found, key=lambda f: (f.start, -(f.end - f.start)))
+    candidates = [
+        f
+        for f in candidates
+        if not _about_a_public_case(text, f) and not _an_anonymised_label(text, f)
+    ]
     kept: list[Finding] = []
     for finding in candidates:
         if kept and finding.start < kept[-1].end:

@@ -80,7 +80,12 @@ _WORDS_IN_LOWER_CASE = """
     rain storm honey angel sunny joy love precious princess queen king prince duke major
     rich sterling chase porter walker ward brook brooke justice patience
 """
-_NOT_LOWER_CASE_NAMES = frozenset(_WORDS_IN_LOWER_CASE.split()) | frozenset(
+# In lower case these are words first; the general rule reads them as a name only next to a
+# school year, a relative's role and age, or in "grace is 6".
+NAMES_THAT_ARE_WORDS = frozenset(_WORDS_IN_LOWER_CASE.split()) | frozenset(
+    name.lower() for name in _NAMES_ALL_THE_SAME.split()
+)
+_NOT_LOWER_CASE_NAMES = NAMES_THAT_ARE_WORDS | frozenset(
     word.lower() for word in _ORDINARY_WORDS.split()
 )
 

@@ -14,9 +14,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from app.guard.names import NOT_NAMES, is_first_name, is_lower_case_first_name
+from app.guard.names import is_first_name, is_lower_case_first_name
 from app.guard.vocabulary import (
-    _AGE_AFTER_FIRST_NAME,
     _AGE_AFTER_NAME,
     _AGE_BEFORE_NAME,
     _AGE_NUMBER,
@@ -27,7 +26,6 @@ from app.guard.vocabulary import (
     _CHILD_AGE,
     _DATE,
     _DATE_AFTER_NAME,
-    _FAMILY_ROLE,
     _FIRST_NAME,
     _INITIALS_NOT,
     _NAME,
@@ -172,38 +170,6 @@ def _household_nearby(match: re.Match[str]) -> bool:
     return lives is not None and not _in_public_place(match)
 
 
-# Children's names that are also words, accepted in lower case only as "grace is 6": a
-# name, "is" or "'s", an age, and no "the", "my" or "our" before it ("our hope is 5").
-_WORD_NAMES = """grace ruby jade ivy holly lily daisy poppy violet willow olive amber summer faith
-    harmony liberty mason carter hunter parker taylor cooper sonny precious patience joy
-    heather hazel autumn iris"""
-_WORD_NAMES_WITH_IS = frozenset(_WORD_NAMES.split())
-_DETERMINER_BEFORE = re.compile(
-    r"\b(?:the|a|an|my|our|your|his|her|their|this|that|no|any|some|of|for)[ \t]+$",
-    re.IGNORECASE,
-)
-
-
-def _word_name_with_is(match: re.Match[str]) -> bool:
-    name = match.group("name")
-    after = match.string[match.end("name") : match.end()]
-    before = match.string[max(0, match.start() - 8) : match.start()]
-    return (
-        name in _WORD_NAMES_WITH_IS
-        and re.match(r"[ \t]+(?:is|was)\b|['’]s\b", after) is not None
-        and not _DETERMINER_BEFORE.search(before)
-    )
-
-
-def _lower_case_name_with_age_ok(match: re.Match[str]) -> bool:
-    """A lower-case first name with an age; with a year group ("jack in yr 3") the context
-    is strong enough for names that are also words."""
-    if match.group("name"):
-        return is_lower_case_first_name(match.group("name")) or _word_name_with_is(match)
-    word = match.group("name2")
-    return word.lower() not in _NOT_A_LOWER_CASE_SURNAME and is_first_name(word.capitalize())
-
-
 def _lower_case_first_name_ok(match: re.Match[str]) -> bool:
     return is_lower_case_first_name(match.group("name")) and not _professional_before(match)
 
@@ -317,37 +283,6 @@ def _labelled_record_ok(match: re.Match[str]) -> bool:
     )
 
 
-_FAMILY_WORD = re.compile(
-    r"\b(?:husband|wife|partner|ex|children|kids|sons?|daughters?|baby|boys|girls"
-    r"|grandchildren|grandkids|stepson|stepdaughter|twins|family)\b",
-    re.IGNORECASE,
-)
-
-
-def _titled_parent_ok(match: re.Match[str]) -> bool:
-    """ "Mrs Hussain says her husband ...": a titled surname with the family in the same
-    sentence and no professional role near it."""
-    head, tail = _sentence_around(match)
-    return (
-        _surname_ok(match)
-        and not _professional_before(match, "surname")
-        and bool(_FAMILY_WORD.search(tail))
-        and not PROFESSIONAL_ROLE.search(head[-30:] + " " + tail)
-        and not re.search(r"\b(?:team|service|colleagues|caseload)\b", tail, re.IGNORECASE)
-    )
-
-
-def _relative_named_ok(match: re.Match[str]) -> bool:
-    """ "Grandad Sullivan", "Auntie Halima": a relative's role then a name; after "mum" or
-    "dad" only a first name from the gazetteer ("Dad Matters" is a charity)."""
-    word = match.group("surname")
-    if word in _NOT_A_SURNAME or word in NOT_A_NAME:
-        return False
-    if match.group("parent"):
-        return is_first_name(word)
-    return word not in NOT_NAMES
-
-
 # --- the patterns ----------------------------------------------------------------------------
 
 
@@ -429,19 +364,6 @@ PATTERNS: tuple[Pattern, ...] = (
         lambda match: match.group("name")[:1].isupper() and _name_ok(match.group("name")),
         flags=re.IGNORECASE,
     ),
-    _pattern("first_name_with_age", rf"{_FIRST_NAME}{_AGE_AFTER_FIRST_NAME}", _first_name_ok),
-    _pattern(
-        "first_name_with_age",
-        rf"\b{_AGE_NUMBER}[ \t\-]*(?:year|yr|month)s?[ \t\-]*old,?[ \t]+{_FIRST_NAME}",
-        _first_name_ok,
-    ),
-    _pattern(
-        "first_name_with_age",
-        rf"\b{_FAMILY_ROLE}\b[ \t]*[,(]?[ \t]*(?:is[ \t]+)?{_FIRST_NAME}[ \t]*[,(]?[ \t]*"
-        rf"(?:aged?[ \t]+|is[ \t]+)?\d{{1,2}}\b{_NOT_AN_AGE_AFTER}",
-        _first_name_ok,
-        flags=re.IGNORECASE,
-    ),
     _pattern(
         "name_with_event",
         rf"{_FIRST_NAME}(?:[ \t]+(?:has|had|then|also|recently|just|finally))?[ \t]+"
@@ -453,17 +375,6 @@ PATTERNS: tuple[Pattern, ...] = (
         rf"\b(?:called|named|call(?:ed|s)?[ \t]+(?:him|her|them)"
         rf"|name[ \t]+of|name[ \t]+is|known[ \t]+(?:to[ \t]+us[ \t]+)?as|goes[ \t]+by)"
         rf"[ \t]+(?:actually[ \t]+|just[ \t]+)?{_FIRST_NAME}",
-        _first_name_ok,
-    ),
-    _pattern(
-        "name_introduced",
-        rf"\b(?:eldest|youngest|oldest|middle|little|baby|teenage|older|younger|big|twin)?[ \t]*"
-        rf"(?:boy|girl|son|daughter|lad|grandson|granddaughter|nephew|niece|stepson|stepdaughter"
-        rf"|brother|sister|half-brother|half-sister|stepbrother|stepsister|[Bb]aby|[Nn]ewborn"
-        rf"|[Ii]nfant|[Tt]oddler)\b,?[ \t]+{_FIRST_NAME}"
-        rf"(?=[ \t]*[,;)]|[ \t]+(?:is|was|has|who|and|answered|said|told|disclosed|lives"
-        rf"|discharged|born|admitted|keeps|needs|goes|went|attends|can['’]t|won['’]t"
-        rf"|doesn['’]t|isn['’]t|hasn['’]t)\b)",
         _first_name_ok,
     ),
     _pattern(
@@ -491,14 +402,6 @@ PATTERNS: tuple[Pattern, ...] = (
         _initials_ok,
     ),
     _pattern(
-        "initials_with_age",
-        r"\b(?i:young[ \t]+person|child|YP|baby|infant|sibling)[ \t]+['‘’\"]?(?P<initials>[A-Z])"
-        r"['‘’\"]?\.?"
-        rf"(?:[ \t]*\([ \t]*(?:aged?[ \t]*)?{_AGE_NUMBER}{_AGE_TAIL}[ \t]*\)"
-        rf"|,?[ \t]+aged?[ \t]+{_AGE_NUMBER}\b"
-        rf"|,[ \t]*{_AGE_NUMBER}{_AGE_TAIL}\b{_NOT_AN_AGE_AFTER})",
-    ),
-    _pattern(
         "child_age",
         rf"\b(?:s?he|they)(?:['’]?s|['’]re|[ \t]+is|[ \t]+was|[ \t]+are)[ \t]+(?:only[ \t]+"
         rf"|just[ \t]+|now[ \t]+|nearly[ \t]+|almost[ \t]+|still[ \t]+)?{_CHILD_AGE}"
@@ -520,7 +423,7 @@ PATTERNS: tuple[Pattern, ...] = (
         r"(?:weeks?|wks?|months?|mths?|days?)\b(?![ \t]+(?:later|after|before|ago))"
         rf"|\bborn[ \t]+(?:just[ \t]+|only[ \t]+)?(?:\d{{1,2}}|{_NUMBER_WORD}|a)[ \t]+"
         r"(?:days?|weeks?|wks?|months?)[ \t]+ago\b"
-        r"|,[ \t]*\d{1,2}[ \t]*(?:weeks?|wks?|months?|mths?|days?)(?:[ \t]*old)?[ \t]*,",
+        r"|,[ \t]*\d{1,2}[ \t]*(?:weeks?|wks?|months?|mths?)(?:[ \t]*old)?[ \t]*,",
         _not_a_range,
         flags=re.IGNORECASE,
     ),
@@ -606,44 +509,9 @@ PATTERNS: tuple[Pattern, ...] = (
     ),
     _pattern(
         "name_introduced",
-        r"\b(?i:the)[ \t]+(?:eldest|youngest|oldest|middle)(?:[ \t]+(?:one|child))?,[ \t]+"
-        rf"{_FIRST_NAME}(?=[ \t]*[,;)]|[ \t]+(?:is|was|has|who|and|said|told|disclosed|lives)\b)",
-        _first_name_ok,
-    ),
-    _pattern(
-        "name_introduced",
         r"\b(?:called|named|name[ \t]+is|call(?:ed)?[ \t]+(?:him|her))[ \t]+"
         r"(?P<name>[a-z]{3,}(?:-[a-z]+)?)\b",
         _lower_case_first_name_ok,
-    ),
-    _pattern(
-        "first_name_with_age",
-        rf"{_FIRST_NAME}[ \t]+(?:(?:is[ \t]+)?in[ \t]+)?(?i:year|yr|y)[ \t]?\d{{1,2}}\b"
-        r"(?![ \t]+(?:team|staff|teachers?|class|pupils|cohort|parents|leads?|group)\b)",
-        _first_name_ok,
-    ),
-    _pattern(
-        "first_name_with_age",
-        rf"{_FIRST_NAME},[ \t]+(?i:year|yr|y)[ \t]?\d{{1,2}}\b"
-        r"(?=[ \t]*(?:,|\(|at\b|in\b|is\b|was\b|has\b|who\b))",
-        _first_name_ok,
-    ),
-    _pattern(
-        "first_name_with_age",
-        r"(?<![\w'’.\-@/])(?P<name>[a-z]{3,}(?:-[a-z]+)?)"
-        r"(?:[ \t]+(?:is|was)|['’]s|,?[ \t]+who(?:['’]s|[ \t]+is))?[ \t]+"
-        rf"{_AGE_QUALIFIER}{_CHILD_AGE}(?:[ \t]*(?:years?|yrs?|y/?o))?\b{_NOT_AN_AGE_AFTER}"
-        r"(?![ \t]+(?:of|out|in|on|at|points?|minutes?|percent|pence|x)\b)"
-        r"|(?<![\w'’.\-@/])(?P<name2>[a-z]{3,}(?:-[a-z]+)?)[ \t]+"
-        r"(?:(?:is[ \t]+)?in[ \t]+)?(?:year|yr|y)[ \t]?\d{1,2}\b",
-        _lower_case_name_with_age_ok,
-    ),
-    _pattern(
-        "first_name_with_age",
-        rf"{_FIRST_NAME}[ \t]+(?:and|&)[ \t]+(?P<other>[A-Z][a-z]+)[ \t]+(?:are|were)[ \t]+"
-        rf"(?:(?:both|only|just|now)[ \t]+)?{_CHILD_AGE}(?:[ \t]*(?:years?|yrs?))?\b"
-        rf"{_NOT_AN_AGE_AFTER}(?![ \t]+(?:of|out|in|on|at|points?|minutes?)\b)",
-        lambda match: _first_name_ok(match) and is_first_name(match.group("other")),
     ),
     _pattern(
         "name_with_age",
@@ -656,36 +524,12 @@ PATTERNS: tuple[Pattern, ...] = (
         ),
     ),
     _pattern(
-        "family_surname",
-        r"\bMr\.?[ \t]+(?:and|&)[ \t]+Mrs\.?[ \t]+(?P<surname>[A-Z][a-z'’\-]+)\b",
-        _surname_ok,
-    ),
-    _pattern(
-        "family_surname",
-        r"\b(?:Mrs|Mr|Ms|Miss)\.?[ \t]+(?P<surname>[A-Z][a-z'’\-]+)\b(?![ \t]+[A-Z])",
-        _titled_parent_ok,
-    ),
-    _pattern(
-        "name_introduced",
-        r"\b(?:(?P<parent>[Mm]um|[Mm]am|[Dd]ad|[Mm]other|[Ff]ather|[Ss]tep-?(?:dad|mum))"
-        r"|[Gg]rand(?:ad|pa|ma|mother|father)|[Nn]an(?:ny|a)?|[Gg]ran(?:ny)?|[Aa]unt(?:ie|y)?"
-        r"|[Uu]ncle)[ \t]+(?P<surname>(?:Mc|Mac|O['’])?[A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b"
-        r"(?!['’]s\b)",
-        _relative_named_ok,
-    ),
-    _pattern(
         "name_introduced",
         r"\b(?:boy|girl|lad|young[ \t]+(?:person|man|woman)|YP|yp|child|teen(?:ager)?)[ \t]+"
         r"(?:I|we)[ \t]+(?:support|supervise|know|look[ \t]+after|have|work[ \t]+with"
         r"|(?:am|['’]m|are|['’]re)[ \t]+working[ \t]+with),?[ \t]+"
         rf"{_FIRST_NAME}",
         _first_name_ok,
-    ),
-    _pattern(
-        "name_introduced",
-        r"\b(?:[Bb]aby|boy|girl|son|daughter|lad|child|youngest|eldest|oldest|twin|toddler),"
-        r"[ \t]+(?P<name>[A-Z][a-z]+(?:-[A-Z][a-z]+)?),",
-        lambda match: match.group("name") not in NOT_NAMES | NOT_A_NAME,
     ),
     _pattern(
         "child_school",
