@@ -27,6 +27,8 @@ class NotificationKind(enum.StrEnum):
     GROUP_DECISION = "group_decision"
     MEMBERSHIP_DECISION = "membership_decision"
     OPPORTUNITY_MATCH = "opportunity_match"
+    APPLICATION_WAITING = "application_waiting"
+    WARNING_GIVEN = "warning_given"
 
 
 class Delivery(enum.StrEnum):
@@ -80,6 +82,13 @@ KINDS: dict[NotificationKind, KindInfo] = {
     ),
     NotificationKind.OPPORTUNITY_MATCH: KindInfo(
         "new opportunities matching my alerts", Delivery.DIGEST
+    ),
+    # batched: many applications in a day make one digest, not one e-mail each
+    NotificationKind.APPLICATION_WAITING: KindInfo(
+        "applications waiting for approval (admins)", Delivery.DIGEST
+    ),
+    NotificationKind.WARNING_GIVEN: KindInfo(
+        "warnings from moderators about what I wrote", Delivery.IMMEDIATE
     ),
 }
 

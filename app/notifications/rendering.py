@@ -19,10 +19,12 @@ from app.db import LONDON
 from app.discussions.models import Post, Thread
 from app.events.models import Event
 from app.groups.models import Group
-from app.members.models import Member
+from app.members.models import Member, MemberStatus
+from app.moderation.models import MemberWarning
 from app.notifications.kinds import NotificationKind
 from app.notifications.models import Notification
 from app.opportunities.models import Opportunity
+from app.policy.members import may_review_applications
 from app.policy.notifications import (
     may_be_told_about_event,
     may_be_told_about_group,
@@ -72,6 +74,7 @@ class _Loaded:
     groups: dict[str, Group]
     actors: dict[str, Member]
     opportunities: dict[str, Opportunity]
+    warnings: dict[str, MemberWarning]
 
 
 def _load(db: Session, notifications: Sequence[Notification]) -> _Loaded:
@@ -107,7 +110,13 @@ def _load(db: Session, notifications: Sequence[Notification]) -> _Loaded:
             .options(selectinload(Opportunity.organisation))
         ).scalars()
     }
-    return _Loaded(posts, threads, events, groups, actors, opportunities)
+    warnings = {
+        warning.id: warning
+        for warning in db.execute(
+            select(MemberWarning).where(MemberWarning.id.in_(ids("warning")))
+        ).scalars()
+    }
+    return _Loaded(posts, threads, events, groups, actors, opportunities, warnings)
 
 
 def _describe_one(
@@ -161,15 +170,16 @@ def _describe_one(
             text = f"{title} has changed: it is now {_when(event.starts_at)}, {_where(event)}"
         elif kind == NotificationKind.EVENT_CANCELLED:
             reason = detail.get("reason") or event.cancel_reason or ""
-            text = f"{title} on {_when(event.starts_at)} is cancelled" + (
-                f": {reason}" if reason else ""
-            )
+            text = f"{title} on {_when(event.starts_at)} is cancelled"
+            return text, url, f"Reason: {reason}" if reason else None
         elif kind == NotificationKind.EVENT_REMINDER:
             text = f"Reminder: {title} starts {_when(event.starts_at)}, {_where(event)}"
         else:
             status = detail.get("status")
             if status == "waitlisted":
                 text = f"You are on the waitlist for {title}"
+            elif status == "cancelled" and detail.get("left_waitlist"):
+                text = f"You have left the waitlist for {title}"
             elif status == "cancelled":
                 text = f"Your booking for {title} is cancelled"
             else:
@@ -203,6 +213,30 @@ def _describe_one(
         )
         return text, f"/opportunities/{opportunity.id}", None
 
+    if notification.subject_type == "warning":
+        warning = loaded.warnings.get(subject_id)
+        if warning is None or warning.member_id != member.id:
+            return None
+        return (
+            f"A moderator has warned you about {warning.about}",
+            "/moderation/warnings",
+            warning.message,
+        )
+
+    if notification.subject_type == "member" and kind == NotificationKind.APPLICATION_WAITING:
+        if not may_review_applications(member):
+            return None
+        applicant = loaded.actors.get(subject_id)
+        if applicant is None:
+            return None
+        waiting = applicant.status == MemberStatus.PENDING
+        text = (
+            f"{applicant.display_name} is waiting for approval"
+            if waiting
+            else f"{applicant.display_name}'s application has been decided"
+        )
+        return text, f"/admin/members/{applicant.id}", detail.get("reason") if waiting else None
+
     if notification.subject_type == "member":
         decision = detail.get("decision", "")
         reason = detail.get("reason")
@@ -215,9 +249,8 @@ def _describe_one(
         text = texts.get(decision, "Your membership of the portal has changed")
         if decision == "suspended" and detail.get("until"):
             text += f" until {detail['until']}"
-        if reason:
-            text += f". Reason: {reason}"
-        return text, "/", None
+        # the reason is quoted below the line, never run into it (nor into an e-mail's subject)
+        return text, "/", f"Reason: {reason}" if reason else None
     return None
 
 

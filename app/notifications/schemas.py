@@ -59,6 +59,8 @@ class PreferencesIn(BaseModel):
     group_decision: str | None = None
     membership_decision: str | None = None
     opportunity_match: str | None = None
+    application_waiting: str | None = None
+    warning_given: str | None = None
     digest_frequency: str | None = Field(default=None, max_length=16)
 
     def deliveries(self) -> dict[str, str]:

@@ -16,6 +16,7 @@ from app.resources.service.changes import (
     unhide_resource,
     update_resource,
 )
+from app.resources.service.confirming import resource_to_delete
 from app.resources.service.extraction_jobs import (
     EXTRACT_TOPIC,
     ExtractionJob,
@@ -55,6 +56,7 @@ __all__ = [
     "publication_years",
     "record_extraction",
     "related_resources",
+    "resource_to_delete",
     "restore_resource",
     "unhide_resource",
     "update_resource",
