@@ -16,17 +16,24 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.db import transaction, utcnow
-from app.discussions.models import Post, Thread
+from app.discussions.models import Category, CategoryFollow, Post, Thread
+from app.discussions.seed import seed_discussions
 from app.events.models import Booking, BookingStatus, Event, EventStatus, EventType
 from app.groups.models import Group, GroupMembership, GroupRole
 from app.members.models import Member, MemberStatus, Organisation
 from app.notifications.delivery import queue_due_digests
 from app.notifications.kinds import Delivery, NotificationKind
-from app.notifications.models import Notification, NotificationPreference
+from app.notifications.models import DigestSchedule, Notification, NotificationPreference
 from app.resources.models import Resource, ResourceStatus
 from app.security.sessions import SESSION_COOKIE
+from app.topics.models import Topic
 from tests.support.database import see_committed
-from tests.support.flows import authorize_at_provider, follow_callback, set_provider_claims
+from tests.support.flows import (
+    authorize_at_provider,
+    csrf_token,
+    follow_callback,
+    set_provider_claims,
+)
 from tests.support.flows import start_login as start
 from tests.support.portal import (
     MakeMember,
@@ -341,3 +348,66 @@ def test_the_question_is_asked_only_of_someone_who_may_act(
     refused = form(browser_of(stranger), f"/resources/{resource_id}/delete")
     assert refused.status_code in (403, 404)
     assert "Delete the resource" not in refused.text
+
+
+def test_first_sign_in_asks_a_few_questions_once_and_saves_every_answer(
+    app: FastAPI, client: TestClient, db: Session, oidc_primary: Any
+) -> None:
+    with transaction(app.state.session_factory) as session:
+        seed_discussions(session)
+    claims = {"name": "Nia Newcomer", "email": "nia@leeds.gov.uk", "email_verified": True}
+    arrived = first_sign_in(client, "leeds", "nia-newcomer", claims)
+    assert arrived.headers["location"] == "/welcome?next=%2F"
+
+    page = client.get(arrived.headers["location"]).text
+    assert "Welcome, Nia Newcomer" in page
+    assert 'value="Nia Newcomer"' in page and "Leeds City Council" in page  # from the sign-in
+    see_committed(db)
+    categories = list(db.execute(select(Category).where(Category.group_id.is_(None))).scalars())
+    topic = db.execute(select(Topic).order_by(Topic.name)).scalars().first()
+    assert categories and topic is not None
+    for category in categories:
+        assert category.name in page
+
+    answers = {
+        "csrftoken": csrf_token(client),
+        "next": "/",
+        "display_name": "   ",
+        "role": "wizard",
+        "digest_frequency": "weekly",
+    }
+    refused = client.post("/welcome", data=answers)
+    assert refused.status_code == 422
+    assert "Enter your name as colleagues know it" in refused.text
+    assert "Choose the role that fits you best" in refused.text
+    see_committed(db)
+    nia = db.execute(select(Member).where(Member.email == "nia@leeds.gov.uk")).scalar_one()
+    assert nia.onboarded_at is None  # nothing half-saved
+
+    saved = client.post(
+        "/welcome",
+        data={
+            **answers,
+            "display_name": "Nia Newcomer-Jones",
+            "role": "manager",
+            "areas_of_practice": [topic.slug],
+            "categories": [categories[0].id],
+        },
+    )
+    assert saved.status_code == 303 and saved.headers["location"] == "/"
+    assert "Your account is set up" in client.get("/").text
+    see_committed(db)
+    db.refresh(nia)
+    assert nia.display_name == "Nia Newcomer-Jones" and nia.role.value == "manager"
+    assert nia.onboarded_at is not None
+    follows = set(
+        db.execute(
+            select(CategoryFollow.category_id).where(CategoryFollow.member_id == nia.id)
+        ).scalars()
+    )
+    assert follows == {categories[0].id}
+    schedule = db.get(DigestSchedule, nia.id)
+    assert schedule is not None and schedule.frequency == "weekly"
+
+    again = TestClient(app, base_url="http://testserver", follow_redirects=False)
+    assert first_sign_in(again, "leeds", "nia-newcomer", claims).headers["location"] == "/"
