@@ -16,6 +16,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.db import transaction, utcnow
+from app.demo import seed_demo
 from app.discussions.models import Category, CategoryFollow, Post, Thread
 from app.discussions.seed import seed_discussions
 from app.events.models import Booking, BookingStatus, Event, EventStatus, EventType
@@ -411,3 +412,31 @@ def test_first_sign_in_asks_a_few_questions_once_and_saves_every_answer(
 
     again = TestClient(app, base_url="http://testserver", follow_redirects=False)
     assert first_sign_in(again, "leeds", "nia-newcomer", claims).headers["location"] == "/"
+
+
+def test_the_demo_lets_a_verified_council_address_in_at_once(
+    app: FastAPI, client: TestClient, db: Session, oidc_secondary: Any
+) -> None:
+    """As the README promises: after `portal seed --demo`, a verified address of a partner
+    council is admitted to that council at once (York's provider is made to name no
+    organisation, so only the domain decides)."""
+    with transaction(app.state.session_factory) as session:
+        seed_demo(session, settings=app.state.settings)
+        session.execute(
+            update(Organisation)
+            .where(Organisation.name == "University of York")
+            .values(name="Gone")
+        )
+    page = first_sign_in(
+        client,
+        "york-uni",
+        "jo.bloggs",
+        {"name": "Jo Bloggs", "email": "jo.bloggs@wakefield.gov.uk", "email_verified": True},
+    )
+    assert page.status_code == 303 and page.headers["location"] == "/welcome?next=%2F"
+    see_committed(db)
+    jo = db.execute(select(Member).where(Member.display_name == "Jo Bloggs")).scalar_one()
+    assert jo.status == MemberStatus.ACTIVE
+    assert db.get_one(Organisation, jo.organisation_id or "").name == "Wakefield Council"
+    waiting = db.execute(select(Member).where(Member.email == "sam.okoye@example-agency.co.uk"))
+    assert "example-agency.co.uk" in (waiting.scalar_one().status_reason or "")
