@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from icalendar import Calendar
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from app.db import transaction, utcnow
 from app.demo import seed_demo
@@ -440,3 +440,40 @@ def test_the_demo_lets_a_verified_council_address_in_at_once(
     assert db.get_one(Organisation, jo.organisation_id or "").name == "Wakefield Council"
     waiting = db.execute(select(Member).where(Member.email == "sam.okoye@example-agency.co.uk"))
     assert "example-agency.co.uk" in (waiting.scalar_one().status_reason or "")
+
+
+def test_the_moderation_queue_quotes_the_reported_text(
+    app: FastAPI, db: Session, make: MakeMember, browser_of: Any
+) -> None:
+    author, reader = make("Dan Author"), make("Rita Reader")
+    moderator = make("Mo Derator", is_moderator=True)
+    thread_id, _opening = add_thread(app, author.id, "Selling laptops", "Cheap **laptops**!")
+    reply_id = add_reply(app, author.id, thread_id, "Visit the shop for *deals*.")
+    rita = browser_of(reader)
+    for kind, target in (("thread", thread_id), ("post", reply_id)):
+        assert report(rita, kind, target, "spam").status_code == 201
+
+    queue = browser_of(moderator).get("/moderation/reports").text
+    assert "Cheap laptops!" in queue, queue[queue.find("<table") : queue.find("</table>")]
+    assert "Visit the shop for deals." in queue
+
+
+def test_a_new_thread_suggests_its_categorys_topics_without_ticking_them(
+    app: FastAPI, db: Session, make: MakeMember, browser_of: Any
+) -> None:
+    with transaction(app.state.session_factory) as session:
+        seed_discussions(session)
+    see_committed(db)
+    category = next(
+        c
+        for c in db.execute(
+            select(Category)
+            .where(Category.group_id.is_(None))
+            .options(selectinload(Category.topics))
+        ).scalars()
+        if c.topics
+    )
+    page = browser_of(make("Tia Thread")).get(f"/discussions/start?category={category.slug}").text
+    assert "Often chosen in this category: " + category.topics[0].name in page
+    assert 'name="topics" type="checkbox"' in page
+    assert "checked>" not in page.split('name="topics"', 1)[1].split("</fieldset>", 1)[0]
