@@ -386,3 +386,24 @@ def test_find_and_ask(
         page.get_by_role("button", name="Yes, delete the reply").click()
         expect_flash(page, "The post has been deleted.", javascript=javascript)
         scan(page, javascript=javascript)
+
+
+def test_the_scan_of_a_page_without_javascript_reports_a_planted_violation(
+    browser: Browser, live_portal: str
+) -> None:
+    """Guards the twin page the no-JavaScript scans use: an image without alternative text,
+    served to a browser that runs no script, must still be reported."""
+
+    def plant(route: Any) -> None:
+        response = route.fetch()
+        body = response.text().replace(
+            "</main>", '<img src="/static/build/assets/images/favicon.png"></main>'
+        )
+        route.fulfill(response=response, body=body)
+
+    with browser_context(browser, live_portal, javascript=False) as context:
+        page = context.new_page()
+        page.route("**/auth/sign-in", plant)
+        page.goto("/auth/sign-in")
+        with pytest.raises(AssertionError, match="image-alt"):
+            scan(page, javascript=False)
