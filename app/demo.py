@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.config import DEV_PROVIDER_NAME, Settings
+from app.db import utcnow
 from app.members.models import (
     Member,
     MemberIdentity,
@@ -40,6 +41,8 @@ class DemoPerson:
     """Any of "admin", "moderator", "champion", in that order."""
     status: MemberStatus = MemberStatus.ACTIVE
     visibility: dict[str, str] = field(default_factory=dict)
+    pending_reason: str = ""
+    """Why an applicant waits, as admission would have recorded it."""
 
 
 DEMO_PEOPLE = (
@@ -126,6 +129,8 @@ DEMO_PEOPLE = (
         MemberRole.PRACTITIONER,
         job_title="Locum social worker",
         status=MemberStatus.PENDING,
+        pending_reason="No organisation of the partnership uses the e-mail domain "
+        "example-agency.co.uk.",
     ),
     DemoPerson(
         "siobhan.osullivan",
@@ -134,8 +139,40 @@ DEMO_PEOPLE = (
         "Calderdale Council",
         MemberRole.PRACTITIONER,
         status=MemberStatus.PENDING,
+        pending_reason="The identity provider did not confirm the e-mail address "
+        "siobhan@calderdale.gov.uk.",
     ),
 )
+
+DEMO_PARTNER_EMAIL_DOMAINS = {
+    "Barnsley Council": ["barnsley.gov.uk"],
+    "Bradford Council": ["bradford.gov.uk"],
+    "Calderdale Council": ["calderdale.gov.uk"],
+    "City of York Council": ["york.gov.uk"],
+    "Doncaster Children's Services Trust": ["dcstrust.co.uk"],
+    "East Riding of Yorkshire Council": ["eastriding.gov.uk"],
+    "Hull City Council": ["hullcc.gov.uk"],
+    "Kirklees Council": ["kirklees.gov.uk"],
+    "Leeds City Council": ["leeds.gov.uk"],
+    "North East Lincolnshire Council": ["nelincs.gov.uk"],
+    "North Lincolnshire Council": ["northlincs.gov.uk"],
+    "North Yorkshire Council": ["northyorks.gov.uk"],
+    "Rotherham Council": ["rotherham.gov.uk"],
+    "Sheffield City Council": ["sheffield.gov.uk"],
+    "Wakefield Council": ["wakefield.gov.uk"],
+}
+"""The demo's partner authorities vouch for these domains, so a new sign-in with a
+verified address in one of them is admitted at once (the README shows how). A real
+installation sets each organisation's domains under Admin → Organisations."""
+
+
+def _ensure_partner_domains(db: Session) -> None:
+    for organisation in db.execute(
+        select(Organisation).where(Organisation.name.in_(list(DEMO_PARTNER_EMAIL_DOMAINS)))
+    ).scalars():
+        if not organisation.email_domains:
+            organisation.email_domains = DEMO_PARTNER_EMAIL_DOMAINS[organisation.name]
+    db.flush()
 
 
 def _ensure_demo_university(db: Session) -> None:
@@ -158,6 +195,7 @@ def seed_demo(db: Session, *, settings: Settings) -> list[DemoPerson]:
     ensure_partner_organisations(db)
     ensure_topics(db)
     _ensure_demo_university(db)
+    _ensure_partner_domains(db)
     organisations = {
         organisation.name: organisation.id
         for organisation in db.execute(select(Organisation)).scalars()
@@ -175,6 +213,8 @@ def seed_demo(db: Session, *, settings: Settings) -> list[DemoPerson]:
             email=person.email,
             email_verified=True,
             status=person.status,
+            status_reason=person.pending_reason or None,
+            onboarded_at=utcnow() if person.status == MemberStatus.ACTIVE else None,
             role=person.role,
             organisation_id=organisations[person.organisation] if person.organisation else None,
             job_title=person.job_title or None,

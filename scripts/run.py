@@ -1,5 +1,6 @@
 """`make run`: migrate, seed the demo, start Meilisearch, the development OpenID provider,
-the worker and the portal on http://127.0.0.1:8000. Ctrl-C stops everything it started."""
+the worker and the portal on PORTAL_BASE_URL (http://127.0.0.1:8000 by default). Ctrl-C
+stops everything it started."""
 
 from __future__ import annotations
 
@@ -7,11 +8,12 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from app.config import DEV_SMTP_HOST, DEV_SMTP_PORT, ConfigError, load_settings  # noqa: E402
+from app.config import DEV_SMTP_HOST, ConfigError, load_settings  # noqa: E402
 from app.demo import DEMO_PEOPLE  # noqa: E402
 from app.devstack import (  # noqa: E402
     RunningService,
@@ -67,7 +69,7 @@ def main() -> int:
                 )
                 print(f"development OpenID provider: {settings.dev_oidc_issuer}")
 
-        dev_sink = (settings.smtp_host, settings.smtp_port) == (DEV_SMTP_HOST, DEV_SMTP_PORT)
+        dev_sink = settings.smtp_host == DEV_SMTP_HOST and settings.env == "development"
         if dev_sink and not port_in_use(settings.smtp_port):
             started.append(
                 start_mail_sink(
@@ -82,14 +84,16 @@ def main() -> int:
             )
 
         processes.append(subprocess.Popen([PORTAL, "worker"]))
+        portal_port = urlsplit(settings.base_url).port or 8000
         print(
-            "\nThe portal is starting on http://127.0.0.1:8000\n"
+            f"\nThe portal is starting on {settings.base_url}\n"
             "Sign in: press 'Sign in with Development sign-in', then pick a demo account\n"
             "(amara.okafor is an admin), or type any new name and press 'Authorize'.\n"
             "Stop with Ctrl-C.\n"
         )
         portal = subprocess.Popen(
-            [PORTAL, "serve", "--host", "127.0.0.1", "--port", "8000"], env=os.environ.copy()
+            [PORTAL, "serve", "--host", "127.0.0.1", "--port", str(portal_port)],
+            env=os.environ.copy(),
         )
         processes.append(portal)
         return portal.wait()

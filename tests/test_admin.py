@@ -441,7 +441,7 @@ def test_first_sign_in_outside_a_partner_is_pending(
     )
 
     provider_url = client.app.state.identity_providers.get("york-uni").issuer  # type: ignore[attr-defined]
-    set_provider_claims(provider_url, "newcomer", {"name": "New Comer", "email": "n@gmail.com"})
+    set_provider_claims(provider_url, "newcomer", {"name": "New Comer", "email": "n@example.net"})
     page = follow_callback(
         client, authorize_at_provider(start_login(client, "york-uni"), "newcomer")
     )

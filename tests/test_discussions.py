@@ -246,7 +246,7 @@ def test_deleted_thread_is_gone_for_members_and_restorable_by_moderators(
     first = thread_json(ruth, thread_id)["posts"][0]["id"]
 
     assert api(other, "DELETE", f"/api/v1/discussions/posts/{first}").status_code == 403
-    deleted = post_form(ruth, f"/discussions/p/{first}/delete")
+    deleted = post_form(ruth, f"/discussions/p/{first}/delete", confirmed="yes")
     assert deleted.status_code == 303 and deleted.headers["location"] == "/discussions"
 
     for browser in (ruth, other):
@@ -273,7 +273,7 @@ def test_author_deletes_a_reply_softly(
     post_id = reply(bea, thread_id, "I will regret this reply")
 
     assert api(ruth, "DELETE", f"/api/v1/discussions/posts/{post_id}").status_code == 403
-    assert post_form(bea, f"/discussions/p/{post_id}/delete").status_code == 303
+    assert post_form(bea, f"/discussions/p/{post_id}/delete", confirmed="yes").status_code == 303
 
     member_view = ruth.get(f"/discussions/t/{thread_id}").text
     assert "This post was deleted." in member_view and "I will regret" not in member_view

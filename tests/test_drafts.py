@@ -35,7 +35,6 @@ def post_form(
     token = csrf_token(client)
     return client.post(
         path,
-        params={"csrftoken": token},
         data={**data, "csrftoken": token},
         files=[("files", (name, content)) for name, content in (file_parts or [])],
     )

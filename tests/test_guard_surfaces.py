@@ -76,8 +76,7 @@ def test_resource_metadata_is_guarded_in_the_form_and_the_api(
     def post(**data: str):  # type: ignore[no-untyped-def]
         return ann.post(
             "/resources",
-            params={"csrftoken": csrf_token(ann)},
-            data=data,
+            data={"csrftoken": csrf_token(ann), **data},
             files=[("files", ("notes.txt", b"Notes from the clinic."))],
         )
 

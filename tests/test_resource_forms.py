@@ -54,13 +54,11 @@ def post_form(
     data: dict[str, Any],
     file_parts: list[tuple[str, bytes]] | None = None,
 ) -> Any:
-    """The form as the browser sends it: multipart, with the token in the URL (see
-    app/security/csrf.py); without files the test client sends it url-encoded, so the
-    token is in the body too."""
+    """The form as the browser sends it: multipart, the token its first field (see
+    app/security/csrf.py); without files the test client sends it url-encoded."""
     token = csrf_token(client)
     return client.post(
         path,
-        params={"csrftoken": token},
         data={**data, "csrftoken": token},
         files=[("files", (name, content)) for name, content in (file_parts or [])],
     )

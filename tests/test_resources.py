@@ -311,8 +311,8 @@ def test_html_form_shows_field_errors_and_keeps_input(author: TestClient) -> Non
     assert page.status_code == 200
     response = author.post(
         "/resources",
-        params={"csrftoken": csrf_token(author)},
         data={
+            "csrftoken": csrf_token(author),
             "title": "",
             "summary": "Kept summary",
             "type": "practice_guide",
@@ -327,8 +327,7 @@ def test_html_form_shows_field_errors_and_keeps_input(author: TestClient) -> Non
     assert without_token.status_code == 403
     wrong_token = author.post(
         "/resources",
-        params={"csrftoken": "forged"},
-        data={"title": "x"},
+        data={"csrftoken": "forged", "title": "x"},
         files=[("files", ("a.txt", b"text"))],
     )
     assert wrong_token.status_code == 403

@@ -20,6 +20,7 @@ from app.security.sessions import SESSION_COOKIE
 from tests.conftest import seed_reference_data
 from tests.support.flows import csrf_token
 from tests.support.members import signed_in
+from tests.support.sessions import sign_in_as_member
 
 
 @pytest.fixture
@@ -58,12 +59,18 @@ class TestCsrf:
         assert response.status_code == 403
         assert session_still_works(member_client)
 
-    def test_tampered_cookie_is_refused(self, member_client: TestClient) -> None:
-        token = csrf_token(member_client)
-        member_client.cookies.set("csrftoken", "tampered")
-        response = member_client.post("/auth/sign-out", data={"csrftoken": token})
+    def test_token_of_an_earlier_session_is_refused(self, member_client: TestClient) -> None:
+        """The token is bound to the session: signing in again (a new session) retires it."""
+        old_token = csrf_token(member_client)
+        sign_in_as_member(member_client, member_client.get("/api/v1/me").json()["id"])
+        assert csrf_token(member_client) != old_token
+        response = member_client.post("/auth/sign-out", data={"csrftoken": old_token})
         assert response.status_code == 403
         assert session_still_works(member_client)
+
+    def test_no_csrf_cookie_is_set(self, member_client: TestClient) -> None:
+        response = member_client.get("/")
+        assert "csrftoken" not in response.headers.get("set-cookie", "")
 
     def test_json_post_without_header_is_refused_with_problem(
         self, member_client: TestClient
@@ -84,6 +91,35 @@ class TestCsrf:
         token = re.search(r'name="csrftoken" value="([^"]+)"', home.text)
         assert token is not None
         response = member_client.post("/auth/sign-out", data={"csrftoken": token.group(1)})
+        assert response.status_code == 303
+
+    def test_multipart_form_token_is_checked_in_the_body(self, member_client: TestClient) -> None:
+        """Multipart posts carry the token as their first field, like every other form;
+        without it, or with a forged one, they are refused before the route runs."""
+        upload = [("file", ("notes.txt", b"some notes", "text/plain"))]
+        refused = member_client.post("/auth/sign-out", data={"csrftoken": "forged"}, files=upload)
+        assert refused.status_code == 403
+        assert "CSRF check failed" in refused.text
+        assert member_client.post("/auth/sign-out", files=upload).status_code == 403
+        assert session_still_works(member_client)
+        accepted = member_client.post(
+            "/auth/sign-out", data={"csrftoken": csrf_token(member_client)}, files=upload
+        )
+        assert accepted.status_code == 303
+        assert not session_still_works(member_client)
+
+    def test_a_token_in_the_address_is_not_accepted(self, member_client: TestClient) -> None:
+        token = csrf_token(member_client)
+        response = member_client.post(
+            "/auth/sign-out",
+            params={"csrftoken": token},
+            files=[("file", ("notes.txt", b"some notes", "text/plain"))],
+        )
+        assert response.status_code == 403
+
+    def test_visitor_without_a_session_is_not_checked(self, client: TestClient) -> None:
+        """Nothing to ride on: the sign-in pages' forms work before there is a session."""
+        response = client.post("/auth/sign-out", data={})
         assert response.status_code == 303
 
 
@@ -126,7 +162,7 @@ def test_body_over_the_limit_is_refused(settings: Settings) -> None:
         for _ in range(4):
             yield b"y" * 1024
 
-    client.cookies.set("csrftoken", "any")  # makes the CSRF layer read the form body
+    client.cookies.set(SESSION_COOKIE, "any")  # makes the CSRF layer read the form body
     streamed = client.post(
         "/auth/sign-out",
         content=chunks(),

@@ -65,7 +65,8 @@ def test_sign_in_creates_member_and_reaches_home(
         subject="sam-lee",
         claims={"name": "Sam Lee", "email": "Sam.Lee@leeds.gov.uk", "email_verified": True},
     )
-    assert response.headers["location"] == "/"
+    # a first sign-in asks a few questions first (tests/test_journeys.py), then goes home
+    assert response.headers["location"] == "/welcome?next=%2F"
     cookie = response.headers["set-cookie"]
     assert "HttpOnly" in cookie and "SameSite=lax" in cookie.replace("Lax", "lax")
     home = client.get("/")
@@ -128,14 +129,25 @@ def test_sign_in_returns_to_the_page_asked_for(
     assert redirect.status_code == 303
     assert redirect.headers["location"] == "/auth/sign-in?next=%2F%3Ftab%3Dnew"
     callback = authorize_at_provider(start_login(client, "leeds", "/?tab=new"), "ret")
-    assert follow_callback(client, callback).headers["location"] == "/?tab=new"
+    location = follow_callback(client, callback).headers["location"]
+    assert location == "/welcome?next=%2F%3Ftab%3Dnew"  # first sign-in: the questions first
+    assert (
+        client.post(
+            "/welcome/skip", data={"csrftoken": csrf_token(client), "next": "/?tab=new"}
+        ).headers["location"]
+        == "/?tab=new"
+    )
 
 
 def test_open_redirect_after_sign_in_is_refused(
     client: TestClient, oidc_primary: RunningService
 ) -> None:
     callback = authorize_at_provider(start_login(client, "leeds", "//evil.example/x"), "ret")
-    assert follow_callback(client, callback).headers["location"] == "/"
+    assert follow_callback(client, callback).headers["location"] == "/welcome?next=%2F"
+    skipped = client.post(
+        "/welcome/skip", data={"csrftoken": csrf_token(client), "next": "//evil.example/x"}
+    )
+    assert skipped.headers["location"] == "/"
 
 
 def test_wrong_state_is_refused(

@@ -126,6 +126,9 @@ def finish_sign_in(
         id_token=identity.id_token,
         settings=settings,
     )
+    if member.onboarded_at is None:
+        # admitted for the first time: a few questions first, then where they were going
+        return_to = f"/welcome?{urlencode({'next': return_to})}"
     return SignedIn(session_token=token, return_to=return_to, member_name=member.display_name)
 
 

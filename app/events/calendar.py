@@ -7,8 +7,11 @@ GMT. The UID never changes; every edit raises SEQUENCE; a cancellation is STATUS
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import timedelta
 
+import nh3
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
@@ -26,6 +29,25 @@ def _calendar(name: str) -> Calendar:
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", name)
     return calendar
+
+
+_BLOCK_END = re.compile(r"</(?:p|li|h[1-6]|blockquote|pre|tr)>|<br\s*/?>", re.IGNORECASE)
+_LINK = re.compile(r'<a [^>]*href="([^"]+)"[^>]*>(.*?)</a>', re.IGNORECASE | re.DOTALL)
+
+
+def plain_text(description_html: str) -> str:
+    """The description as a calendar shows it: plain text, from the sanitized HTML (not
+    the Markdown source, whose asterisks and brackets a calendar would show as they are)."""
+    with_links = _LINK.sub(
+        lambda link: (
+            link.group(2)
+            if html.unescape(link.group(1)) == html.unescape(link.group(2))
+            else f"{link.group(2)} ({link.group(1)})"
+        ),
+        description_html,
+    )
+    text = html.unescape(nh3.clean(_BLOCK_END.sub("\n", with_links), tags=set()))
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
 def _component(view: EventView, base_url: str) -> CalendarEvent:
@@ -49,7 +71,7 @@ def _component(view: EventView, base_url: str) -> CalendarEvent:
         component.add("location", "Online")
     else:
         component.add("location", ", ".join(part for part in (event.venue, event.address) if part))
-    description = [event.description, "", f"Details and your booking: {page}"]
+    description = [plain_text(event.description_html), "", f"Details and your booking: {page}"]
     if view.show_joining_link and event.joining_link:
         description.append(f"Joining link: {event.joining_link}")
     component.add("description", "\n".join(description))

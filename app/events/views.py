@@ -23,6 +23,7 @@ from app.guard.forms import form_refusal_context, refusal_status
 from app.guard.schemas import guard_choice_from
 from app.guard.service import PassagesFound
 from app.members.profiles import organisation_choices
+from app.web.confirmation import Confirmation, Confirmed, confirmation_page, is_confirmed
 from app.web.deps import CurrentMember, DbSession, SettingsDep
 from app.web.flash import flash
 from app.web.forms import field_errors
@@ -217,14 +218,42 @@ def book(
 
 @router.post("/events/{event_id}/cancel-booking", summary="Cancel your place or leave the waitlist")
 def cancel_booking(
-    request: Request, db: DbSession, member: CurrentMember, settings: SettingsDep, event_id: str
+    request: Request,
+    db: DbSession,
+    member: CurrentMember,
+    settings: SettingsDep,
+    event_id: str,
+    confirmed: Confirmed = None,
 ) -> Response:
+    if not is_confirmed(confirmed):
+        view = service.get_event(db, viewer=member, event_id=event_id)
+        if view.my_booking is None:
+            return _redirect(request, event_id, "You have no booking for this event.", "error")
+        booked = view.my_booking.value == "booked"
+        title = view.event.title
+        return confirmation_page(
+            request,
+            Confirmation(
+                question=f"Cancel your place on “{title}”?"
+                if booked
+                else f"Leave the waitlist for “{title}”?",
+                consequence="Your place goes to the first person on the waitlist; if you book "
+                "again you may find the event full."
+                if booked
+                else "You will not be offered a place if one comes up.",
+                action=f"/events/{event_id}/cancel-booking",
+                confirm_label="Yes, cancel my place" if booked else "Yes, leave the waitlist",
+                back_href=f"/events/{event_id}",
+            ),
+        )
     try:
-        service.cancel_booking(
+        cancellation = service.cancel_booking(
             db, actor=member, event_id=event_id, reminder_hours=settings.event_reminder_hours
         )
     except InvalidAction as error:
         return _redirect(request, event_id, str(error), "error")
+    if cancellation.left_waitlist:
+        return _redirect(request, event_id, "You have left the waitlist.")
     return _redirect(request, event_id, "Your booking is cancelled.")
 
 
@@ -314,6 +343,23 @@ async def cancel_event(
     request: Request, db: DbSession, member: CurrentMember, event_id: str
 ) -> Response:
     form = await request.form()
+    reason = str(form.get("reason") or "")
+    if reason.strip() and not is_confirmed(str(form.get("confirmed") or "")):
+        view = service.get_event(db, viewer=member, event_id=event_id)
+        if not view.may_manage:
+            raise Forbidden("Only the event's organiser or an admin can cancel it.")
+        return confirmation_page(
+            request,
+            Confirmation(
+                question=f"Cancel the event “{view.event.title}”?",
+                consequence=f"Everyone booked or waiting ({view.booked + view.waitlisted}) is "
+                "told, with your reason. A cancelled event cannot be booked again.",
+                action=f"/events/{event_id}/cancel",
+                confirm_label="Yes, cancel the event",
+                back_href=f"/events/{event_id}",
+                carried={"reason": reason},
+            ),
+        )
     try:
         service.cancel_event(
             db, actor=member, event_id=event_id, reason=str(form.get("reason") or "")

@@ -422,7 +422,9 @@ def answer_invitation(db: Session, *, actor: Member, slug: str, accept: bool) ->
     return group
 
 
-def remove_member(db: Session, *, actor: Member, slug: str, member_id: str) -> None:
+def _removable(
+    db: Session, *, actor: Member, slug: str, member_id: str
+) -> tuple[Group, GroupMembership]:
     group, membership = _visible_group(db, actor, slug)
     check_manage_group_permission(actor, group, membership)
     target = _membership(db, group.id, member_id)
@@ -431,6 +433,20 @@ def remove_member(db: Session, *, actor: Member, slug: str, member_id: str) -> N
     check_remove_group_member_permission(actor, membership, target)
     if is_only_owner(db, target):
         raise InvalidAction("The group's only owner cannot be removed.")
+    return group, target
+
+
+def member_to_remove(
+    db: Session, *, actor: Member, slug: str, member_id: str
+) -> tuple[Group, Member]:
+    """The group and the person remove_member would remove, after the same checks (a
+    confirmation page names them before anything changes)."""
+    group, target = _removable(db, actor=actor, slug=slug, member_id=member_id)
+    return group, db.get_one(Member, target.member_id)
+
+
+def remove_member(db: Session, *, actor: Member, slug: str, member_id: str) -> None:
+    _group, target = _removable(db, actor=actor, slug=slug, member_id=member_id)
     db.delete(target)
     db.flush()
 

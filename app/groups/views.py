@@ -14,6 +14,7 @@ from app.groups.models import GroupKind, GroupRole
 from app.guard.forms import form_refusal_context, refusal_status
 from app.guard.service import PassagesFound
 from app.members.profiles import DirectoryFilter, list_directory
+from app.web.confirmation import Confirmation, Confirmed, confirmation_page, is_confirmed
 from app.web.deps import CurrentMember, DbSession
 from app.web.flash import flash
 from app.web.templating import render
@@ -147,8 +148,24 @@ def _act(
     action: Callable[[], object],
     done: str,
     after: str | None = None,
+    confirm: str | None = None,
 ) -> Response:
+    """Run the action and go back to the group; ``confirm``: instead, ask whether to remove
+    that member (the refusals are the same either way)."""
     try:
+        if confirm is not None:
+            group, person = service.member_to_remove(db, actor=member, slug=slug, member_id=confirm)
+            return confirmation_page(
+                request,
+                Confirmation(
+                    question=f"Remove {person.display_name} from {group.name}?",
+                    consequence="They will no longer see the group's private threads, "
+                    "resources and events. You can invite them again later.",
+                    action=f"/groups/{slug}/members/{confirm}/remove",
+                    confirm_label=f"Yes, remove {person.display_name}",
+                    back_href=f"/groups/{slug}",
+                ),
+            )
         action()
     except (InvalidAction, InvalidInput, Forbidden) as error:
         message = (
@@ -255,8 +272,15 @@ def answer(
 
 @router.post("/{slug}/members/{member_id}/remove", summary="Remove someone from the group")
 def remove(
-    request: Request, db: DbSession, member: CurrentMember, slug: str, member_id: str
+    request: Request,
+    db: DbSession,
+    member: CurrentMember,
+    slug: str,
+    member_id: str,
+    confirmed: Confirmed = None,
 ) -> Response:
+    if not is_confirmed(confirmed):
+        return _act(request, db, member, slug, lambda: None, "", confirm=member_id)
     return _act(
         request,
         db,

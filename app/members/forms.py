@@ -9,6 +9,7 @@ from pydantic import BaseModel, ValidationError
 
 from app.members.models import PROFILE_FIELDS_WITH_VISIBILITY, Member, MemberRole, Visibility
 from app.members.schemas import ProfileUpdate
+from app.notifications.kinds import DigestFrequency
 from app.web.forms import field_errors
 
 ROLE_LABELS = {
@@ -18,6 +19,20 @@ ROLE_LABELS = {
     MemberRole.MANAGER: "Manager",
     MemberRole.PRINCIPAL_SOCIAL_WORKER: "Principal social worker",
 }
+
+ONBOARDING_ROLE_LABELS = {
+    MemberRole.PRACTITIONER: "Social worker or practitioner",
+    MemberRole.MANAGER: "Team manager or senior manager",
+    MemberRole.PRINCIPAL_SOCIAL_WORKER: "Principal social worker",
+    MemberRole.STUDENT: "Student or newly qualified social worker",
+    MemberRole.ACADEMIC: "Academic or researcher",
+}
+DIGEST_LABELS = {
+    DigestFrequency.DAILY: "Every morning",
+    DigestFrequency.WEEKLY: "On Monday mornings",
+    DigestFrequency.OFF: "No digest e-mail",
+}
+
 
 VISIBILITY_LABELS = {
     Visibility.MEMBERS: "All members",

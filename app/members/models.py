@@ -112,6 +112,9 @@ class Member(Base):
     )
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    onboarded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    """When the member finished or skipped the first sign-in's questions (app/members/
+    onboarding.py); until then, signing in leads to them."""
 
     organisation: Mapped[Organisation | None] = relationship(lazy="raise")
     identities: Mapped[list[MemberIdentity]] = relationship(back_populates="member", lazy="raise")

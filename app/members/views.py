@@ -23,6 +23,7 @@ from app.members.forms import (
 from app.members.models import PROFILE_FIELDS_WITH_VISIBILITY, ApiToken, Member, MemberRole
 from app.members.profiles import DirectoryFilter
 from app.members.schemas import TokenCreate
+from app.moderation.service import my_warnings
 from app.web.deps import CurrentMember, DbSession
 from app.web.flash import flash
 from app.web.pagination import PageRequest, page_request, paginate
@@ -125,6 +126,7 @@ def _edit_profile_page(
             "visibility_fields": PROFILE_FIELDS_WITH_VISIBILITY,
             "visibility_labels": VISIBILITY_LABELS,
             "visibility_questions": VISIBILITY_QUESTIONS,
+            "warning_count": len(my_warnings(db, member=request.state.member)),
         },
         status_code=status_code,
     )

@@ -15,6 +15,7 @@ from app.events.models import Booking
 from app.members.models import Member
 from app.opportunities.filters import filter_conditions
 from app.opportunities.models import Opportunity, OpportunityAlert
+from app.policy.members import application_reviewers_filter
 from app.policy.moderation import moderators_filter
 from app.policy.opportunities import listed_opportunities_filter
 
@@ -47,11 +48,17 @@ def moderators(group_id: str | None) -> Audience:
     return {"moderators": group_id}
 
 
+def application_reviewers() -> Audience:
+    return {"application_reviewers": True}
+
+
 def audience_member_ids(audience: Audience, as_of: datetime) -> Select[tuple[str]]:
     """Who was in the audience when the announcement was made: a member who followed the
     thread or booked the event afterwards is not told of what came before."""
     if "members" in audience:
         return select(Member.id).where(Member.id.in_(list(audience["members"])))
+    if "application_reviewers" in audience:
+        return select(Member.id).where(application_reviewers_filter())
     if "event_bookers" in audience:
         return select(Booking.member_id).where(
             Booking.event_id == audience["event_bookers"],

@@ -30,8 +30,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.config import Settings
 from app.db import transaction, utcnow
+from app.errors import NotFound
+from app.events.calendar import event_ics
 from app.events.models import Booking, BookingStatus, Event, EventStatus
-from app.events.service import REMINDER_TOPIC
+from app.events.service import REMINDER_TOPIC, get_event
 from app.members.models import Member
 from app.notifications.fanout import deliver_announcements
 from app.notifications.kinds import (
@@ -96,6 +98,26 @@ def _absolute(settings: Settings, item: NotificationItem) -> str:
 # --- immediate e-mail ---------------------------------------------------------------------
 
 
+def _calendar_file(
+    db: Session, settings: Settings, member: Member, notification: Notification
+) -> tuple[str, bytes] | None:
+    """The event's calendar file, for an e-mail that says the member has a place on it
+    (booked, or promoted from the waitlist): one click puts it, with its venue, in their
+    calendar."""
+    kind = NotificationKind(notification.kind)
+    booked = kind == NotificationKind.WAITLIST_PROMOTED or (
+        kind == NotificationKind.BOOKING_CHANGED
+        and (notification.detail or {}).get("status") == BookingStatus.BOOKED.value
+    )
+    if notification.subject_type != "event" or not booked:
+        return None
+    try:
+        view = get_event(db, viewer=member, event_id=notification.subject_id)
+    except NotFound:
+        return None
+    return f"event-{view.event.id}.ics", event_ics(view, base_url=settings.base_url)
+
+
 def prepare_immediate(
     db: Session, settings: Settings, notification_id: int
 ) -> OutgoingEmail | None:
@@ -146,6 +168,7 @@ def prepare_immediate(
         kind=kind.value,
         notification_ids=[notification.id],
         resumed=resumed,
+        calendar_file=_calendar_file(db, settings, member, notification),
     )
 
 

@@ -31,6 +31,8 @@ class NotificationKind(enum.StrEnum):
     CPD_REFLECTION_REQUEST = "cpd_reflection_request"
     CPD_REFLECTION_ANSWER = "cpd_reflection_answer"
     CPD_REMINDER = "cpd_reminder"
+    APPLICATION_WAITING = "application_waiting"
+    WARNING_GIVEN = "warning_given"
 
 
 class Delivery(enum.StrEnum):
@@ -97,6 +99,13 @@ KINDS: dict[NotificationKind, KindInfo] = {
     ),
     NotificationKind.CPD_REMINDER: KindInfo(
         "reminders to complete my CPD record for the year", Delivery.IMMEDIATE
+    ),
+    # batched: many applications in a day make one digest, not one e-mail each
+    NotificationKind.APPLICATION_WAITING: KindInfo(
+        "applications waiting for approval (admins)", Delivery.DIGEST
+    ),
+    NotificationKind.WARNING_GIVEN: KindInfo(
+        "warnings from moderators about what I wrote", Delivery.IMMEDIATE
     ),
 }
 

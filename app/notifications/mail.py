@@ -82,6 +82,14 @@ _templates = Environment(
 )
 
 
+def _as_sentence(text: str) -> str:
+    """A line ends with one full stop, never two (a reason may bring its own)."""
+    return text if text.rstrip().endswith((".", "!", "?", "…")) else f"{text}."
+
+
+_templates.filters["sentence"] = _as_sentence
+
+
 @dataclass(frozen=True)
 class OutgoingEmail:
     to: str
@@ -99,6 +107,8 @@ class OutgoingEmail:
     stable_id: bool = False
     """The Message-ID names the content (a digest up to a given notification), so the sent
     logs tell whether it went; its notifications are not marked SENDING."""
+    calendar_file: tuple[str, bytes] | None = None
+    """(file name, iCalendar bytes) attached for the member's calendar (a booking)."""
 
     def to_message(self, settings: Settings) -> EmailMessage:
         message = EmailMessage(policy=_MAIL_POLICY)
@@ -113,6 +123,9 @@ class OutgoingEmail:
         message["X-Auto-Response-Suppress"] = "All"
         message.set_content(self.text)
         message.add_alternative(self.html, subtype="html")
+        if self.calendar_file is not None:
+            filename, content = self.calendar_file
+            message.add_attachment(content, maintype="text", subtype="calendar", filename=filename)
         return message
 
 

@@ -23,11 +23,13 @@ from app.events.models import Event
 from app.groups.models import Group
 from app.guard.detection import LABELS
 from app.guard.models import REASON_LABELS, GuardOverride
-from app.members.models import Member
+from app.members.models import Member, MemberStatus
+from app.moderation.models import MemberWarning
 from app.notifications.kinds import NotificationKind
 from app.notifications.models import Notification
 from app.opportunities.models import Opportunity
 from app.policy.cpd import may_be_told_about_reflection
+from app.policy.members import may_review_applications
 from app.policy.moderation import moderated_group_ids
 from app.policy.notifications import (
     may_be_told_about_event,
@@ -85,6 +87,7 @@ class _Loaded:
     resources: dict[str, Resource]
     moderated_groups: frozenset[str]
     reflections: dict[str, tuple[CpdReflection, CpdEntry]]
+    warnings: dict[str, MemberWarning]
 
 
 def _load(db: Session, member: Member, notifications: Sequence[Notification]) -> _Loaded:
@@ -142,6 +145,12 @@ def _load(db: Session, member: Member, notifications: Sequence[Notification]) ->
             .where(CpdReflection.id.in_(ids("cpd_reflection")))
         ).all()
     }
+    warnings = {
+        warning.id: warning
+        for warning in db.execute(
+            select(MemberWarning).where(MemberWarning.id.in_(ids("warning")))
+        ).scalars()
+    }
     return _Loaded(
         posts,
         threads,
@@ -153,6 +162,7 @@ def _load(db: Session, member: Member, notifications: Sequence[Notification]) ->
         resources,
         moderated,
         reflections,
+        warnings,
     )
 
 
@@ -207,15 +217,16 @@ def _describe_one(
             text = f"{title} has changed: it is now {_when(event.starts_at)}, {_where(event)}"
         elif kind == NotificationKind.EVENT_CANCELLED:
             reason = detail.get("reason") or event.cancel_reason or ""
-            text = f"{title} on {_when(event.starts_at)} is cancelled" + (
-                f": {reason}" if reason else ""
-            )
+            text = f"{title} on {_when(event.starts_at)} is cancelled"
+            return text, url, f"Reason: {reason}" if reason else None
         elif kind == NotificationKind.EVENT_REMINDER:
             text = f"Reminder: {title} starts {_when(event.starts_at)}, {_where(event)}"
         else:
             status = detail.get("status")
             if status == "waitlisted":
                 text = f"You are on the waitlist for {title}"
+            elif status == "cancelled" and detail.get("left_waitlist"):
+                text = f"You have left the waitlist for {title}"
             elif status == "cancelled":
                 text = f"Your booking for {title} is cancelled"
             else:
@@ -298,6 +309,30 @@ def _describe_one(
             None,
         )
 
+    if notification.subject_type == "warning":
+        warning = loaded.warnings.get(subject_id)
+        if warning is None or warning.member_id != member.id:
+            return None
+        return (
+            f"A moderator has warned you about {warning.about}",
+            "/moderation/warnings",
+            warning.message,
+        )
+
+    if notification.subject_type == "member" and kind == NotificationKind.APPLICATION_WAITING:
+        if not may_review_applications(member):
+            return None
+        applicant = loaded.actors.get(subject_id)
+        if applicant is None:
+            return None
+        waiting = applicant.status == MemberStatus.PENDING
+        text = (
+            f"{applicant.display_name} is waiting for approval"
+            if waiting
+            else f"{applicant.display_name}'s application has been decided"
+        )
+        return text, f"/admin/members/{applicant.id}", detail.get("reason") if waiting else None
+
     if notification.subject_type == "member":
         decision = detail.get("decision", "")
         reason = detail.get("reason")
@@ -310,9 +345,8 @@ def _describe_one(
         text = texts.get(decision, "Your membership of the portal has changed")
         if decision == "suspended" and detail.get("until"):
             text += f" until {detail['until']}"
-        if reason:
-            text += f". Reason: {reason}"
-        return text, "/", None
+        # the reason is quoted below the line, never run into it (nor into an e-mail's subject)
+        return text, "/", f"Reason: {reason}" if reason else None
     return None
 
 

@@ -63,6 +63,8 @@ class PreferencesIn(BaseModel):
     cpd_reflection_request: str | None = None
     cpd_reflection_answer: str | None = None
     cpd_reminder: str | None = None
+    application_waiting: str | None = None
+    warning_given: str | None = None
     digest_frequency: str | None = Field(default=None, max_length=16)
 
     def deliveries(self) -> dict[str, str]:

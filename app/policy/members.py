@@ -89,6 +89,18 @@ def check_moderate_member_permission(actor: Member, subject: Member, action: str
         raise Forbidden("Moderators cannot act on admins or other moderators.")
 
 
+def application_reviewers_filter() -> ColumnElement[bool]:
+    """Who is told that an application waits: the active admins. (The portal has no
+    organisation-level admin role; if one is added, its holders join here.)"""
+    return and_(Member.is_admin, Member.status == MemberStatus.ACTIVE)
+
+
+def may_review_applications(viewer: Member) -> bool:
+    """The same rule for one member: whether a notification about an application may be
+    shown to them."""
+    return viewer.is_admin and viewer.status == MemberStatus.ACTIVE
+
+
 def listed_in_directory() -> ColumnElement[bool]:
     """The directory's SQL filter: only active members are listed, to everyone."""
     return Member.status == MemberStatus.ACTIVE

@@ -17,6 +17,7 @@ from fastapi.responses import (
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
+from app.auth.service import BROWSER_COOKIE as SIGN_IN_COOKIE
 from app.config import Settings
 from app.db import utcnow
 from app.errors import Forbidden, InvalidAction, NotFound
@@ -27,7 +28,6 @@ from app.privacy.erasure import ErasureChoices, erase_member
 from app.privacy.forms import ClosureForm, ErasureForm
 from app.privacy.retention import RULES, last_runs
 from app.privacy.service import ExportRequest
-from app.security.csrf import CSRF_COOKIE
 from app.security.sessions import session_cookie_name
 from app.web.deps import CurrentMember, DbSession, SettingsDep, require_admin
 from app.web.flash import FLASH_COOKIE, flash
@@ -184,9 +184,10 @@ def _cookies(settings: Settings) -> list[tuple[str, str, str]]:
             f"or {settings.session_absolute_hours} hours at most.",
         ),
         (
-            CSRF_COOKIE,
-            "Protects your forms from being sent by another site.",
-            "Your browser session.",
+            SIGN_IN_COOKIE,
+            "Ties a sign-in at your organisation's provider to this browser, so nobody else "
+            "can finish it.",
+            "Until you are signed in, 15 minutes at most.",
         ),
         (
             FLASH_COOKIE,

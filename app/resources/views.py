@@ -36,6 +36,7 @@ from app.resources import service
 from app.resources.models import Resource, ResourceType, StagedUpload
 from app.resources.schemas import FIELD_LABELS, ResourceData
 from app.resources.storage import FileStorage
+from app.web.confirmation import Confirmation, Confirmed, confirmation_page, is_confirmed
 from app.web.deps import CurrentMember, DbSession, NotSignedIn
 from app.web.flash import flash
 from app.web.forms import plain_field_errors
@@ -515,7 +516,26 @@ async def edit(
 
 
 @router.post("/{resource_id}/delete", summary="Delete a resource (admins can restore it)")
-def delete(request: Request, db: DbSession, member: CurrentMember, resource_id: str) -> Response:
+def delete(
+    request: Request,
+    db: DbSession,
+    member: CurrentMember,
+    resource_id: str,
+    confirmed: Confirmed = None,
+) -> Response:
+    if not is_confirmed(confirmed):
+        doomed = service.resource_to_delete(db, actor=member, resource_id=resource_id)
+        return confirmation_page(
+            request,
+            Confirmation(
+                question=f"Delete the resource “{doomed.title}”?",
+                consequence="Members will no longer find it or download its files. "
+                "An admin can restore it.",
+                action=f"/resources/{resource_id}/delete",
+                confirm_label="Yes, delete the resource",
+                back_href=f"/resources/{resource_id}",
+            ),
+        )
     resource = service.delete_resource(db, actor=member, resource_id=resource_id)
     response = RedirectResponse("/resources/mine", status_code=303)
     flash(request, response, f"“{resource.title}” is deleted. An admin can restore it.")

@@ -14,6 +14,7 @@ from app.db import LONDON
 from app.members.models import Member
 from app.policy.discussions import may_manage_categories
 from app.policy.members import may_use_admin_area, may_use_admin_only_pages
+from app.security.csrf import csrf_token_for_request
 from app.web.flash import FLASH_COOKIE, pop_flash
 
 
@@ -53,11 +54,6 @@ def member_wide_permissions(member: Member | None) -> dict[str, bool]:
     }
 
 
-def _csrf_token_getter(request: Request) -> Any:
-    getter = request.scope.get("csrftoken")
-    return getter if callable(getter) else (lambda: "")
-
-
 def render(
     request: Request,
     template: str,
@@ -80,7 +76,7 @@ def render(
                 item for item in nav if not item.staff_only or permissions["may_use_admin_area"]
             ],
             **permissions,
-            "csrf_token": _csrf_token_getter(request),
+            "csrf_token": lambda: csrf_token_for_request(request),
             "csp_nonce": getattr(request.state, "csp_nonce", ""),
             "flash": flash_message,
             **(context or {}),

@@ -150,7 +150,8 @@ def sign_in_as(
     page.wait_for_url(f"{provider_url}/**")
     page.fill("input[name=sub]", subject)
     page.get_by_role("button", name="Authorize", exact=True).click()
-    page.wait_for_url(f"{portal_url}/")
+    # home, or first the first sign-in's questions (/welcome?next=%2F)
+    page.wait_for_url(lambda url: url in (f"{portal_url}/", f"{portal_url}/welcome?next=%2F"))
 
 
 def sign_in_with_session(

@@ -7,6 +7,7 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.db import utcnow
 from app.members.models import Member, MemberIdentity, MemberRole, MemberStatus, Organisation
 
 
@@ -40,6 +41,7 @@ def make_member(
         organisation_id=organisation_named(db, organisation).id if organisation else None,
         is_admin=is_admin,
         is_moderator=is_moderator,
+        onboarded_at=utcnow(),  # a member already here; first sign-in creates its own
     )
     db.add(member)
     db.flush()

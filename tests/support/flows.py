@@ -5,9 +5,11 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import httpx
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from app.security.csrf import CSRF_COOKIE
+from app.security.csrf import csrf_token_for_session
+from app.security.sessions import session_cookie_name
 
 
 def start_login(client: TestClient, provider: str, next_path: str | None = None) -> str:
@@ -56,7 +58,9 @@ def sign_in(
 
 
 def csrf_token(client: TestClient) -> str:
-    """The token a page would put in its forms: fetch a page, read the signed cookie."""
-    if CSRF_COOKIE not in client.cookies:
-        client.get("/")
-    return client.cookies[CSRF_COOKIE]
+    """The token the portal's pages put in this client's forms: bound to its session (empty
+    without one, when no check applies)."""
+    app: FastAPI = client.app  # type: ignore[assignment]
+    settings = app.state.settings
+    session_token = client.cookies.get(session_cookie_name(settings))
+    return csrf_token_for_session(settings, session_token) if session_token else ""

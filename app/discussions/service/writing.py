@@ -309,6 +309,13 @@ def post_history(db: Session, *, viewer: Member, post_id: str) -> PostHistory:
     return PostHistory(post, thread, revisions)
 
 
+def post_to_delete(db: Session, *, actor: Member, post_id: str) -> tuple[Post, Thread]:
+    """What a confirmation page names before delete_post: the same checks."""
+    post, thread = _load_post(db, actor, post_id)
+    check_delete_post_permission(actor, thread, post)
+    return post, thread
+
+
 def delete_post(db: Session, *, actor: Member, post_id: str, reason: str | None = None) -> Post:
     """Soft delete. Deleting the opening post deletes the whole thread."""
     post, thread = _load_post(db, actor, post_id)

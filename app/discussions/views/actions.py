@@ -17,6 +17,7 @@ from app.discussions.views.reading import _thread_page
 from app.errors import Forbidden, InvalidAction, InvalidInput
 from app.members.models import Member
 from app.policy import may_see_deleted_threads
+from app.web.confirmation import Confirmation, Confirmed, confirmation_page, is_confirmed
 from app.web.deps import CurrentMember, DbSession
 from app.web.flash import flash
 
@@ -209,12 +210,44 @@ def react(
     )
 
 
+def _confirm_deletion(
+    request: Request, db: Session, member: Member, post_id: str, reason: str | None
+) -> Response:
+    post, thread = service.post_to_delete(db, actor=member, post_id=post_id)
+    if post.number == 1:
+        question = f"Delete the thread “{thread.title}”?"
+        consequence = "The thread and every reply in it will be removed from the discussions."
+        label = "Yes, delete the thread"
+    else:
+        question = f"Delete reply {post.number - 1} in “{thread.title}”?"
+        consequence = "The reply will be removed from the thread."
+        label = "Yes, delete the reply"
+    return confirmation_page(
+        request,
+        Confirmation(
+            question=question,
+            consequence=consequence + " A moderator can restore it.",
+            action=f"/discussions/p/{post_id}/delete",
+            confirm_label=label,
+            back_href=post_href(post),
+            carried={"reason": reason} if reason else {},
+        ),
+    )
+
+
 @router.post("/discussions/p/{post_id}/delete", summary="Delete a post (or, the first, a thread)")
 def delete(
-    request: Request, db: DbSession, member: CurrentMember, post_id: str, reason: Reason = None
+    request: Request,
+    db: DbSession,
+    member: CurrentMember,
+    post_id: str,
+    reason: Reason = None,
+    confirmed: Confirmed = None,
 ) -> Response:
     thread_id, page, _number = service.locate_post(db, viewer=member, post_id=post_id)
     try:
+        if not is_confirmed(confirmed):
+            return _confirm_deletion(request, db, member, post_id, reason)
         deleted = service.delete_post(db, actor=member, post_id=post_id, reason=reason)
     except (InvalidAction, Forbidden) as error:
         status = 403 if isinstance(error, Forbidden) else 409

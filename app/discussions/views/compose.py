@@ -104,8 +104,12 @@ def _compose_page(
         **_guard_context(findings or [], form, refusal),
     }
     if mode == "thread":
-        context["categories"] = service.category_choices(db, viewer=member)
+        categories = service.category_choices(db, viewer=member)
+        chosen = next((c for c in categories if c.id == form.category_id), None)
+        context["categories"] = categories
         context["topics"] = service.all_topics(db)
+        # a category's topics are suggested, not ticked: a thread is rarely about all of them
+        context["suggested_topics"] = [t.name for t in chosen.topics] if chosen else []
     return render(request, "discussions/compose.html", context, status_code=status_code)
 
 
@@ -189,7 +193,7 @@ def new_thread(
     form = ComposeForm()
     for choice in service.category_choices(db, viewer=member):
         if choice.slug == category:
-            form = ComposeForm(category_id=choice.id, topics=[t.slug for t in choice.topics])
+            form = ComposeForm(category_id=choice.id)
     if draft:
         saved = drafts.get_draft(db, viewer=member, draft_id=draft)
         if saved.kind != DraftKind.THREAD:

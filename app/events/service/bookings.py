@@ -24,13 +24,23 @@ from app.notifications.service import announce
 from app.policy import check_view_event_permission
 
 
-def _tell_booker(db: Session, event: Event, member_id: str, status: BookingStatus) -> None:
+def _tell_booker(
+    db: Session,
+    event: Event,
+    member_id: str,
+    status: BookingStatus,
+    *,
+    left_waitlist: bool = False,
+) -> None:
+    detail: dict[str, object] = {"status": status.value}
+    if left_waitlist:
+        detail["left_waitlist"] = True
     announce(
         db,
         parts=[(NotificationKind.BOOKING_CHANGED, audiences.members(member_id))],
         subject_type="event",
         subject_id=event.id,
-        detail={"status": status.value},
+        detail=detail,
     )
 
 
@@ -68,6 +78,8 @@ def book(db: Session, *, actor: Member, event_id: str, reminder_hours: int) -> B
 class Cancellation:
     booking: Booking
     promoted: list[str]
+    left_waitlist: bool = False
+    """The member was on the waitlist, not booked: they left it, no place was freed."""
 
 
 def cancel_booking(
@@ -85,8 +97,8 @@ def cancel_booking(
     was_booked = booking.status == BookingStatus.BOOKED
     booking.status, booking.cancelled_at = BookingStatus.CANCELLED, utcnow()
     db.flush()
-    _tell_booker(db, event, actor.id, BookingStatus.CANCELLED)
+    _tell_booker(db, event, actor.id, BookingStatus.CANCELLED, left_waitlist=not was_booked)
     promoted = []
     if was_booked and event.status == EventStatus.SCHEDULED and event.starts_at > utcnow():
         promoted = _promote(db, event, reminder_hours=reminder_hours)
-    return Cancellation(booking=booking, promoted=promoted)
+    return Cancellation(booking=booking, promoted=promoted, left_waitlist=not was_booked)

@@ -14,7 +14,11 @@ from app.audit import service as audit
 from app.config import OidcProviderConfig
 from app.db import utcnow
 from app.members.models import AdminInvitation, Member, MemberIdentity, MemberStatus, Organisation
+from app.members.personal_email import is_personal_address
 from app.members.service._common import _london_date, _snapshot
+from app.notifications import audiences
+from app.notifications.kinds import NotificationKind
+from app.notifications.service import announce
 from app.outbox.sync import enqueue_sync
 
 
@@ -74,9 +78,53 @@ def _organisation_for(
     return None
 
 
+WORK_ACCOUNT_HEADLINE = "Sign in with your work account"
+
+
+def _pending_reason(
+    *,
+    email: str | None,
+    trusted_email: str | None,
+    organisation: Organisation | None,
+    holder: Member | None,
+) -> str:
+    """Why a new member waits, in words an admin can act on (shown on their admin page)."""
+    if holder is not None:
+        return "Another member already uses this e-mail address."
+    if email is not None and is_personal_address(email):
+        return (
+            f"Signed in with a personal e-mail address ({_domain(email)}), not a work or "
+            "university account."
+        )
+    if email is None:
+        return "The identity provider sent no e-mail address."
+    if trusted_email is None:
+        return f"The identity provider did not confirm the e-mail address {email}."
+    if organisation is None:
+        return f"No organisation of the partnership uses the e-mail domain {_domain(email)}."
+    return f"{organisation.name} is not a partner organisation."
+
+
 def _admission(member: Member) -> Admission:
     if member.status == MemberStatus.ACTIVE:
         return Admission(member=member, admitted=True)
+    if (
+        member.status == MemberStatus.PENDING
+        and member.email is not None
+        and is_personal_address(member.email)
+    ):
+        return Admission(
+            member=member,
+            admitted=False,
+            headline=WORK_ACCOUNT_HEADLINE,
+            message=(
+                f"You signed in with a personal e-mail address ({member.email}). The portal "
+                "is for the partnership's staff and students: sign out of that account and "
+                "sign in again with your council, trust or university account, whose "
+                "address lets you in at once. An admin has been told of this sign-in and "
+                "can approve it if you have no work account."
+            ),
+        )
     if member.status == MemberStatus.PENDING:
         return Admission(
             member=member,
@@ -188,8 +236,10 @@ def admit_identity(
         else None
     )
     invitation = db.get(AdminInvitation, trusted_email) if trusted_email else None
+    personal = email is not None and is_personal_address(email)
     admitted_at_once = holder is None and (
-        invitation is not None or (organisation is not None and organisation.is_partner)
+        invitation is not None
+        or (organisation is not None and organisation.is_partner and not personal)
     )
     member = Member(
         display_name=_display_name(claims),
@@ -197,6 +247,11 @@ def admit_identity(
         email_verified=trusted_email is not None,
         organisation_id=organisation.id if organisation else None,
         status=MemberStatus.ACTIVE if admitted_at_once else MemberStatus.PENDING,
+        status_reason=None
+        if admitted_at_once
+        else _pending_reason(
+            email=email, trusted_email=trusted_email, organisation=organisation, holder=holder
+        ),
         duplicate_of_id=holder.id if holder else None,
         is_admin=invitation is not None and holder is None,
     )
@@ -211,6 +266,16 @@ def admit_identity(
         )
     )
     enqueue_sync(db, kind="member", id=member.id)
+    if not admitted_at_once:
+        # the pending page promises that an admin has been told
+        announce(
+            db,
+            parts=[(NotificationKind.APPLICATION_WAITING, audiences.application_reviewers())],
+            subject_type="member",
+            subject_id=member.id,
+            actor_id=member.id,
+            detail={"reason": member.status_reason},
+        )
     if invitation is not None and holder is None:
         db.delete(invitation)
         audit.record(

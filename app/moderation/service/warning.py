@@ -1,4 +1,5 @@
-"""Warn the author: a recorded warning they read at /moderation/warnings."""
+"""Warn the author: a recorded warning they read at /moderation/warnings, and are told of
+(in the portal and by e-mail)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,9 @@ from app.moderation.service._common import (
     _required,
     _warning,
 )
+from app.notifications import audiences
+from app.notifications.kinds import NotificationKind
+from app.notifications.service import announce
 from app.policy import check_act_on_report_permission, check_moderate_member_permission
 
 
@@ -25,6 +29,12 @@ def warn_author(db: Session, *, actor: Member, report_id: str, message: str | No
     author = _author(db, report)
     check_moderate_member_permission(actor, author, "warn")
     cleaned = _required(message, "message", "Write the warning; the author will read it.")
-    _warning(db, actor=actor, member=author, report=report, message=cleaned)
+    warning = _warning(db, actor=actor, member=author, report=report, message=cleaned)
+    announce(
+        db,
+        parts=[(NotificationKind.WARNING_GIVEN, audiences.members(author.id))],
+        subject_type="warning",
+        subject_id=warning.id,
+    )
     _close(db, actor=actor, report=report, outcome="warned", note=cleaned)
     return report

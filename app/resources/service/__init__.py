@@ -18,6 +18,7 @@ from app.resources.service.changes import (
     unhide_resource,
     update_resource,
 )
+from app.resources.service.confirming import resource_to_delete
 from app.resources.service.extraction_jobs import (
     EXTRACT_TOPIC,
     ExtractionJob,
@@ -81,6 +82,7 @@ __all__ = [
     "remove_expired_staged_uploads",
     "remove_file",
     "rename_file",
+    "resource_to_delete",
     "restore_resource",
     "staged_uploads",
     "unhide_resource",

@@ -1,6 +1,6 @@
 """post attachments: files and images attached to discussion posts
 
-Revision ID: 0021
+Revision ID: 0017
 Revises: 0016
 Create Date: 2026-12-01 17:50:00
 
@@ -14,7 +14,7 @@ from alembic import op
 
 import app.db
 
-revision: str = "0021"
+revision: str = "0017"
 down_revision: str | None = "0016"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

@@ -1,7 +1,7 @@
 """forms: a resource file's own name and its removal kept as history; staged uploads; drafts
 
-Revision ID: 0019
-Revises: 0021
+Revision ID: 0018
+Revises: 0017
 Create Date: 2026-12-01 17:15:00
 
 A file's name starts as the name of its newest version's upload. Staged uploads are files
@@ -15,8 +15,8 @@ from alembic import op
 
 import app.db
 
-revision: str = "0019"
-down_revision: str | None = "0021"
+revision: str = "0018"
+down_revision: str | None = "0017"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
