@@ -27,6 +27,7 @@ from app.resources import service
 from app.resources.models import Resource, ResourceType
 from app.resources.schemas import ResourceData
 from app.resources.storage import FileStorage
+from app.security.rate_limits import member_rate_limit
 from app.web.deps import CurrentMember, DbSession
 from app.web.flash import flash
 from app.web.forms import field_errors
@@ -222,7 +223,11 @@ def new_resource(request: Request, db: DbSession, member: CurrentMember) -> Resp
     )
 
 
-@router.post("", summary="Add a resource with its files")
+@router.post(
+    "",
+    summary="Add a resource with its files",
+    dependencies=[Depends(member_rate_limit("upload"))],
+)
 async def create(
     request: Request, db: DbSession, member: CurrentMember, storage: Storage
 ) -> Response:
@@ -330,7 +335,11 @@ async def edit(
     return response
 
 
-@router.post("/{resource_id}/files", summary="Add files or a new version of one file")
+@router.post(
+    "/{resource_id}/files",
+    summary="Add files or a new version of one file",
+    dependencies=[Depends(member_rate_limit("upload"))],
+)
 async def upload_files(
     request: Request, db: DbSession, member: CurrentMember, storage: Storage, resource_id: str
 ) -> Response:

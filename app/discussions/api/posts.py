@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Depends, Response
 
 from app.discussions import service
 from app.discussions.api._common import GUARD_RESPONSE, _findings, _guarded, _saved_post
@@ -20,6 +20,7 @@ from app.discussions.schemas import (
     ReasonBody,
     RevisionOut,
 )
+from app.security.rate_limits import member_rate_limit
 from app.web.deps import CurrentMember, DbSession
 
 router = APIRouter(prefix="/api/v1/discussions", tags=["discussions"])
@@ -70,6 +71,7 @@ def revisions(db: DbSession, member: CurrentMember, post_id: str) -> list[Revisi
 
 @router.post(
     "/posts/{post_id}/reactions",
+    dependencies=[Depends(member_rate_limit("reaction"))],
     status_code=204,
     response_class=Response,
     summary="Mark a post helpful or thank its author (once each)",

@@ -20,6 +20,7 @@ from app.errors import Forbidden, InvalidAction, InvalidInput
 from app.guard.forms import context_of_refusal, guard_form_context
 from app.guard.service import GuardFinding, PassagesFound
 from app.members.models import Member
+from app.security.rate_limits import RateLimited, RateLimitedAction, check_member_rate
 from app.web.deps import CurrentMember, DbSession
 from app.web.flash import flash
 from app.web.templating import render
@@ -89,6 +90,7 @@ def _compose(
     thread: Thread | None = None,
     post: Post | None = None,
     with_title: bool = False,
+    rate_limit: RateLimitedAction | None = None,
 ) -> Response:
     """Preview, or save through the guard; on a refusal show the form again, filled in."""
 
@@ -109,7 +111,13 @@ def _compose(
         shown = service.preview(body=form.body, title=form.title if with_title else None)
         return again(preview_html=shown.html, findings=shown.findings)
     try:
+        if rate_limit is not None:
+            check_member_rate(request, rate_limit)
         saved = save()
+    except RateLimited as error:
+        response = again(errors={"body": str(error)}, status_code=429)
+        response.headers["Retry-After"] = str(error.retry_after)
+        return response
     except ValidationError as error:
         return again(errors=form_errors(error), status_code=422)
     except InvalidInput as error:
@@ -158,6 +166,7 @@ def create_thread(
         save=lambda: service.start_thread(db, actor=member, data=form.to_thread()),
         done="Your thread has been posted.",
         with_title=True,
+        rate_limit="thread",
     )
 
 
@@ -202,6 +211,7 @@ def post_reply(
         save=lambda: service.reply(db, actor=member, thread_id=thread_id, data=form.to_reply()),
         done="Your reply has been posted.",
         thread=thread,
+        rate_limit="reply",
     )
 
 
