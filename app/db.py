@@ -77,7 +77,8 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 
 READS_ONLY = "portal_reads_only"
-"""Execution option marking a connection whose transactions only read (see read_sessions)."""
+"""Execution option marking a connection whose transactions only read
+(make_read_session_factory)."""
 
 
 class WriteInReadOnlySession(RuntimeError):
