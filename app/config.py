@@ -76,6 +76,15 @@ class Settings(BaseSettings):
     dev_oidc_issuer: str = "http://127.0.0.1:9400"
     oidc_http_timeout_seconds: float = 10.0
 
+    rate_limit_storage: str = "memory://"
+    """Where rate-limit counts live: memory:// counts per process; redis://host:6379 shares
+    them between processes and servers (app/security/rate_limits.py)."""
+    rate_limits: dict[str, str] = Field(default_factory=dict)
+    """Overrides of single limits by action, e.g. {"reply": "20/minute"}."""
+
+    sqlite_busy_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+    """How long a write waits for SQLite's lock before the request answers 503."""
+
     session_idle_minutes: int = Field(default=120, ge=5)
     session_absolute_hours: int = Field(default=12, ge=1)
     max_request_bytes: int = Field(default=30 * 1024 * 1024, ge=1024)
@@ -110,6 +119,21 @@ class Settings(BaseSettings):
         if not re.match(r"^https?://", url):
             raise ValueError("must start with http:// or https://")
         return url.rstrip("/")
+
+    @field_validator("rate_limits")
+    @classmethod
+    def _readable_limits(cls, limits: dict[str, str]) -> dict[str, str]:
+        from app.security.rate_limits import parse_limits
+
+        parse_limits(limits)
+        return limits
+
+    @field_validator("rate_limit_storage")
+    @classmethod
+    def _known_storage(cls, uri: str) -> str:
+        if not re.match(r"^(memory|redis|rediss|redis\+sentinel|redis\+cluster)://", uri):
+            raise ValueError("must start with memory:// or redis://")
+        return uri
 
     @model_validator(mode="after")
     def _unique_provider_names(self) -> Settings:

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import DateTime, Engine, Enum, MetaData, create_engine, event
+from sqlalchemy import DateTime, Engine, Enum, Executable, MetaData, create_engine, event
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -76,7 +76,18 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
 
-def _configure_sqlite(engine: Engine, *, immediate: bool) -> None:
+READS_ONLY = "portal_reads_only"
+"""Execution option marking a connection whose transactions only read
+(make_read_session_factory)."""
+
+
+class WriteInReadOnlySession(RuntimeError):
+    """A session opened for reading (a GET request's) tried to write. On SQLite its
+    deferred transaction could not take the write lock safely, so the route must say
+    that it writes (app/web/deps.py WritingDbSession)."""
+
+
+def _configure_sqlite(engine: Engine, *, immediate: bool, busy_timeout_seconds: float) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Let SQLAlchemy own BEGIN, so SAVEPOINT and locking behave as documented.
@@ -84,7 +95,7 @@ def _configure_sqlite(engine: Engine, *, immediate: bool) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_seconds * 1000)}")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
@@ -94,19 +105,30 @@ def _configure_sqlite(engine: Engine, *, immediate: bool) -> None:
         # reads and then writes fails at once with "database is locked" whenever another
         # connection committed in between (WAL cannot upgrade a stale snapshot), so
         # concurrent requests would fail instead of queueing behind busy_timeout.
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        # Transactions that only read take no lock at all: under WAL they read a snapshot
+        # while one writer works, so reads never queue behind writes or each other.
+        reads_only = bool(connection.get_execution_options().get(READS_ONLY))
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate and not reads_only else "BEGIN")
 
 
-def make_engine(database_url: str, *, echo: bool = False, immediate: bool = True) -> Engine:
+def make_engine(
+    database_url: str,
+    *,
+    echo: bool = False,
+    immediate: bool = True,
+    busy_timeout_seconds: float = 10.0,
+) -> Engine:
     """``immediate=False`` is for read-mostly tools (tests inspecting the database) that
-    must not hold SQLite's write lock while the application works."""
+    must not hold SQLite's write lock while the application works. On SQLite a writer
+    waits up to ``busy_timeout_seconds`` for the lock, then fails with "database is
+    locked" (answered 503 with Retry-After, app/web/errors.py)."""
     if database_url.startswith("sqlite"):
         engine = create_engine(
             database_url,
             echo=echo,
-            connect_args={"check_same_thread": False, "timeout": 10},
+            connect_args={"check_same_thread": False, "timeout": busy_timeout_seconds},
         )
-        _configure_sqlite(engine, immediate=immediate)
+        _configure_sqlite(engine, immediate=immediate, busy_timeout_seconds=busy_timeout_seconds)
         return engine
     if database_url.startswith("postgresql://"):
         database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
@@ -115,6 +137,58 @@ def make_engine(database_url: str, *, echo: bool = False, immediate: bool = True
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False, autoflush=True)
+
+
+def make_read_session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions that only read: on SQLite a deferred transaction (BEGIN, no write lock);
+    elsewhere the same as make_session_factory. A flush with changes raises
+    WriteInReadOnlySession instead of trying to upgrade the snapshot to a writer."""
+    factory = sessionmaker(
+        bind=engine.execution_options(**{READS_ONLY: True}),
+        expire_on_commit=False,
+        autoflush=True,
+        info={READS_ONLY: True},
+    )
+    event.listen(factory, "before_flush", _refuse_writes)
+    event.listen(factory, "do_orm_execute", _refuse_write_statements)
+    return factory
+
+
+WRITES_AFTER_READING = "portal_writes_after_reading"
+
+
+def write_after_reading(db: Session, statement: Executable) -> None:
+    """A small, self-contained write that a page which only reads wants done (the time of
+    a visit, how far a thread was read). In a writing session it runs now; in a read-only
+    session it is kept and run once the reads are finished, in its own short write
+    transaction (app/web/unit_of_work.py), so the page never holds the write lock."""
+    if db.info.get(READS_ONLY):
+        db.info.setdefault(WRITES_AFTER_READING, []).append(statement)
+    else:
+        db.execute(statement)
+
+
+def pending_writes(db: Session) -> list[Executable]:
+    return list(db.info.get(WRITES_AFTER_READING, []))
+
+
+def _refuse_write_statements(state: Any) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        raise WriteInReadOnlySession(
+            "a read-only session ran an INSERT, UPDATE or DELETE; "
+            "use a writing session for this route"
+        )
+
+
+def _refuse_writes(session: Session, _context: Any, _instances: Any) -> None:
+    if session.new or session.deleted or any(session.is_modified(o) for o in session.dirty):
+        changed = sorted(
+            {type(o).__name__ for o in [*session.new, *session.dirty, *session.deleted]}
+        )
+        raise WriteInReadOnlySession(
+            f"a read-only session tried to write {', '.join(changed)}; "
+            "use a writing session for this route"
+        )
 
 
 @contextmanager

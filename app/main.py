@@ -14,7 +14,7 @@ from app.auth.views import router as auth_router
 from app.config import PROJECT_ROOT, Settings, get_settings
 from app.cpd.api import router as cpd_api_router
 from app.cpd.views import router as cpd_router
-from app.db import make_engine, make_session_factory
+from app.db import make_engine, make_read_session_factory, make_session_factory
 from app.discussions.api import router as discussions_api_router
 from app.discussions.views import router as discussions_router
 from app.drafts.views import router as drafts_router
@@ -59,6 +59,7 @@ from app.security.bad_bytes import BadBytesMiddleware
 from app.security.body_limit import BodySizeLimitMiddleware
 from app.security.csrf import CsrfMiddleware
 from app.security.headers import SecurityHeadersMiddleware
+from app.security.rate_limits import RateLimiter
 from app.web.deps import authenticate
 from app.web.errors import ErrorBoundaryMiddleware, install_error_handlers
 from app.web.templating import NavItem, create_templates
@@ -69,7 +70,10 @@ STATIC_DIR = PROJECT_ROOT / "app" / "static"
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
-    engine = make_engine(settings.resolved_database_url)
+    engine = make_engine(
+        settings.resolved_database_url,
+        busy_timeout_seconds=settings.sqlite_busy_timeout_seconds,
+    )
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -91,12 +95,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
+    app.state.read_session_factory = make_read_session_factory(engine)
     app.state.templates = create_templates()
     app.state.identity_providers = IdentityProviders(
         settings.identity_providers, timeout_seconds=settings.oidc_http_timeout_seconds
     )
     app.state.search_engine = SearchEngine.from_settings(settings)
     app.state.search_settings_thread = None
+    app.state.rate_limiter = RateLimiter(settings.rate_limit_storage, settings.rate_limits)
     app.state.file_storage = LocalFileStorage(settings.resolved_files_dir)
     app.state.nav = [
         NavItem("Home", "/"),

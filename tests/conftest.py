@@ -167,6 +167,9 @@ def settings(
         ),
         smtp_port=smtp_server.port,
         mail_from="Partnership portal <portal@testserver>",
+        # Tests that arrange a long list through the API start threads faster than a
+        # member could; tests/test_rate_limits.py tests the limits themselves.
+        rate_limits={"thread": "60/minute"},
         _env_file=None,  # type: ignore[call-arg]
     )
 
@@ -182,7 +185,9 @@ def app(settings: Settings) -> FastAPI:
 def _empty_tables(request: pytest.FixtureRequest) -> Iterator[None]:
     yield
     if {"app", "settings", "database_url"} & set(request.fixturenames):
-        delete_all_rows(request.getfixturevalue("app").state.engine)
+        session_app = request.getfixturevalue("app")
+        delete_all_rows(session_app.state.engine)
+        session_app.state.rate_limiter.reset()
 
 
 def seed_reference_data(app: FastAPI) -> None:

@@ -132,31 +132,34 @@ def test_replies_in_followed_threads_reach_followers_with_an_unread_count(
 ) -> None:
     asker, helper, third = make("Asha Asker"), make("Hal Helper"), make("Tess Third")
     thread_id, _ = add_thread(app, asker.id, "Planning a section 47 visit", "How do you plan?")
-    add_reply(app, helper.id, thread_id, "I start with the chronology.")
-    last = add_reply(app, third.id, thread_id, "Agree, and ask the school first.")
+    first = add_reply(app, helper.id, thread_id, "I start with the chronology.")
+    add_reply(app, third.id, thread_id, "Agree, and ask the school first.")
     tell_now(app)
 
-    # the asker follows (started it) and hears of both; the first helper hears of the third
-    assert [n.kind for n in notifications_of(db, asker)] == ["reply", "reply"]
+    # the asker follows (started it) and hears of both, merged into one notification for
+    # the thread; the first helper hears of the third
+    (merged,) = notifications_of(db, asker)
+    assert (merged.kind, merged.merged_count, merged.subject_id) == ("reply", 2, first)
+    assert merged.actor_id == third.id  # the latest replier
     assert [n.kind for n in notifications_of(db, helper)] == ["reply"]
     assert notifications_of(db, third) == []  # nobody is told about their own post
 
     asha = browser_of(asker)
     home = asha.get("/").text
-    assert re.search(r'Notifications <strong class="portal-count">2</strong>', home)
+    assert re.search(r'Notifications <strong class="portal-count">1</strong>', home)
     page = asha.get("/notifications")
     assert page.status_code == 200
-    assert "Hal Helper replied in “Planning a section 47 visit”" in page.text
-    assert "Agree, and ask the school first." in page.text  # the excerpt
+    assert "2 new replies in “Planning a section 47 visit”, the latest from Tess Third" in page.text
+    assert "I start with the chronology." in page.text  # the first new reply's excerpt
 
     listed = api(asha, "GET", "/api/v1/notifications?unread=true").json()
-    assert listed["unread"] == 2 and len(listed["notifications"]) == 2
+    assert listed["unread"] == 1 and len(listed["notifications"]) == 1
     newest = listed["notifications"][0]
-    assert newest["url"] == f"/discussions/p/{last}"
+    assert newest["url"] == f"/discussions/p/{first}"  # where to start reading
 
     opened = asha.get(f"/notifications/{newest['id']}")
-    assert opened.status_code == 303 and opened.headers["location"] == f"/discussions/p/{last}"
-    assert api(asha, "GET", "/api/v1/notifications").json()["unread"] == 1
+    assert opened.status_code == 303 and opened.headers["location"] == f"/discussions/p/{first}"
+    assert api(asha, "GET", "/api/v1/notifications").json()["unread"] == 0
 
     # someone else's notification does not exist for her
     other = notifications_of(db, helper)[0]
@@ -553,8 +556,9 @@ def test_report_then_hide_leaves_search_and_the_next_digest(
     assert f"/discussions/p/{kept}" in body and "community centre" in body
     assert "zebrafinch" not in body and f"/discussions/p/{reported}" not in body
     see_committed(db)
+    # both replies are one notification (merged per thread), named by the first of them
     states = {n.subject_id: n.email_state for n in notifications_of(db, reader)}
-    assert states == {kept: EmailState.SENT, reported: EmailState.DROPPED}
+    assert states == {kept: EmailState.SENT}
     # the digest went once: the same digest job delivered again sends nothing
     with transaction(app.state.session_factory) as session:
         session.add(
@@ -815,8 +819,9 @@ def test_the_notification_list_costs_the_same_statements_for_few_or_many(
     add_reply(app, writers[0].id, thread_id, "One reply.")
     tell_now(app)
     few = statements_for_page()
-    for index in range(30):
-        add_reply(app, writers[index % 5].id, thread_id, f"Reply {index}.")
+    for index in range(30):  # one thread each: replies in one thread merge into one
+        other_thread, _ = add_thread(app, reader.id, f"Counting {index}", "Opening.")
+        add_reply(app, writers[index % 5].id, other_thread, f"Reply {index}.")
     tell_now(app)
     many = statements_for_page()
     assert api(nia, "GET", "/api/v1/notifications").json()["total"] == 31

@@ -4,13 +4,14 @@ without the view calling rollback()."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import pytest
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
 from app.config import PROJECT_ROOT, Settings
@@ -19,7 +20,7 @@ from app.main import create_app
 from app.members.models import Member
 from app.security.sessions import session_cookie_name, start_session
 from app.topics.models import Topic
-from app.web.deps import CurrentMember, DbSession
+from app.web.deps import CurrentMember, DbSession, WritingDbSession
 from app.web.flash import flash
 from tests.support.database import see_committed
 from tests.support.factories import make_member
@@ -36,7 +37,7 @@ def probe_app(settings: Settings) -> FastAPI:
 
     @router.get("/probe/{slug}")
     def write_then_answer(
-        slug: str, status: int, then: str, db: DbSession, member: CurrentMember
+        slug: str, status: int, then: str, db: WritingDbSession, member: CurrentMember
     ) -> Response:
         db.add(Topic(slug=slug, name=slug))
         db.flush()
@@ -46,13 +47,19 @@ def probe_app(settings: Settings) -> FastAPI:
 
     @router.get("/probe-refused/{slug}")
     def write_then_refuse(
-        slug: str, request: Request, db: DbSession, member: CurrentMember
+        slug: str, request: Request, db: WritingDbSession, member: CurrentMember
     ) -> Response:
         db.add(Topic(slug=slug, name=slug))
         db.flush()
         response = RedirectResponse("/", status_code=303)
         flash(request, response, "That could not be done.", "error")
         return response
+
+    @router.get("/probe-read/{slug}")
+    def write_in_a_read(slug: str, db: DbSession, member: CurrentMember) -> Response:
+        db.add(Topic(slug=slug, name=slug))
+        db.flush()
+        return Response(status_code=200)
 
     app.include_router(router)
     return app
@@ -106,6 +113,34 @@ def test_a_redirect_with_an_error_message_keeps_nothing(probe: TestClient, db: S
     response = probe.get("/probe-refused/refused")
     assert response.status_code == 303
     assert not topic_saved(db, "refused")
+
+
+def test_a_get_that_writes_without_saying_so_is_refused(probe: TestClient, db: Session) -> None:
+    """A GET's session only reads (on SQLite it holds no write lock): a route that writes
+    must ask for WritingDbSession, or its write fails loudly instead of half-working."""
+    response = probe.get("/probe-read/unsaid")
+    assert response.status_code == 500
+    assert not topic_saved(db, "unsaid")
+
+
+def test_reads_go_on_while_another_connection_holds_the_write_lock(
+    probe: TestClient, settings: Settings
+) -> None:
+    """On SQLite a GET runs in a deferred transaction: a writer holding the lock (here a
+    second connection inside BEGIN IMMEDIATE) does not hold up pages."""
+    if not settings.resolved_database_url.startswith("sqlite"):
+        pytest.skip("SQLite's write lock; PostgreSQL readers never wait for writers")
+    engine = create_engine(settings.resolved_database_url)
+    with engine.connect() as writer:
+        writer.exec_driver_sql("BEGIN IMMEDIATE")
+        try:
+            started = time.monotonic()
+            for path in ("/", "/resources", "/events", "/groups", "/notifications"):
+                assert probe.get(path).status_code == 200, path
+            assert time.monotonic() - started < 5  # the busy timeout is 10 s
+        finally:
+            writer.exec_driver_sql("ROLLBACK")
+    engine.dispose()
 
 
 def test_no_module_rolls_back_by_hand() -> None:

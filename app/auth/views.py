@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
@@ -13,6 +13,7 @@ from app.auth.oidc import SignInRefused, build_authorization_request, exchange_c
 from app.auth.providers import IdentityProviders, ProviderUnavailable
 from app.config import OidcProviderConfig
 from app.db import transaction
+from app.security.rate_limits import address_rate_limit
 from app.security.sessions import revoke_session, session_cookie_name
 from app.web.deps import DbSession, SettingsDep
 from app.web.flash import flash
@@ -63,7 +64,11 @@ async def _unknown_provider(request: Request) -> Response:
     )
 
 
-@router.get("/{provider_name}/login", summary="Start signing in with one identity provider")
+@router.get(
+    "/{provider_name}/login",
+    summary="Start signing in with one identity provider",
+    dependencies=[Depends(address_rate_limit("sign_in_start"))],
+)
 async def login(
     request: Request,
     provider_name: str,
@@ -113,7 +118,9 @@ async def login(
 
 
 @router.get(
-    "/{provider_name}/callback", summary="Where the identity provider sends the browser back"
+    "/{provider_name}/callback",
+    summary="Where the identity provider sends the browser back",
+    dependencies=[Depends(address_rate_limit("sign_in_callback"))],
 )
 async def callback(
     request: Request,

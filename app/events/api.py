@@ -21,6 +21,7 @@ from app.events.schemas import (
     FeedOut,
 )
 from app.events.views import ics_response
+from app.security.rate_limits import member_rate_limit
 from app.web.deps import CurrentMember, DbSession, SettingsDep
 from app.web.pagination import PageRequest, page_request
 
@@ -115,6 +116,7 @@ def cancel_event(
 
 @router.post(
     "/{event_id}/booking",
+    dependencies=[Depends(member_rate_limit("booking"))],
     response_model=BookingOut,
     status_code=201,
     summary="Book a place, or join the waitlist when the event is full",

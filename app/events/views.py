@@ -23,6 +23,7 @@ from app.guard.forms import form_refusal_context, refusal_status
 from app.guard.schemas import guard_choice_from
 from app.guard.service import PassagesFound
 from app.members.profiles import organisation_choices
+from app.security.rate_limits import member_rate_limit
 from app.web.confirmation import Confirmation, Confirmed, confirmation_page, is_confirmed
 from app.web.deps import CurrentMember, DbSession, SettingsDep
 from app.web.flash import flash
@@ -201,7 +202,11 @@ def _redirect(request: Request, event_id: str, message: str, kind: str = "succes
     return response
 
 
-@router.post("/events/{event_id}/book", summary="Book a place, or join the waitlist when full")
+@router.post(
+    "/events/{event_id}/book",
+    summary="Book a place, or join the waitlist when full",
+    dependencies=[Depends(member_rate_limit("booking"))],
+)
 def book(
     request: Request, db: DbSession, member: CurrentMember, settings: SettingsDep, event_id: str
 ) -> Response:
@@ -216,7 +221,11 @@ def book(
     return _redirect(request, event_id, "You are booked.")
 
 
-@router.post("/events/{event_id}/cancel-booking", summary="Cancel your place or leave the waitlist")
+@router.post(
+    "/events/{event_id}/cancel-booking",
+    summary="Cancel your place or leave the waitlist",
+    dependencies=[Depends(member_rate_limit("booking"))],
+)
 def cancel_booking(
     request: Request,
     db: DbSession,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -31,23 +33,58 @@ class HomeSummary:
     new_opportunities: list[OpportunityView]
 
 
-def home_summary(db: Session, *, member: Member) -> HomeSummary:
-    organisation_name = (
-        db.execute(
-            select(Organisation.name).where(Organisation.id == member.organisation_id)
-        ).scalar_one_or_none()
-        if member.organisation_id
-        else None
+SHARED_FIGURES_SECONDS = 60.0
+"""How old the figures every member sees alike (organisations, the member count) may be."""
+
+
+@dataclass(frozen=True)
+class _SharedFigures:
+    organisation_names: dict[str, str]
+    partner_organisations: list[str]
+    active_member_count: int
+
+
+_shared_figures: dict[str, tuple[float, _SharedFigures]] = {}
+_shared_figures_lock = threading.Lock()
+
+
+def _figures_for_everyone(db: Session) -> _SharedFigures:
+    """Read at most once a minute per process and database, not once per home page."""
+    key = str(db.get_bind().url)
+    now = time.monotonic()
+    with _shared_figures_lock:
+        cached = _shared_figures.get(key)
+    if cached is not None and now - cached[0] < SHARED_FIGURES_SECONDS:
+        return cached[1]
+    organisations = db.execute(
+        select(Organisation.id, Organisation.name, Organisation.is_partner).order_by(
+            Organisation.name
+        )
+    ).all()
+    figures = _SharedFigures(
+        organisation_names={row.id: row.name for row in organisations},
+        partner_organisations=[row.name for row in organisations if row.is_partner],
+        active_member_count=db.execute(
+            select(func.count()).select_from(Member).where(Member.status == MemberStatus.ACTIVE)
+        ).scalar_one(),
     )
+    with _shared_figures_lock:
+        _shared_figures[key] = (now, figures)
+    return figures
+
+
+def home_summary(db: Session, *, member: Member) -> HomeSummary:
+    shared = _figures_for_everyone(db)
+    organisation_name = None
+    if member.organisation_id:
+        organisation_name = shared.organisation_names.get(member.organisation_id) or (
+            db.execute(
+                select(Organisation.name).where(Organisation.id == member.organisation_id)
+            ).scalar_one_or_none()
+        )
     providers = db.execute(
         select(MemberIdentity.provider_name).where(MemberIdentity.member_id == member.id)
     ).scalars()
-    partners = db.execute(
-        select(Organisation.name).where(Organisation.is_partner).order_by(Organisation.name)
-    ).scalars()
-    active_count = db.execute(
-        select(func.count()).select_from(Member).where(Member.status == MemberStatus.ACTIVE)
-    ).scalar_one()
     waiting = (
         db.execute(
             select(func.count()).select_from(Member).where(Member.status == MemberStatus.PENDING)
@@ -58,8 +95,8 @@ def home_summary(db: Session, *, member: Member) -> HomeSummary:
     return HomeSummary(
         organisation_name=organisation_name,
         signed_in_with=sorted(set(providers)),
-        partner_organisations=list(partners),
-        active_member_count=active_count,
+        partner_organisations=shared.partner_organisations,
+        active_member_count=shared.active_member_count,
         waiting_for_approval=waiting,
         recent_discussions=recent_activity(db, viewer=member, limit=5),
         new_resources=list_resources(

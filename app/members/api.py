@@ -20,6 +20,7 @@ from app.members.schemas import (
     TokenOut,
     TopicOut,
 )
+from app.security.rate_limits import member_rate_limit
 from app.web.deps import CurrentMember, DbSession
 from app.web.pagination import PageRequest, page_request
 
@@ -101,6 +102,7 @@ def list_my_tokens(db: DbSession, member: CurrentMember) -> list[TokenOut]:
 
 @router.post(
     "/me/tokens",
+    dependencies=[Depends(member_rate_limit("api_token"))],
     response_model=TokenCreated,
     status_code=201,
     summary="Create an API token; the token itself is in this response only",

@@ -24,6 +24,7 @@ from app.members.models import PROFILE_FIELDS_WITH_VISIBILITY, ApiToken, Member,
 from app.members.profiles import DirectoryFilter
 from app.members.schemas import TokenCreate
 from app.moderation.service import my_warnings
+from app.security.rate_limits import member_rate_limit
 from app.web.deps import CurrentMember, DbSession
 from app.web.flash import flash
 from app.web.pagination import PageRequest, page_request, paginate
@@ -190,6 +191,7 @@ def api_tokens(request: Request, db: DbSession, member: CurrentMember) -> HTMLRe
 
 @router.post(
     "/account/tokens",
+    dependencies=[Depends(member_rate_limit("api_token"))],
     response_class=HTMLResponse,
     summary="Create an API token and show it once",
 )

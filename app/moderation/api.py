@@ -23,6 +23,7 @@ from app.moderation.schemas import (
 )
 from app.moderation.views import AuditFilterDep, audit_csv_response
 from app.policy import check_admin_only_permission
+from app.security.rate_limits import member_rate_limit
 from app.web.deps import CurrentMember, DbSession, require_admin
 from app.web.pagination import PageRequest, page_request
 
@@ -63,7 +64,11 @@ moderation_router = APIRouter(prefix="/api/v1/moderation", tags=["moderation"])
 
 
 @moderation_router.post(
-    "/reports", response_model=ReportOut, status_code=201, summary="Report content"
+    "/reports",
+    response_model=ReportOut,
+    status_code=201,
+    summary="Report content",
+    dependencies=[Depends(member_rate_limit("report"))],
 )
 def create_report(db: DbSession, member: CurrentMember, body: ReportCreate) -> ReportOut:
     report = reports.report_content(

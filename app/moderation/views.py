@@ -21,6 +21,7 @@ from app.members.models import Member
 from app.moderation import service as reports
 from app.moderation.models import REASON_LABELS
 from app.policy import check_admin_only_permission
+from app.security.rate_limits import RateLimited, check_member_rate
 from app.web.deps import CurrentMember, DbSession, require_admin
 from app.web.flash import flash
 from app.web.pagination import PageRequest, page_request, paginate
@@ -154,6 +155,7 @@ def report(
 ) -> Response:
     values = {"reason": reason, "note": note or "", "guard_reason": guard_reason}
     try:
+        check_member_rate(request, "report")
         created = reports.report_content(
             db,
             actor=member,
@@ -179,6 +181,19 @@ def report(
         return _report_form(
             request, db, member, kind, id, values=values, errors=error.errors, status_code=422
         )
+    except RateLimited as error:
+        response = _report_form(
+            request,
+            db,
+            member,
+            kind,
+            id,
+            values=values,
+            errors={"note": str(error)},
+            status_code=429,
+        )
+        response.headers["Retry-After"] = str(error.retry_after)
+        return response
     except InvalidAction as error:
         return _report_form(
             request,

@@ -16,6 +16,7 @@ from sqlalchemy import and_, exists, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db import transaction, utcnow
+from app.discussions.models import Post
 from app.members.models import Member
 from app.notifications.audiences import audience_member_ids
 from app.notifications.kinds import KINDS, Delivery, DigestFrequency, NotificationKind
@@ -48,10 +49,15 @@ def tell_members(
     dedupe_key: str,
     already_told: frozenset[str] = frozenset(),
     now: datetime | None = None,
+    merge_key: str | None = None,
 ) -> set[str]:
     """Record one notification for each member among ``candidates`` (a query of member ids)
     who may be told and has not been told under ``dedupe_key`` yet, and plan their e-mail by
-    their preferences; returns who was told."""
+    their preferences; returns who was told.
+
+    With a ``merge_key`` (replies: the thread), a member who still has an unread, not yet
+    e-mailed notification of this kind and key has it counted up instead (one UPDATE for
+    all of them); only the others get a new row, and only new rows plan an e-mail."""
     now = now or utcnow()
     query = (
         select(
@@ -80,6 +86,20 @@ def tell_members(
     rows = [row for row in db.execute(query) if row.id not in already_told]
     if not rows:
         return set()
+    told = {row.id for row in rows}
+    if merge_key is not None:
+        merged = _merge_into_unread(
+            db,
+            member_ids=told,
+            kind=kind,
+            merge_key=merge_key,
+            actor_id=actor_id,
+            dedupe_key=dedupe_key,
+            now=now,
+        )
+        rows = [row for row in rows if row.id not in merged]
+        if not rows:
+            return told
     states: dict[str, str] = {}
     new_schedules: list[dict[str, Any]] = []
     unscheduled: dict[str, list[str]] = {}
@@ -122,6 +142,8 @@ def tell_members(
                 "group_id": group_id,
                 "detail": detail or {},
                 "dedupe_key": dedupe_key,
+                "merge_key": merge_key,
+                "merged_count": 1,
                 "created_at": now,
                 "updated_at": now,
                 "email_state": state,
@@ -153,7 +175,62 @@ def tell_members(
         ]
     if emails:
         db.execute(insert(OutboxMessage), emails)
-    return set(states)
+    return told
+
+
+MERGEABLE_EMAIL_STATES = (
+    EmailState.NONE,
+    EmailState.DIGEST,
+    EmailState.IMMEDIATE,
+    EmailState.DROPPED,
+)
+"""An immediate e-mail still queued has not gone: it will describe the merged count."""
+
+
+def _merge_into_unread(
+    db: Session,
+    *,
+    member_ids: set[str],
+    kind: NotificationKind,
+    merge_key: str,
+    actor_id: str | None,
+    dedupe_key: str,
+    now: datetime,
+) -> set[str]:
+    """Count this telling into each member's open notification under ``merge_key``;
+    returns whose were counted. The dedupe key moves on to this announcement, so the
+    same announcement delivered twice is not counted twice."""
+    open_one = and_(
+        Notification.member_id.in_(member_ids),
+        Notification.kind == kind.value,
+        Notification.merge_key == merge_key,
+        Notification.read_at.is_(None),
+        Notification.emailed_at.is_(None),
+        Notification.email_state.in_(MERGEABLE_EMAIL_STATES),
+    )
+    merged = set(db.execute(select(Notification.member_id).where(open_one)).scalars())
+    if merged:
+        db.execute(
+            update(Notification)
+            .where(open_one)
+            .values(
+                merged_count=Notification.merged_count + 1,
+                actor_id=actor_id,
+                dedupe_key=dedupe_key,
+                updated_at=now,
+            )
+        )
+    return merged
+
+
+def _merge_key(
+    db: Session, kind: NotificationKind, subject_type: str, subject_id: str
+) -> str | None:
+    """Replies merge per thread; everything else is told one by one."""
+    if kind != NotificationKind.REPLY or subject_type != "post":
+        return None
+    thread_id = db.execute(select(Post.thread_id).where(Post.id == subject_id)).scalar_one_or_none()
+    return f"thread:{thread_id}" if thread_id else None
 
 
 def deliver_announcement(db: Session, payload: dict[str, Any]) -> None:
@@ -188,6 +265,7 @@ def deliver_announcement(db: Session, payload: dict[str, Any]) -> None:
             detail=payload.get("detail"),
             dedupe_key=dedupe_key,
             already_told=frozenset(told),
+            merge_key=_merge_key(db, kind, subject_type, subject_id),
         )
 
 

@@ -35,6 +35,7 @@ class Notification(Base):
         UniqueConstraint("member_id", "dedupe_key", name="uq_notification_member_dedupe"),
         Index("ix_notification_member_unread", "member_id", "read_at"),
         Index("ix_notification_email_state", "email_state", "member_id"),
+        Index("ix_notification_member_merge", "member_id", "merge_key"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -52,6 +53,11 @@ class Notification(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    merge_key: Mapped[str | None] = mapped_column(String(80))
+    """Notifications of one kind with the same key merge while unread and not e-mailed
+    (replies in one thread: "thread:<id>"); merged_count says how many things it stands
+    for, the subject stays the first of them and the actor is the latest."""
+    merged_count: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     email_state: Mapped[str] = mapped_column(String(16), default=EmailState.NONE)
     emailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 

@@ -185,6 +185,8 @@ def _describe_one(
         url = f"/discussions/p/{post.id}"
         if kind == NotificationKind.NEW_THREAD:
             text = f"{who} started {title}"
+        elif kind == NotificationKind.REPLY and notification.merged_count > 1:
+            text = f"{notification.merged_count} new replies in {title}, the latest from {who}"
         elif kind == NotificationKind.REPLY:
             text = f"{who} replied in {title}"
         elif kind == NotificationKind.MENTION:

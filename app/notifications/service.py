@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from app.db import LONDON, new_id, utcnow
+from app.db import LONDON, new_id, utcnow, write_after_reading
 from app.discussions.models import Post, Thread
 from app.errors import InvalidInput, NotFound
 from app.events.models import Event
@@ -248,9 +248,10 @@ def notify_reaction(
 # --- reading ------------------------------------------------------------------------------
 
 
-def unread_count(db: Session, member: Member) -> int:
+def unread_count(db: Session, member: Member, *, leaving_out: Sequence[int] = ()) -> int:
     """For the header: one count, leaving out content of groups the member can no longer
-    see (whatever else can no longer be shown is marked read when the list is opened)."""
+    see (whatever else can no longer be shown is marked read when the list is opened;
+    ``leaving_out`` are those being marked so now)."""
     return db.execute(
         select(func.count())
         .select_from(Notification)
@@ -258,6 +259,7 @@ def unread_count(db: Session, member: Member) -> int:
             Notification.member_id == member.id,
             Notification.read_at.is_(None),
             visible_to_member_filter(member, Notification.group_id),
+            Notification.id.not_in(leaving_out),
         )
     ).scalar_one()
 
@@ -289,14 +291,22 @@ def list_notifications(
     )
     total = db.execute(select(func.count()).select_from(Notification).where(*where)).scalar_one()
     items: list[NotificationItem] = []
-    now = utcnow()
+    never_shown: list[int] = []
     for notification, item in zip(rows, describe(db, viewer, rows), strict=True):
         if item is not None:
             items.append(item)
         elif notification.read_at is None:
-            notification.read_at = now  # it can never be shown: stop counting it as unread
-    db.flush()
-    return NotificationPage(items=items, total=total, unread=unread_count(db, viewer))
+            never_shown.append(notification.id)
+    if never_shown:
+        # they can never be shown: stop counting them as unread
+        write_after_reading(
+            db,
+            update(Notification)
+            .where(Notification.id.in_(never_shown), Notification.read_at.is_(None))
+            .values(read_at=utcnow()),
+        )
+    unread = unread_count(db, viewer, leaving_out=never_shown)
+    return NotificationPage(items=items, total=total, unread=unread)
 
 
 def _own_notification(db: Session, viewer: Member, notification_id: int) -> Notification:

@@ -14,7 +14,7 @@ from app.notifications import service
 from app.notifications.kinds import KINDS, Delivery, DigestFrequency
 from app.notifications.mail import read_unsubscribe_token
 from app.notifications.schemas import NotificationId, PreferencesForm
-from app.web.deps import CurrentMember, DbSession, require_admin
+from app.web.deps import CurrentMember, DbSession, WritingDbSession, require_admin
 from app.web.flash import flash
 from app.web.pagination import PageRequest, page_request, paginate
 from app.web.templating import render
@@ -115,7 +115,7 @@ def save_settings(
 
 @router.get("/notifications/{notification_id}", summary="Open a notification (marks it read)")
 def open_notification(
-    db: DbSession, member: CurrentMember, notification_id: NotificationId
+    db: WritingDbSession, member: CurrentMember, notification_id: NotificationId
 ) -> Response:
     target = service.open_notification(db, viewer=member, notification_id=notification_id)
     return RedirectResponse(target, status_code=303)

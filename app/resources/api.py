@@ -27,6 +27,7 @@ from app.resources.views import (
     resource_data_from,
     uploads_from,
 )
+from app.security.rate_limits import member_rate_limit
 from app.web.deps import CurrentMember, DbSession
 from app.web.forms import plain_field_errors
 from app.web.pagination import PageRequest, page_request
@@ -115,6 +116,7 @@ def _validated(values: dict[str, object]) -> ResourceData:
 
 @router.post(
     "",
+    dependencies=[Depends(member_rate_limit("upload"))],
     response_model=ResourceOut,
     status_code=201,
     summary="Add a resource: multipart form with the metadata fields and one or more `files`",
@@ -183,6 +185,7 @@ def update_resource(
 
 @router.post(
     "/{resource_id}/files",
+    dependencies=[Depends(member_rate_limit("upload"))],
     response_model=ResourceOut,
     summary="Add files (multipart `files`), or a new version with `file_id` and `change_note`",
 )

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
@@ -21,6 +21,7 @@ from app.resources.views import (
     file_response,
     keep_chosen_files,
 )
+from app.security.rate_limits import member_rate_limit
 from app.web.deps import CurrentMember, DbSession
 from app.web.flash import flash
 
@@ -32,7 +33,11 @@ def _upload_field_ids(file_id: str | None) -> dict[str, str]:
     return {"files": f"{prefix}-file", "change_note": f"{prefix}-note"}
 
 
-@router.post("/{resource_id}/files", summary="Add files, or a new version of one file")
+@router.post(
+    "/{resource_id}/files",
+    summary="Add files, or a new version of one file",
+    dependencies=[Depends(member_rate_limit("upload"))],
+)
 async def upload_files(
     request: Request, db: DbSession, member: CurrentMember, storage: Storage, resource_id: str
 ) -> Response:

@@ -36,6 +36,7 @@ from app.resources import service
 from app.resources.models import Resource, ResourceType, StagedUpload
 from app.resources.schemas import FIELD_LABELS, ResourceData
 from app.resources.storage import FileStorage
+from app.security.rate_limits import member_rate_limit
 from app.web.confirmation import Confirmation, Confirmed, confirmation_page, is_confirmed
 from app.web.deps import CurrentMember, DbSession, NotSignedIn
 from app.web.flash import flash
@@ -348,7 +349,11 @@ async def save_resource_draft(request: Request, db: DbSession, member: CurrentMe
     )
 
 
-@router.post("", summary="Add a resource with its files")
+@router.post(
+    "",
+    summary="Add a resource with its files",
+    dependencies=[Depends(member_rate_limit("upload"))],
+)
 async def create(
     request: Request, db: DbSession, member: CurrentMember, storage: Storage
 ) -> Response:

@@ -32,6 +32,8 @@ def hash_token(token: str) -> str:
 class ActiveSession:
     session: WebSession
     member: Member
+    last_seen_due: bool = False
+    """The stored last-seen time is older than LAST_SEEN_RESOLUTION: record_last_seen()."""
 
 
 def start_session(
@@ -78,10 +80,22 @@ def resolve_session(
         or member.status != MemberStatus.ACTIVE
     ):
         return None
-    if now - web_session.last_seen_at >= LAST_SEEN_RESOLUTION:
-        web_session.last_seen_at = now
-        member.last_seen_at = now
-    return ActiveSession(session=web_session, member=member)
+    due = now - web_session.last_seen_at >= LAST_SEEN_RESOLUTION
+    return ActiveSession(session=web_session, member=member, last_seen_due=due)
+
+
+def record_last_seen(db: Session, active: ActiveSession, *, now: datetime | None = None) -> None:
+    """Move the session's and the member's last-seen time on. Two single-row updates, so
+    the request that does it holds the write lock for a moment, apart from its reads."""
+    now = now or utcnow()
+    db.execute(
+        update(WebSession)
+        .where(WebSession.token_hash == active.session.token_hash)
+        .values(last_seen_at=now)
+    )
+    db.execute(update(Member).where(Member.id == active.member.id).values(last_seen_at=now))
+    active.session.last_seen_at = now
+    active.member.last_seen_at = now
 
 
 def revoke_session(db: Session, token: str) -> WebSession | None:

@@ -7,9 +7,11 @@ answer or an exception. Services only flush.
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated
 
 from fastapi import Depends, Request
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from app.config import Settings
@@ -19,9 +21,11 @@ from app.members.tokens import member_for_bearer
 from app.notifications.service import unread_count
 from app.policy import check_admin_only_permission, check_use_admin_area_permission
 from app.policy.content import load_visible_groups
-from app.security.sessions import resolve_session, session_cookie_name
+from app.security.sessions import record_last_seen, resolve_session, session_cookie_name
 from app.web.problems import is_api_path
-from app.web.unit_of_work import open_unit_of_work
+from app.web.unit_of_work import open_unit_of_work, open_writing_unit_of_work
+
+logger = logging.getLogger(__name__)
 
 
 class NotSignedIn(Exception):
@@ -37,6 +41,9 @@ PUBLIC_PATH_PREFIXES = ("/auth/", "/static/", "/calendar/", "/unsubscribe/")
 
 
 DbSession = Annotated[Session, Depends(open_unit_of_work, scope="function")]
+"""The request's session: read-only for GET, HEAD and OPTIONS, writing otherwise."""
+WritingDbSession = Annotated[Session, Depends(open_writing_unit_of_work, scope="function")]
+"""A writing session whatever the method: for GET routes that change something."""
 
 
 def get_settings_dep(request: Request) -> Settings:
@@ -54,8 +61,10 @@ def authenticate(request: Request, settings: SettingsDep) -> None:
     """Applied to every route: resolves the session (or, on the API, a bearer token) and
     turns anonymous visitors away from anything that is not public.
 
-    It is its own short unit of work, committed before the route starts, so the route's
-    transaction (and SQLite's write lock) is not held while a route awaits the network."""
+    It reads in its own short transaction, finished before the route starts, so the
+    route's transaction is not held while a route awaits the network. The reads take no
+    write lock (app/db.py make_read_session_factory); the session's last-seen time, when
+    due (once a minute at most), is a separate short write."""
     request.state.member = None
     request.state.web_session = None
     request.state.unread_notifications = 0
@@ -66,8 +75,8 @@ def authenticate(request: Request, settings: SettingsDep) -> None:
         if not is_public_path(request.url.path):
             raise NotSignedIn
         return
-    with transaction(request.app.state.session_factory) as db:
-        if bearer:
+    if bearer:
+        with transaction(request.app.state.session_factory) as db:
             member = member_for_bearer(db, authorization[7:].strip())
             if member is None:
                 raise NotSignedIn(
@@ -76,10 +85,17 @@ def authenticate(request: Request, settings: SettingsDep) -> None:
             load_visible_groups(db, member)
             request.state.member = member
             return
+    with transaction(request.app.state.read_session_factory) as db:
         active = resolve_session(db, token, settings=settings) if token else None
         if active is not None:
             load_visible_groups(db, active.member)
             request.state.unread_notifications = unread_count(db, active.member)
+    if active is not None and active.last_seen_due:
+        try:
+            with transaction(request.app.state.session_factory) as db:
+                record_last_seen(db, active)
+        except OperationalError as error:  # bookkeeping: the page is served all the same
+            logger.warning("last-seen time not recorded: %s", error)
     if active is not None:
         request.state.member = active.member
         request.state.web_session = active.session

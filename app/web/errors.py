@@ -17,6 +17,7 @@ from app.errors import Forbidden, InvalidAction, InvalidInput, NotFound
 from app.guard.forms import problem_fields
 from app.guard.service import PassagesFound
 from app.resources.storage import NO_ROOM, StorageFull
+from app.security.rate_limits import RateLimited
 from app.web.deps import NotSignedIn
 from app.web.problems import is_api_path, problem
 from app.web.templating import render
@@ -31,6 +32,8 @@ PAGE_MESSAGES = {
     409: "That cannot be done now; nothing was changed.",
     413: "What you sent is too large.",
     422: "Some of what you sent is not valid; nothing was changed.",
+    429: "You have done that many times in a short while. Nothing was lost; please try "
+    "again in a moment.",
     500: "Something went wrong on our side. It has been logged; please try again later.",
     503: "The portal cannot reach its database just now. Nothing was changed; please try "
     "again in a minute.",
@@ -38,6 +41,17 @@ PAGE_MESSAGES = {
     "please try again later. The portal's administrators have been told.",
 }
 RETRY_AFTER_SECONDS = 30
+BUSY_RETRY_AFTER_SECONDS = 5
+BUSY_MESSAGE = (
+    "The portal is very busy just now, so this could not be saved. Nothing was changed; "
+    "please try again in a few seconds."
+)
+
+
+def is_database_busy(error: BaseException) -> bool:
+    """SQLite's write lock was held by others for longer than the busy timeout: the
+    database is up, just busy."""
+    return isinstance(error, OperationalError) and "database is locked" in str(error.orig)
 
 
 def is_database_outage(error: BaseException) -> bool:
@@ -94,7 +108,13 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
 
 
 def answer_for(request: Request, error: BaseException) -> Response:
-    """503 with Retry-After for a database outage, 507 for a full file store, else 500."""
+    """503 with Retry-After for a busy or unreachable database, 507 for a full file
+    store, else 500."""
+    if is_database_busy(error):
+        logger.warning("database busy on %s %s: %s", request.method, request.url.path, error)
+        response = error_page(request, 503, BUSY_MESSAGE)
+        response.headers["Retry-After"] = str(BUSY_RETRY_AFTER_SECONDS)
+        return response
     if is_database_outage(error):
         logger.warning("database unavailable on %s %s: %s", request.method, request.url.path, error)
         response = error_page(request, 503)
@@ -169,6 +189,13 @@ async def _guard_refused(request: Request, exc: Exception) -> Response:
     return error_page(request, status, f"Nothing was saved: {passages}. Go back and edit it.")
 
 
+async def _rate_limited(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RateLimited)
+    response = error_page(request, 429, str(exc))
+    response.headers["Retry-After"] = str(exc.retry_after)
+    return response
+
+
 async def _bad_field(request: Request, exc: Exception) -> Response:
     from app.security.bad_bytes import BadField, refusal
 
@@ -180,6 +207,7 @@ def install_error_handlers(app: FastAPI) -> None:
     from app.security.bad_bytes import BadField
 
     app.add_exception_handler(BadField, _bad_field)
+    app.add_exception_handler(RateLimited, _rate_limited)
     app.add_exception_handler(NotSignedIn, _not_signed_in)
     app.add_exception_handler(PassagesFound, _guard_refused)
     for error_class in (NotFound, Forbidden, InvalidAction, InvalidInput):

@@ -12,13 +12,20 @@ a view that forgets cannot commit half a write.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from typing import Any
 
 from fastapi import Request
-from sqlalchemy.orm import Session
+from sqlalchemy import Executable
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.db import pending_writes, transaction
+
+logger = logging.getLogger(__name__)
 
 STATE_KEY = "unit_of_work"
 REFUSED_KEY = "unit_of_work_refused"
@@ -29,10 +36,28 @@ def mark_refused(request: Request) -> None:
     request.state.unit_of_work_refused = True
 
 
+READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 def open_unit_of_work(request: Request) -> Iterator[Session]:
-    """The request dependency. On an exception the session is rolled back and closed
-    here; otherwise UnitOfWorkMiddleware finishes it once the status is known."""
-    session: Session = request.app.state.session_factory()
+    """The request dependency. A GET (HEAD, OPTIONS) gets a session that only reads: on
+    SQLite a deferred transaction that takes no write lock, so reads never queue behind
+    writes. Other methods, and GET routes that write (open_writing_unit_of_work), take
+    the write lock up front. On an exception the session is rolled back and closed here;
+    otherwise UnitOfWorkMiddleware finishes it once the status is known."""
+    if request.method in READING_METHODS:
+        yield from _open(request, request.app.state.read_session_factory)
+    else:
+        yield from _open(request, request.app.state.session_factory)
+
+
+def open_writing_unit_of_work(request: Request) -> Iterator[Session]:
+    """For the few GET routes that write (opening a notification marks it read)."""
+    yield from _open(request, request.app.state.session_factory)
+
+
+def _open(request: Request, factory: sessionmaker[Session]) -> Iterator[Session]:
+    session: Session = factory()
     request.state.unit_of_work = session
     try:
         yield session
@@ -59,13 +84,29 @@ def _finish(scope: Scope, status: int) -> None:
     if session is None:
         return
     refused = bool((scope.get("state") or {}).get(REFUSED_KEY))
+    succeeded = status < 400 and not refused
     try:
-        if status < 400 and not refused:
+        if succeeded:
             session.commit()
         else:
             session.rollback()
     finally:
         session.close()
+    writes = pending_writes(session)
+    if succeeded and writes:
+        _write_after_reading(scope, writes)
+
+
+def _write_after_reading(scope: Scope, writes: list[Executable]) -> None:
+    """The page's small writes (app/db.py write_after_reading), in one short transaction
+    after its reads. They are bookkeeping (a visit, a read marker): if the database stays
+    locked past its busy timeout, the page is still served and the failure logged."""
+    try:
+        with transaction(scope["app"].state.session_factory) as db:
+            for statement in writes:
+                db.execute(statement)
+    except OperationalError as error:
+        logger.warning("writes after reading %s skipped: %s", scope.get("path"), error)
 
 
 class UnitOfWorkMiddleware:

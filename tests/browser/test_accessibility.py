@@ -687,12 +687,16 @@ def test_notification_pages_have_no_axe_violations(
             .first()
         )
         assert category_id is not None
-        thread_id = discussion_service.start_thread(
-            db,
-            actor=db.get_one(Member, member_id),
-            data=ThreadCreate(category_id=category_id, title="Planning transitions", body="How?"),
-        ).id
-        for body in ("Start at fourteen.", "Involve the personal adviser."):
+        # two threads: replies in one thread merge into one notification
+        for title, body in (
+            ("Planning transitions", "Start at fourteen."),
+            ("Leaving care", "Involve the personal adviser."),
+        ):
+            thread_id = discussion_service.start_thread(
+                db,
+                actor=db.get_one(Member, member_id),
+                data=ThreadCreate(category_id=category_id, title=title, body="How?"),
+            ).id
             discussion_service.reply(
                 db, actor=author, thread_id=thread_id, data=PostCreate(body=body)
             )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Request, Response, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Request, Response, UploadFile
 
 from app.discussions import service
 from app.discussions.api._common import (
@@ -33,6 +33,7 @@ from app.discussions.schemas import (
 )
 from app.discussions.views.attachments import attachment_response
 from app.resources.service import Upload
+from app.security.rate_limits import member_rate_limit
 from app.web.deps import CurrentMember, DbSession
 
 router = APIRouter(prefix="/api/v1/discussions", tags=["discussions"])
@@ -83,6 +84,7 @@ def revisions(db: DbSession, member: CurrentMember, post_id: str) -> list[Revisi
 
 @router.post(
     "/posts/{post_id}/reactions",
+    dependencies=[Depends(member_rate_limit("reaction"))],
     status_code=204,
     response_class=Response,
     summary="Mark a post helpful or thank its author (once each)",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Depends, Query, Response
 
 from app.discussions import service
 from app.discussions.api._common import (
@@ -32,6 +32,7 @@ from app.discussions.schemas import (
     ThreadPageOut,
 )
 from app.members.schemas import TopicOut
+from app.security.rate_limits import member_rate_limit
 from app.web.deps import CurrentMember, DbSession
 
 router = APIRouter(prefix="/api/v1/discussions", tags=["discussions"])
@@ -70,6 +71,7 @@ def list_threads(
 
 @router.post(
     "/threads",
+    dependencies=[Depends(member_rate_limit("thread"))],
     status_code=201,
     responses=GUARD_RESPONSE,
     summary="Start a thread (checked by the anonymisation guard)",
@@ -119,6 +121,7 @@ def read_thread(db: DbSession, member: CurrentMember, thread_id: str, page: Page
 
 @router.post(
     "/threads/{thread_id}/posts",
+    dependencies=[Depends(member_rate_limit("reply"))],
     status_code=201,
     responses=GUARD_RESPONSE,
     summary="Reply to a thread (checked by the anonymisation guard)",

@@ -10,7 +10,7 @@ from sqlalchemy import case, select
 from sqlalchemy.orm import Session, joinedload
 
 from app.audit import service as audit
-from app.db import utcnow
+from app.db import utcnow, write_after_reading
 from app.discussions.models import Post, Thread, ThreadFollow, ThreadRead
 from app.errors import InvalidInput, NotFound
 from app.members.models import Member
@@ -80,7 +80,7 @@ def _upsert(
         statement = statement.on_conflict_do_update(
             index_elements=keys, set_=update(statement.excluded)
         )
-    db.execute(statement)
+    write_after_reading(db, statement)
 
 
 def _follow_thread(db: Session, member: Member, thread_id: str) -> None:

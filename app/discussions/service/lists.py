@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select, update
 from sqlalchemy.orm import Session, joinedload
 
-from app.db import utcnow
+from app.db import utcnow, write_after_reading
 from app.discussions.models import CategoryFollow, DiscussionVisit, Thread, ThreadFollow, ThreadRead
 from app.discussions.service._common import _upsert
 from app.discussions.service.categories import CategoryListing, get_category, list_categories
@@ -38,13 +38,16 @@ def record_visit(db: Session, *, member: Member) -> datetime:
             None,
         )
         return member.joined_at
+    previous_visit_at = visit.previous_visit_at
+    this_visit = update(DiscussionVisit).where(DiscussionVisit.member_id == member.id)
     if now - visit.last_visit_at > VISIT_GAP:
-        visit.previous_visit_at = visit.last_visit_at
-        visit.last_visit_at = now
+        previous_visit_at = visit.last_visit_at
+        write_after_reading(
+            db, this_visit.values(previous_visit_at=previous_visit_at, last_visit_at=now)
+        )
     elif now - visit.last_visit_at > timedelta(minutes=1):
-        visit.last_visit_at = now
-    db.flush()
-    return visit.previous_visit_at or member.joined_at
+        write_after_reading(db, this_visit.values(last_visit_at=now))
+    return previous_visit_at or member.joined_at
 
 
 @dataclass(frozen=True)

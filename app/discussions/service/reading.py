@@ -140,7 +140,9 @@ def thread_page(db: Session, *, viewer: Member, thread_id: str, number: int = 1)
         mine.setdefault(post_id, set()).add(kind)
     following = db.get(ThreadFollow, (viewer.id, thread.id)) is not None
     shown = [post for post in posts if first <= post.number <= last]
-    if shown:
+    read_before = db.get(ThreadRead, (viewer.id, thread.id))
+    if shown and (read_before is None or read_before.last_read_number < shown[-1].number):
+        # a page read again changes nothing: no write, so no write lock for a re-read
         _mark_read(db, viewer, thread.id, shown[-1].number)
 
     def view(post: Post) -> PostView:

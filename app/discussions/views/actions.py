@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -17,6 +17,7 @@ from app.discussions.views.reading import _thread_page
 from app.errors import Forbidden, InvalidAction, InvalidInput
 from app.members.models import Member
 from app.policy import may_see_deleted_threads
+from app.security.rate_limits import member_rate_limit
 from app.web.confirmation import Confirmation, Confirmed, confirmation_page, is_confirmed
 from app.web.deps import CurrentMember, DbSession
 from app.web.flash import flash
@@ -190,7 +191,11 @@ def move(
     )
 
 
-@router.post("/discussions/p/{post_id}/react", summary="Mark a post helpful or thank its author")
+@router.post(
+    "/discussions/p/{post_id}/react",
+    summary="Mark a post helpful or thank its author",
+    dependencies=[Depends(member_rate_limit("reaction"))],
+)
 def react(
     request: Request,
     db: DbSession,

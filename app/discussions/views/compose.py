@@ -25,6 +25,7 @@ from app.errors import Forbidden, InvalidAction, InvalidInput, NotFound
 from app.guard.forms import context_of_refusal, guard_form_context
 from app.guard.service import GuardFinding, PassagesFound
 from app.members.models import Member
+from app.security.rate_limits import RateLimited, RateLimitedAction, check_member_rate
 from app.web.deps import CurrentMember, DbSession
 from app.web.flash import flash
 from app.web.templating import render
@@ -127,6 +128,7 @@ def _compose(
     post: Post | None = None,
     with_title: bool = False,
     attachments: list[service.AttachmentUpload] | None = None,
+    rate_limit: RateLimitedAction | None = None,
 ) -> Response:
     """Preview, or save through the guard; on a refusal show the form again, filled in
     (files cannot be kept across a refusal yet: the page names them, to be chosen again).
@@ -164,7 +166,13 @@ def _compose(
         shown = service.preview(body=form.body, title=form.title if with_title else None)
         return again(preview_html=shown.html, findings=shown.findings)
     try:
+        if rate_limit is not None:
+            check_member_rate(request, rate_limit)
         saved = save()
+    except RateLimited as error:
+        response = again(errors={"body": str(error)}, status_code=429)
+        response.headers["Retry-After"] = str(error.retry_after)
+        return response
     except ValidationError as error:
         return again(errors=form_errors(error), status_code=422)
     except InvalidInput as error:
@@ -228,6 +236,7 @@ def create_thread(
         done="Your thread has been posted.",
         with_title=True,
         attachments=attachments,
+        rate_limit="thread",
     )
 
 
@@ -287,6 +296,7 @@ def post_reply(
         done="Your reply has been posted.",
         thread=thread,
         attachments=attachments,
+        rate_limit="reply",
     )
 
 

@@ -32,7 +32,10 @@ class EventView:
 
 
 def _views(db: Session, viewer: Member, events: list[Event]) -> list[EventView]:
-    """Counts and the viewer's own bookings for many events in two queries."""
+    """Counts and the viewer's own bookings for many events in two queries (none for
+    an empty list)."""
+    if not events:
+        return []
     ids = [event.id for event in events]
     counts: dict[tuple[str, BookingStatus], int] = {}
     for event_id, status, count in db.execute(

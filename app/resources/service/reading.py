@@ -10,6 +10,7 @@ from typing import Any, Literal
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 
+from app.db import write_after_reading
 from app.errors import NotFound
 from app.members.models import Member
 from app.policy import check_view_resource_permission, listed_resources_filter
@@ -154,10 +155,11 @@ def download(
             raise NotFound("This file has no such version.")
     if not storage.exists(version.storage_key):
         raise NotFound("The file is missing from storage; an admin has been told.")
-    db.execute(
+    write_after_reading(
+        db,
         update(Resource)
         .where(Resource.id == resource.id)
-        .values(download_count=Resource.download_count + 1)
+        .values(download_count=Resource.download_count + 1),
     )
     return Download(
         path=storage.path_of(version.storage_key),
