@@ -225,6 +225,9 @@ async def hammer(
             reads.statuses[status] += 1
 
     async def write_loop(client: httpx.AsyncClient, number: int) -> None:
+        # the session's CSRF token, as every page's forms carry it
+        found = re.search(r'name="csrftoken" value="([^"]+)"', (await client.get("/")).text)
+        token = found.group(1) if found else ""
         count = 0
         while time.perf_counter() < stop_at:
             count += 1
@@ -233,7 +236,7 @@ async def hammer(
                 response = await client.post(
                     f"/api/v1/discussions/threads/{thread_id}/posts",
                     json={"body": f"Load test reply {number}.{count}: thanks, useful."},
-                    headers={"X-CSRFToken": client.cookies.get("csrftoken", "")},
+                    headers={"X-CSRFToken": token},
                 )
                 status = response.status_code
             except httpx.HTTPError:
