@@ -18,7 +18,7 @@ from app.events import service
 from app.events.calendar import event_ics, feed_ics
 from app.events.models import EventType
 from app.events.schemas import EventData
-from app.groups.service import group_choices
+from app.groups.service import group_choices, group_names
 from app.guard.forms import form_refusal_context, refusal_status
 from app.guard.schemas import guard_choice_from
 from app.guard.service import PassagesFound
@@ -119,6 +119,9 @@ def list_events(
             "types": list(EventType),
             "organisations": organisation_choices(db),
             "has_feed": service.has_feed(db, actor=member),
+            "group_names": group_names(
+                db, viewer=member, group_ids=[view.event.group_id for view in views]
+            ),
         },
     )
 
@@ -193,7 +196,12 @@ def read_event(request: Request, db: DbSession, member: CurrentMember, event_id:
     suggestion = cpd.suggestion_for_item(
         db, member=member, item_type=LinkedItem.EVENT, item_id=view.event.id
     )
-    return render(request, "events/detail.html", {"view": view, "cpd_suggestion": suggestion})
+    names = group_names(db, viewer=member, group_ids=[view.event.group_id])
+    return render(
+        request,
+        "events/detail.html",
+        {"view": view, "cpd_suggestion": suggestion, "group_names": names},
+    )
 
 
 def _redirect(request: Request, event_id: str, message: str, kind: str = "success") -> Response:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.discussions import service
 from app.discussions.views._common import Page
+from app.groups.service import group_names
 from app.members.models import Member
 from app.web.deps import CurrentMember, DbSession
 from app.web.pagination import PageRequest, paginate
@@ -61,6 +62,9 @@ def _list_page(
             "view": view,
             "list_title": title,
             "pager": paginate(page, browse.total, {"topic": topic}),
+            "group_names": group_names(
+                db, viewer=member, group_ids=[item.thread.group_id for item in browse.threads]
+            ),
         },
     )
 

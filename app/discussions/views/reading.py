@@ -12,6 +12,7 @@ from app.cpd.models import LinkedItem
 from app.discussions import service
 from app.discussions.service import POSTS_PER_PAGE
 from app.discussions.views._common import Page, _thread_href, post_href
+from app.groups.service import group_names
 from app.members.models import Member
 from app.web.deps import CurrentMember, DbSession
 from app.web.pagination import PageRequest, paginate
@@ -40,6 +41,7 @@ def _thread_page(
             "thread": page.thread,
             "pager": pager,
             "errors": errors or {},
+            "group_names": group_names(db, viewer=member, group_ids=[page.thread.group_id]),
             "cpd_suggestion": cpd.suggestion_for_item(
                 db, member=member, item_type=LinkedItem.THREAD, item_id=thread_id
             ),
