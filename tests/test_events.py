@@ -458,3 +458,23 @@ def test_html_booking_flow_and_lists(person: Person) -> None:
         data={"csrftoken": token, "title": "", "type": "workshop", "start_date": "2020-01-01"},
     )
     assert form.status_code == 422 and "There is a problem" in form.text
+    every = ann.post(
+        "/events",
+        data={
+            "csrftoken": token,
+            "title": "",
+            "description": "",
+            "type": "workshop",
+            "start_date": "not a date",
+            "capacity": "lots",
+        },
+    )
+    assert every.status_code == 422
+    for plain in (
+        "Enter the title",
+        "Enter the description",
+        "Enter the start date as a real date",
+        "Number of places must be a whole number",
+    ):
+        assert plain in every.text
+    assert "Input should" not in every.text

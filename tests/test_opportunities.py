@@ -168,6 +168,15 @@ def test_bad_input_is_a_clear_error_and_nothing_is_saved(
         admin, "/opportunities", **{k: str(v) for k, v in body(apply_url="ftp://x").items()}
     )
     assert page.status_code == 422 and "https://" in page.text
+    missing = form(
+        admin,
+        "/opportunities",
+        **{k: str(v) for k, v in body(title="", description="", closing_date="soon").items()},
+    )
+    assert missing.status_code == 422
+    for plain in ("Enter the job title", "Enter the description", "closing date as a real date"):
+        assert plain in missing.text
+    assert "Input should" not in missing.text
     assert count_rows(db, Opportunity) == 0
 
 

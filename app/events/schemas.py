@@ -14,6 +14,26 @@ def london(day: date, at: time) -> datetime:
     return datetime.combine(day, at, tzinfo=LONDON)
 
 
+FIELD_LABELS = {
+    "title": "Title",
+    "description": "Description",
+    "type": "Type",
+    "start_date": "Start date",
+    "start_time": "Start time",
+    "end_date": "End date",
+    "end_time": "End time",
+    "venue": "Venue",
+    "address": "Address",
+    "joining_link": "Joining link",
+    "host_organisation_id": "Host organisation",
+    "capacity": "Number of places",
+    "booking_deadline": "Booking deadline",
+    "cpd_hours": "CPD hours",
+    "group_id": "Who can see it",
+}
+"""The form's labels, for errors in plain words (app/web/forms.plain_field_errors)."""
+
+
 class EventData(GuardChoice):
     """An event as the form or the API sends it. Times are Europe/London wall-clock times
     (an aware datetime from the API is converted); all-day events give dates only. The

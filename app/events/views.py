@@ -17,7 +17,7 @@ from app.errors import Forbidden, InvalidAction, InvalidInput
 from app.events import service
 from app.events.calendar import event_ics, feed_ics
 from app.events.models import EventType
-from app.events.schemas import EventData
+from app.events.schemas import FIELD_LABELS, EventData
 from app.groups.service import group_choices, group_names
 from app.guard.forms import form_refusal_context, refusal_status
 from app.guard.schemas import guard_choice_from
@@ -27,7 +27,7 @@ from app.security.rate_limits import member_rate_limit
 from app.web.confirmation import Confirmation, Confirmed, confirmation_page, is_confirmed
 from app.web.deps import CurrentMember, DbSession, SettingsDep
 from app.web.flash import flash
-from app.web.forms import field_errors
+from app.web.forms import plain_field_errors
 from app.web.pagination import PageRequest, page_request, paginate
 from app.web.templating import render
 
@@ -174,7 +174,11 @@ async def create_event(request: Request, db: DbSession, member: CurrentMember) -
         data = EventData.model_validate(values)
         event = service.create_event(db, actor=member, data=data)
     except (ValidationError, InvalidInput) as error:
-        errors = field_errors(error) if isinstance(error, ValidationError) else error.errors
+        errors = (
+            plain_field_errors(error, FIELD_LABELS)
+            if isinstance(error, ValidationError)
+            else error.errors
+        )
         return _form_page(request, db, event_id=None, values=values, errors=errors, status_code=422)
     except PassagesFound as found:
         return _form_page(
@@ -331,7 +335,7 @@ async def edit(
         )
     except (ValidationError, InvalidInput, InvalidAction) as error:
         if isinstance(error, ValidationError):
-            errors = field_errors(error)
+            errors = plain_field_errors(error, FIELD_LABELS)
         elif isinstance(error, InvalidInput):
             errors = error.errors
         else:

@@ -14,6 +14,24 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _WEB = re.compile(r"^https://[^\s/$.?#].[^\s]*$")
 
 
+FIELD_LABELS = {
+    "title": "Job title",
+    "organisation_id": "Organisation",
+    "kind": "Kind of opportunity",
+    "team": "Team",
+    "practice_area": "Area of practice",
+    "pay": "Pay",
+    "hours": "Hours",
+    "location": "Where the work is",
+    "place": "Place",
+    "closing_date": "Closing date",
+    "apply_url": "Web address to apply",
+    "apply_email": "E-mail address to apply",
+    "description": "Description",
+}
+"""The form's labels, for errors in plain words (app/web/forms.plain_field_errors)."""
+
+
 class OpportunityData(GuardChoice):
     """How to apply is one of a web address (the council's own application page) or an
     e-mail address. ``organisation_id`` left out means the poster's own organisation. The

@@ -17,11 +17,11 @@ from app.guard.service import PassagesFound
 from app.members.profiles import organisation_choices
 from app.opportunities import report, service
 from app.opportunities.models import OpportunityKind, WorkLocation
-from app.opportunities.schemas import OpportunityData
+from app.opportunities.schemas import FIELD_LABELS, OpportunityData
 from app.policy.opportunities import may_post_opportunities
 from app.web.deps import CurrentMember, DbSession
 from app.web.flash import flash
-from app.web.forms import field_errors
+from app.web.forms import plain_field_errors
 from app.web.pagination import PageRequest, page_request, paginate
 from app.web.templating import render
 
@@ -163,7 +163,11 @@ async def post_opportunity(request: Request, db: DbSession, member: CurrentMembe
         data = OpportunityData.model_validate(values)
         opportunity = service.post_opportunity(db, actor=member, data=data)
     except (ValidationError, InvalidInput) as error:
-        errors = field_errors(error) if isinstance(error, ValidationError) else error.errors
+        errors = (
+            plain_field_errors(error, FIELD_LABELS)
+            if isinstance(error, ValidationError)
+            else error.errors
+        )
         return _form_page(
             request, db, opportunity_id=None, values=values, errors=errors, status_code=422
         )
@@ -221,7 +225,11 @@ async def edit(
             db, actor=member, opportunity_id=opportunity_id, data=data
         )
     except (ValidationError, InvalidInput) as error:
-        errors = field_errors(error) if isinstance(error, ValidationError) else error.errors
+        errors = (
+            plain_field_errors(error, FIELD_LABELS)
+            if isinstance(error, ValidationError)
+            else error.errors
+        )
         return _form_page(
             request,
             db,

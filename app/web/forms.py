@@ -40,6 +40,12 @@ def _plain_message(label: str, detail: Mapping[str, Any]) -> str:
         return f"{label} must be {limit} or less"
     if kind in {"enum", "literal_error"}:
         return f"Choose the {lowered} from the list"
+    if kind.startswith(("date_", "datetime_")):
+        return f"Enter the {lowered} as a real date"
+    if kind.startswith("time_"):
+        return f"Enter the {lowered} as a time, like 14:30"
+    if kind in {"float_parsing", "float_type"}:
+        return f"{label} must be a number, like 1.5"
     if kind == "too_long":
         return f"Choose at most {context.get('max_length')} {lowered}"
     message = str(detail["msg"]).removeprefix("Value error, ")
