@@ -109,6 +109,7 @@ class Settings(BaseSettings):
     """Outbox rows the worker has done (failed rows stay until an admin acts)."""
     retention_audit_days: int = Field(default=6 * 365, ge=365)
     export_days: int = Field(default=7, ge=1, le=90)
+    retention_draft_days: int = Field(default=90, ge=1)
     """How long an export the worker built is offered for download."""
     export_inline_max_items: int = Field(default=5000, ge=0)
     """Above this many posts (plus one per 64 KB of files) the worker builds the export."""

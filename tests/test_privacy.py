@@ -744,6 +744,15 @@ def test_retention_deletes_what_is_past_its_time_and_keeps_the_rest(
                 )
             )
             session.add(
+                Draft(
+                    member_id=member.id,
+                    kind=DraftKind.THREAD,
+                    title=f"A {label} draft",
+                    fields={"title": label},
+                    updated_at=when,
+                )
+            )
+            session.add(
                 DataExport(
                     id=f"export-{label}",
                     member_id=member.id,
@@ -776,6 +785,7 @@ def test_retention_deletes_what_is_past_its_time_and_keeps_the_rest(
         "outbox": 1,
         "audit": 1,
         "exports": 1,
+        "drafts": 1,
     }
     see_committed(db)
     assert db.execute(select(WebSession.token_hash)).scalars().all() == ["new" * 21 + "n"]
@@ -790,6 +800,7 @@ def test_retention_deletes_what_is_past_its_time_and_keeps_the_rest(
     assert "test.old" not in db.execute(select(AuditEntry.action)).scalars().all()
     assert "test.new" in db.execute(select(AuditEntry.action)).scalars().all()
     assert db.execute(select(DataExport.id)).scalars().all() == ["export-new"]
+    assert db.execute(select(Draft.title)).scalars().all() == ["A new draft"]
     assert not export_path(settings, "export-old").exists()
     assert export_path(settings, "export-new").exists()
     runs = {run.rule: run.deleted for run in db.execute(select(RetentionRun)).scalars()}

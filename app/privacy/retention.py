@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from app.audit.models import AuditEntry
 from app.config import Settings
+from app.drafts.models import Draft
 from app.notifications.models import Notification, SentEmail
 from app.outbox.models import OutboxMessage
 from app.privacy.models import DataExport, RetentionRun
@@ -48,6 +49,10 @@ def _outbox(db: Session, cutoff: datetime, _settings: Settings) -> int:
 
 def _audit(db: Session, cutoff: datetime, _settings: Settings) -> int:
     return _count(db.execute(delete(AuditEntry).where(AuditEntry.created_at < cutoff)))
+
+
+def _drafts(db: Session, cutoff: datetime, _settings: Settings) -> int:
+    return _count(db.execute(delete(Draft).where(Draft.updated_at < cutoff)))
 
 
 def export_path(settings: Settings, export_id: str) -> Path:
@@ -132,6 +137,15 @@ RULES: tuple[RetentionRule, ...] = (
         lambda s: s.export_days,
         _exports,
         "after it is ready",
+    ),
+    RetentionRule(
+        "drafts",
+        "Drafts you did not publish",
+        "So a thread, reply or resource you were writing survives a lost connection.",
+        "Only you.",
+        lambda s: s.retention_draft_days,
+        _drafts,
+        "after you last changed them",
     ),
 )
 
