@@ -56,9 +56,13 @@ def test_group_threads_and_events_say_who_can_see_them(
     assert "Visible to:" not in card(events, "Open workshop")
     assert "Visible to:" not in member.get(f"/events/{open_event_id}").text
 
+    group_slug = "fostering-leads"
+    assert LABEL in member.get(f"/groups/{group_slug}").text
+
     other = browser_of(outsider)
     assert other.get(f"/discussions/t/{thread_id}").status_code == 404
     assert other.get(f"/events/{event_id}").status_code == 404
+    assert LABEL not in other.get(f"/groups/{group_slug}").text
     for page in (f"/discussions/c/{slug}", "/events"):
         text = other.get(page).text
         assert "Fostering leads" not in text and "Placement stability audit" not in text
