@@ -7,12 +7,14 @@ from __future__ import annotations
 import pytest
 
 from app.guard.detection import check_text
-from app.guard.people import _TOKEN, Token, _candidates, find_people
+from app.guard.people import _candidates, find_people
+from app.guard.people_cues import Token
+from app.guard.people_words import TOKEN
 from tests.support.guard_set import ROOT, labelled_set, score
 
 
 def tokens_of(text: str) -> list[Token]:
-    return [Token(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    return [Token(m.group(0), m.start(), m.end()) for m in TOKEN.finditer(text)]
 
 
 def candidate_words(text: str) -> list[tuple[str, str]]:
