@@ -13,6 +13,7 @@ from app.errors import InvalidInput
 from app.notifications import service
 from app.notifications.kinds import KINDS, Delivery, DigestFrequency
 from app.notifications.mail import read_unsubscribe_token
+from app.notifications.mail_status import email_status
 from app.notifications.schemas import NotificationId, PreferencesForm
 from app.web.deps import CurrentMember, DbSession, WritingDbSession, require_admin
 from app.web.flash import flash
@@ -168,7 +169,7 @@ def email_admin(request: Request, db: DbSession, member: CurrentMember) -> Respo
         request,
         "notifications/admin.html",
         {
-            "status": service.email_status(db, actor=member),
+            "status": email_status(db, actor=member),
             "smtp": {
                 "server": f"{settings.smtp_host}:{settings.smtp_port}",
                 "security": settings.smtp_security,
