@@ -12,6 +12,11 @@ from starlette.concurrency import run_in_threadpool
 from app.errors import InvalidInput
 from app.members.schemas import TopicOut
 from app.resources import service
+from app.resources.file_forms import (
+    Storage,
+    file_response,
+    uploads_from,
+)
 from app.resources.models import Resource, ResourceType
 from app.resources.schemas import (
     FIELD_LABELS,
@@ -22,10 +27,7 @@ from app.resources.schemas import (
     ResourcePage,
 )
 from app.resources.views import (
-    Storage,
-    file_response,
     resource_data_from,
-    uploads_from,
 )
 from app.security.rate_limits import member_rate_limit
 from app.web.deps import CurrentMember, DbSession

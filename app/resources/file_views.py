@@ -14,12 +14,14 @@ from starlette.concurrency import run_in_threadpool
 from app.cpd import service as cpd
 from app.errors import InvalidAction, InvalidInput
 from app.resources import service
-from app.resources.views import (
+from app.resources.file_forms import (
     Storage,
     attached_files,
-    detail_page,
     file_response,
     keep_chosen_files,
+)
+from app.resources.views import (
+    detail_page,
 )
 from app.security.rate_limits import member_rate_limit
 from app.web.deps import CurrentMember, DbSession

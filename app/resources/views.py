@@ -1,21 +1,20 @@
 """Resource library pages: browse, read, add (with files kept across errors and drafts),
 edit, delete and restore. A resource's files (new versions, rename, remove, download) are
-in file_views.py."""
+in file_views.py; what the pages share about files is in file_forms.py."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import FileResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import FormData, UploadFile
+from starlette.datastructures import FormData
 
 from app.cpd import service as cpd
 from app.cpd.models import LinkedItem
-from app.db import new_id, transaction
+from app.db import new_id
 from app.drafts import service as drafts
 from app.drafts.models import DraftKind
 from app.drafts.views import save_after_answer
@@ -27,18 +26,22 @@ from app.guard.service import PassagesFound
 from app.members.models import Member
 from app.members.profiles import all_topics, organisation_choices
 from app.policy.resources import (
-    StagedUploadHolder,
     may_change_resource,
     may_restore_resource,
     may_see_guard_findings,
 )
 from app.resources import service
+from app.resources.file_forms import (
+    Storage,
+    attached_files,
+    keep_chosen_files,
+    staged_upload_holder,
+)
 from app.resources.models import Resource, ResourceType, StagedUpload
 from app.resources.schemas import FIELD_LABELS, ResourceData
-from app.resources.storage import FileStorage
 from app.security.rate_limits import member_rate_limit
 from app.web.confirmation import Confirmation, Confirmed, confirmation_page, is_confirmed
-from app.web.deps import CurrentMember, DbSession, NotSignedIn
+from app.web.deps import CurrentMember, DbSession
 from app.web.flash import flash
 from app.web.forms import plain_field_errors
 from app.web.pagination import PageRequest, page_request, paginate
@@ -62,32 +65,6 @@ FORM_FIELDS = (
 )
 
 
-def file_storage(request: Request) -> FileStorage:
-    return request.app.state.file_storage
-
-
-Storage = Annotated[FileStorage, Depends(file_storage)]
-
-
-def content_disposition(filename: str) -> str:
-    """``attachment`` with an ASCII fallback and the UTF-8 name (RFC 6266)."""
-    fallback = "".join(ch if ch.isascii() and ch not in '"\\' else "_" for ch in filename)
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
-
-
-def file_response(found: service.Download) -> FileResponse:
-    """A stored file, streamed from disk, as an attachment under its safe original name."""
-    return FileResponse(
-        found.path,
-        media_type=found.content_type,
-        headers={
-            "Content-Disposition": content_disposition(found.filename),
-            "Cache-Control": "private, no-store",
-            "X-Content-Type-Options": "nosniff",
-        },
-    )
-
-
 def resource_data_from(form: FormData) -> dict[str, Any]:
     values: dict[str, Any] = {name: form.get(name) for name in FORM_FIELDS if name in form}
     values["topics"] = [str(slug) for slug in form.getlist("topics")]
@@ -96,14 +73,6 @@ def resource_data_from(form: FormData) -> dict[str, Any]:
 
 
 GUARDED_FIELDS = {"title": "title", "summary": "summary", "abstract": "abstract"}
-
-
-def uploads_from(form: FormData, field: str = "files") -> list[service.Upload]:
-    return [
-        service.Upload(filename=item.filename, stream=item.file)
-        for item in form.getlist(field)
-        if isinstance(item, UploadFile) and (item.filename or item.size)
-    ]
 
 
 def _choose_filter(value: str | None, choices: type[ResourceType]) -> ResourceType | None:
@@ -196,44 +165,6 @@ def mine(request: Request, db: DbSession, member: CurrentMember, page: Page) -> 
         resource_filter=service.ResourceFilter(owner_id=member.id),
         sort="newest",
         filters={},
-    )
-
-
-def staged_upload_holder(request: Request, member: Member) -> StagedUploadHolder:
-    web_session = request.state.web_session
-    if web_session is None:
-        raise NotSignedIn("Sign in to upload files.")
-    return StagedUploadHolder(member_id=member.id, session_hash=web_session.token_hash)
-
-
-async def keep_chosen_files(
-    request: Request, member: Member, storage: FileStorage, form: FormData
-) -> service.KeptUploads:
-    """Keep the files chosen on this form before anything else is checked, in their own
-    transaction: the request's unit of work rolls back on the 422 that shows the form's
-    errors, and the files must outlive it (app/resources/service/staging.py)."""
-    uploads = uploads_from(form)
-    if not uploads:
-        return service.KeptUploads()
-    holder = staged_upload_holder(request, member)
-    max_bytes = request.app.state.settings.max_upload_bytes
-
-    def keep() -> service.KeptUploads:
-        with transaction(request.app.state.session_factory) as own:
-            return service.keep_uploads(
-                own, storage=storage, holder=holder, uploads=uploads, max_bytes=max_bytes
-            )
-
-    return await run_in_threadpool(keep)
-
-
-async def attached_files(
-    request: Request, db: DbSession, member: Member, form: FormData, kept: service.KeptUploads
-) -> list[StagedUpload]:
-    """The files this form already holds: kept earlier (ticked ``staged`` boxes) and now."""
-    ids = [str(value) for value in form.getlist("staged")] + kept.ids
-    return await run_in_threadpool(
-        service.staged_uploads, db, holder=staged_upload_holder(request, member), ids=ids
     )
 
 

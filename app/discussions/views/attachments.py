@@ -9,9 +9,9 @@ from starlette.datastructures import UploadFile
 
 from app.discussions import service
 from app.discussions.views._common import post_href
+from app.resources.file_forms import content_disposition
 from app.resources.service import Upload
 from app.resources.storage import FileStorage
-from app.resources.views import content_disposition
 from app.web.deps import CurrentMember, DbSession
 from app.web.flash import flash
 
