@@ -858,3 +858,42 @@ def test_a_handle_taken_by_a_simultaneous_sign_in_is_chosen_again(
     see_committed(db)
     handles = sorted(db.execute(select(Member.handle)).scalars())
     assert handles == ["jane.smith", "jane.smith2"] and len(choices) == 2
+
+
+def test_e_mail_settings_offer_only_the_kinds_that_can_reach_the_member(
+    app: FastAPI, db: Session, make: MakeMember, browser_of: Any
+) -> None:
+    """Applications waiting go to admins and guard notices to moderators (of the portal or of
+    a group): nobody else is asked how they want mail they will never get."""
+    practitioner, admin = make("Pat Practitioner"), make("Ada Admin", is_admin=True)
+    group_owner = make("Gwen Groupowner")
+    group_with_thread(app, group_owner.id, [practitioner.id], "PSW network", "Agenda?")
+    applications, guard = "Applications waiting for approval", "Items saved anyway"
+
+    def offered(member: Member) -> tuple[str, set[str]]:
+        browser = browser_of(member)
+        page = browser.get("/notifications/settings")
+        assert page.status_code == 200 and "Replies in threads I follow" in page.text
+        listed = api(browser, "GET", "/api/v1/notifications/preferences").json()["deliveries"]
+        return page.text, set(listed)
+
+    page, kinds = offered(practitioner)
+    assert applications not in page and guard not in page
+    assert {"application_waiting", "guard_notice"}.isdisjoint(kinds) and "reply" in kinds
+    page, kinds = offered(group_owner)
+    assert guard in page and applications not in page
+    assert "guard_notice" in kinds and "application_waiting" not in kinds
+    page, kinds = offered(admin)
+    assert applications in page and guard in page
+    assert {"application_waiting", "guard_notice"} <= kinds
+
+    refused = api(
+        browser_of(practitioner),
+        "PUT",
+        "/api/v1/notifications/preferences",
+        {"application_waiting": "immediate", "reply": "off"},
+    )
+    assert refused.status_code == 422
+    assert "not sent this kind" in refused.text
+    see_committed(db)
+    assert count_rows(db, NotificationPreference) == 0

@@ -45,6 +45,7 @@ from app.policy.notifications import (
     check_own_notification_permission,
     is_tellable_content,
     is_told_of_own_action,
+    kinds_that_may_reach,
 )
 
 ANNOUNCE_TOPIC = "notifications.announce"
@@ -357,8 +358,8 @@ def preferences(db: Session, *, member: Member) -> Preferences:
     schedule = db.get(DigestSchedule, member.id)
     return Preferences(
         deliveries={
-            kind: Delivery(chosen[kind.value]) if kind.value in chosen else info.default
-            for kind, info in KINDS.items()
+            kind: Delivery(chosen[kind.value]) if kind.value in chosen else KINDS[kind].default
+            for kind in kinds_that_may_reach(db, member)
         },
         digest_frequency=DigestFrequency(schedule.frequency)
         if schedule is not None
@@ -399,11 +400,15 @@ def save_preferences(
     """All or nothing: every value is checked before anything is saved."""
     errors: dict[str, str] = {}
     parsed: dict[NotificationKind, Delivery] = {}
+    offered = kinds_that_may_reach(db, member)
     for name, value in deliveries.items():
         try:
             kind = NotificationKind(name)
         except ValueError:
             errors[name] = "There is no such kind of notification."
+            continue
+        if kind not in offered:
+            errors[name] = "You are not sent this kind of notification: there is nothing to choose."
             continue
         try:
             parsed[kind] = Delivery(value)

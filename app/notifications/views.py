@@ -81,7 +81,7 @@ def _settings_page(
         request,
         "notifications/settings.html",
         {
-            "kinds": KINDS,
+            "kinds": {kind: KINDS[kind] for kind in chosen.deliveries},
             "deliveries": [Delivery.IMMEDIATE, Delivery.DIGEST, Delivery.OFF],
             "frequencies": list(DigestFrequency),
             "chosen": chosen,

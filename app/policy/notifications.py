@@ -16,13 +16,15 @@ from app.events.models import Event
 from app.groups.models import Group, GroupMembership, JoinRequest
 from app.guard.models import GuardOverride
 from app.members.models import Member, MemberStatus
+from app.notifications.kinds import KINDS, NotificationKind
 from app.notifications.models import Notification
 from app.opportunities.models import Opportunity
 from app.policy.content import members_who_may_see_group_content
 from app.policy.discussions import check_view_thread_permission
 from app.policy.events import check_view_event_permission
 from app.policy.groups import check_view_group_permission, pending_invitations
-from app.policy.moderation import may_act_on_reports
+from app.policy.members import may_review_applications
+from app.policy.moderation import may_act_on_reports, moderated_group_ids
 from app.policy.opportunities import check_view_opportunity_permission
 from app.resources.models import Resource
 
@@ -34,6 +36,18 @@ def check_own_notification_permission(viewer: Member, notification: Notification
     """A member's notifications are theirs alone: anyone else's do not exist for them."""
     if notification is None or notification.member_id != viewer.id:
         raise NotFound("There is no such notification.")
+
+
+def kinds_that_may_reach(db: Session, member: Member) -> list[NotificationKind]:
+    """The kinds offered on a member's e-mail settings: only those that can ever reach them.
+    Applications waiting go to admins, guard notices to the moderators of the portal or of a
+    group; offering them to everyone else would ask members to choose about mail they never get."""
+    kinds = list(KINDS)
+    if not may_review_applications(member):
+        kinds.remove(NotificationKind.APPLICATION_WAITING)
+    if not (member.is_staff or moderated_group_ids(db, member)):
+        kinds.remove(NotificationKind.GUARD_NOTICE)
+    return kinds
 
 
 def may_receive_notifications(member: Member, kind: str) -> bool:
