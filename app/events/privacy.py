@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.db import utcnow
 from app.events.models import Booking, BookingStatus, CalendarFeed, Event, EventStatus
-from app.events.service._common import _lock_event, _promote
+from app.events.service._common import lock_event_for_update, promote_from_waitlist
 from app.privacy.kinds import ErasureContext, ExportFile, PersonalData, Row, columns_of
 
 
@@ -57,9 +57,9 @@ def erase(db: Session, context: ErasureContext) -> None:
         booking.status, booking.cancelled_at = BookingStatus.CANCELLED, now
     db.flush()
     for event_id in sorted(set(freed)):
-        event = _lock_event(db, event_id)
+        event = lock_event_for_update(db, event_id)
         if event.status == EventStatus.SCHEDULED and event.starts_at > now:
-            _promote(db, event, reminder_hours=context.reminder_hours)
+            promote_from_waitlist(db, event, reminder_hours=context.reminder_hours)
     db.execute(delete(CalendarFeed).where(CalendarFeed.member_id == context.member_id))
 
 

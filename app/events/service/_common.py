@@ -27,7 +27,7 @@ REQUEUE_REMINDERS_TOPIC = "events.requeue_reminders"
 ACTIVE = (BookingStatus.BOOKED, BookingStatus.WAITLISTED)
 
 
-def _lock_event(db: Session, event_id: str) -> Event:
+def lock_event_for_update(db: Session, event_id: str) -> Event:
     event = db.execute(
         select(Event).where(Event.id == event_id).with_for_update()
     ).scalar_one_or_none()
@@ -89,7 +89,7 @@ def _queue_reminder(db: Session, event: Event, member_id: str, reminder_hours: i
     )
 
 
-def _promote(db: Session, event: Event, *, reminder_hours: int) -> list[str]:
+def promote_from_waitlist(db: Session, event: Event, *, reminder_hours: int) -> list[str]:
     """Fill free places from the waitlist, first come first served; returns who moved up."""
     promoted: list[str] = []
     free = None if event.capacity is None else event.capacity - _booked_count(db, event.id)

@@ -12,7 +12,7 @@ from app.audit.csv import csv_safe
 from app.db import LONDON, utcnow
 from app.errors import InvalidAction, InvalidInput
 from app.events.models import Booking, BookingStatus, Event
-from app.events.service._common import ACTIVE, _load_event, _lock_event
+from app.events.service._common import ACTIVE, _load_event, lock_event_for_update
 from app.members.models import Member
 from app.policy import check_manage_event_permission
 
@@ -54,7 +54,7 @@ def mark_attendance(
     db: Session, *, actor: Member, event_id: str, attended_member_ids: set[str]
 ) -> int:
     """Record who came (it feeds the CPD record); only once the event has started."""
-    event = _lock_event(db, event_id)
+    event = lock_event_for_update(db, event_id)
     check_manage_event_permission(actor, event)
     if event.starts_at > utcnow():
         raise InvalidAction("Attendance can be recorded once the event has started.")

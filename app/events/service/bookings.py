@@ -13,9 +13,9 @@ from app.events.models import Booking, BookingStatus, Event, EventStatus
 from app.events.service._common import (
     ACTIVE,
     _booked_count,
-    _lock_event,
-    _promote,
     _queue_reminder,
+    lock_event_for_update,
+    promote_from_waitlist,
 )
 from app.members.models import Member
 from app.notifications import audiences
@@ -45,7 +45,7 @@ def _tell_booker(
 
 
 def book(db: Session, *, actor: Member, event_id: str, reminder_hours: int) -> Booking:
-    event = _lock_event(db, event_id)
+    event = lock_event_for_update(db, event_id)
     check_view_event_permission(actor, event)
     now = utcnow()
     if event.status == EventStatus.CANCELLED:
@@ -87,7 +87,7 @@ def cancel_booking(
 ) -> Cancellation:
     """Cancel a place or leave the waitlist; always allowed, full or not. A freed place goes
     at once to the first on the waitlist, who is told."""
-    event = _lock_event(db, event_id)
+    event = lock_event_for_update(db, event_id)
     check_view_event_permission(actor, event)
     booking = db.execute(
         select(Booking).where(Booking.event_id == event.id, Booking.member_id == actor.id)
@@ -100,5 +100,5 @@ def cancel_booking(
     _tell_booker(db, event, actor.id, BookingStatus.CANCELLED, left_waitlist=not was_booked)
     promoted = []
     if was_booked and event.status == EventStatus.SCHEDULED and event.starts_at > utcnow():
-        promoted = _promote(db, event, reminder_hours=reminder_hours)
+        promoted = promote_from_waitlist(db, event, reminder_hours=reminder_hours)
     return Cancellation(booking=booking, promoted=promoted, left_waitlist=not was_booked)

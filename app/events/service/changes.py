@@ -16,8 +16,8 @@ from app.events.service._common import (
     _apply,
     _booked_count,
     _check_references,
-    _lock_event,
-    _promote,
+    lock_event_for_update,
+    promote_from_waitlist,
 )
 from app.guard.service import GuardSubject, Override, check_before_saving, record_override
 from app.members.models import Member
@@ -78,7 +78,7 @@ def _notify_everyone_booked(
 def update_event(
     db: Session, *, actor: Member, event_id: str, data: EventData, reminder_hours: int
 ) -> Event:
-    event = _lock_event(db, event_id)
+    event = lock_event_for_update(db, event_id)
     check_manage_event_permission(actor, event)
     if event.status == EventStatus.CANCELLED:
         raise InvalidAction("This event is cancelled; it can no longer be changed.")
@@ -104,7 +104,7 @@ def update_event(
             topic=REQUEUE_REMINDERS_TOPIC,
             payload={"event_id": event.id, "reminder_hours": reminder_hours},
         )
-    _promote(db, event, reminder_hours=reminder_hours)
+    promote_from_waitlist(db, event, reminder_hours=reminder_hours)
     db.flush()
     enqueue_sync(db, kind="event", id=event.id)
     record_override(db, actor=actor, subject=_guard_subject(event), override=override)
@@ -112,7 +112,7 @@ def update_event(
 
 
 def cancel_event(db: Session, *, actor: Member, event_id: str, reason: str) -> Event:
-    event = _lock_event(db, event_id)
+    event = lock_event_for_update(db, event_id)
     check_manage_event_permission(actor, event)
     cleaned = reason.strip()
     if not cleaned:
@@ -140,7 +140,7 @@ def cancel_event(db: Session, *, actor: Member, event_id: str, reason: str) -> E
 def hide_event(db: Session, *, actor: Member, event_id: str, reason: str) -> Event:
     """A moderator hides an event: it leaves lists, feeds and search at once. Nobody is
     notified and bookings stay, so unhiding puts everything back."""
-    event = _lock_event(db, event_id)
+    event = lock_event_for_update(db, event_id)
     check_moderate_event_permission(actor, event)
     cleaned = reason.strip()[:1000]
     if not cleaned:
@@ -163,7 +163,7 @@ def hide_event(db: Session, *, actor: Member, event_id: str, reason: str) -> Eve
 
 
 def unhide_event(db: Session, *, actor: Member, event_id: str, reason: str | None = None) -> Event:
-    event = _lock_event(db, event_id)
+    event = lock_event_for_update(db, event_id)
     check_moderate_event_permission(actor, event)
     if event.hidden_reason is None:
         raise InvalidAction("This event is not hidden.")
