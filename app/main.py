@@ -29,6 +29,7 @@ from app.members.admin_api import router as members_admin_api_router
 from app.members.admin_views import router as members_admin_router
 from app.members.api import router as members_api_router
 from app.members.onboarding_views import router as onboarding_router
+from app.members.organisation_views import router as organisation_router
 from app.members.views import router as members_router
 from app.moderation.api import moderation_router as reports_api_router
 from app.moderation.api import router as moderation_api_router
@@ -124,6 +125,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(home_router)
     app.include_router(members_router)
     app.include_router(onboarding_router)
+    app.include_router(organisation_router)
     app.include_router(members_api_router)
     app.include_router(members_admin_router)
     app.include_router(members_admin_api_router)

@@ -74,7 +74,7 @@ class OrganisationChoice(Reason):
 
 
 class FlagBody(Reason):
-    flag: Literal["admin", "moderator", "champion", "recruiter"]
+    flag: Literal["admin", "moderator", "champion", "recruiter", "organisation_admin"]
     value: bool
 
 

@@ -16,7 +16,12 @@ from app.members import organisations as organisation_service
 from app.members import service
 from app.members.models import Member, MemberRole, MemberStatus, OrganisationKind
 from app.policy import check_admin_only_permission, check_use_admin_area_permission
-from app.policy.members import RESPONSIBILITIES, may_change_responsibility, responsibilities
+from app.policy.members import (
+    RESPONSIBILITIES,
+    may_change_responsibility,
+    responsibilities,
+    responsibility_label,
+)
 from app.web.deps import CurrentMember, DbSession, require_admin, require_staff
 from app.web.flash import flash
 from app.web.pagination import PageRequest, page_request, paginate
@@ -104,9 +109,9 @@ def _detail_page(
         {
             "detail": detail,
             "subject": detail.member,
-            "subject_roles": [flag.capitalize() for flag in held],
+            "subject_roles": [responsibility_label(flag).capitalize() for flag in held],
             "responsibility_buttons": [
-                (flag, flag in held)
+                (flag, responsibility_label(flag), flag in held)
                 for flag in RESPONSIBILITIES
                 if may_change_responsibility(actor, flag)
             ],
@@ -280,7 +285,7 @@ def change_organisation(
     )
 
 
-@router.post("/members/{member_id}/flags", summary="Grant or remove admin, moderator or champion")
+@router.post("/members/{member_id}/flags", summary="Grant or remove a responsibility")
 def set_flag(
     request: Request,
     db: DbSession,
@@ -291,7 +296,8 @@ def set_flag(
     reason: Reason = None,
 ) -> Response:
     granted = value == "on"
-    article = "an" if flag == "admin" else "a"
+    label = responsibility_label(flag)
+    article = "an" if label[:1] in ("a", "o") else "a"
     return _act(
         request,
         db,
@@ -300,7 +306,7 @@ def set_flag(
         lambda: service.set_flag(
             db, actor=member, member_id=member_id, flag=flag, value=granted, reason=reason
         ),
-        f"{{name}} is {'now' if granted else 'no longer'} {article} {flag}.",
+        f"{{name}} is {'now' if granted else 'no longer'} {article} {label}.",
     )
 
 

@@ -105,6 +105,9 @@ class Member(Base):
     is_champion: Mapped[bool] = mapped_column(Boolean, default=False)
     is_recruiter: Mapped[bool] = mapped_column(Boolean, default=False)
     """Posts opportunities for their own organisation (an admin grants it)."""
+    is_organisation_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    """Approves or rejects applicants from their own organisation and is told when one
+    waits (an admin grants it); no other admin powers."""
     status_reason: Mapped[str | None] = mapped_column(Text)
     suspended_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     duplicate_of_id: Mapped[str | None] = mapped_column(

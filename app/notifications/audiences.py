@@ -48,8 +48,9 @@ def moderators(group_id: str | None) -> Audience:
     return {"moderators": group_id}
 
 
-def application_reviewers() -> Audience:
-    return {"application_reviewers": True}
+def application_reviewers(organisation_id: str | None) -> Audience:
+    """The admins, and the organisation admins of the applicant's organisation."""
+    return {"application_reviewers": True, "organisation": organisation_id}
 
 
 def audience_member_ids(audience: Audience, as_of: datetime) -> Select[tuple[str]]:
@@ -58,7 +59,7 @@ def audience_member_ids(audience: Audience, as_of: datetime) -> Select[tuple[str
     if "members" in audience:
         return select(Member.id).where(Member.id.in_(list(audience["members"])))
     if "application_reviewers" in audience:
-        return select(Member.id).where(application_reviewers_filter())
+        return select(Member.id).where(application_reviewers_filter(audience.get("organisation")))
     if "event_bookers" in audience:
         return select(Booking.member_id).where(
             Booking.event_id == audience["event_bookers"],

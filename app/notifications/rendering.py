@@ -29,7 +29,7 @@ from app.notifications.kinds import NotificationKind
 from app.notifications.models import Notification
 from app.opportunities.models import Opportunity
 from app.policy.cpd import may_be_told_about_reflection
-from app.policy.members import may_review_applications
+from app.policy.members import may_review_application, may_use_admin_area
 from app.policy.moderation import moderated_group_ids
 from app.policy.notifications import (
     may_be_told_about_event,
@@ -322,10 +322,8 @@ def _describe_one(
         )
 
     if notification.subject_type == "member" and kind == NotificationKind.APPLICATION_WAITING:
-        if not may_review_applications(member):
-            return None
         applicant = loaded.actors.get(subject_id)
-        if applicant is None:
+        if applicant is None or not may_review_application(member, applicant):
             return None
         waiting = applicant.status == MemberStatus.PENDING
         text = (
@@ -333,7 +331,12 @@ def _describe_one(
             if waiting
             else f"{applicant.display_name}'s application has been decided"
         )
-        return text, f"/admin/members/{applicant.id}", detail.get("reason") if waiting else None
+        href = (
+            f"/admin/members/{applicant.id}"
+            if may_use_admin_area(member)
+            else f"/organisation/applications#applicant-{applicant.id}"
+        )
+        return text, href, detail.get("reason") if waiting else None
 
     if notification.subject_type == "member":
         decision = detail.get("decision", "")

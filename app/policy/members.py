@@ -21,6 +21,8 @@ ADMIN_ONLY_ACTIONS = frozenset(
         "remove_moderator",
         "grant_recruiter",
         "remove_recruiter",
+        "grant_organisation_admin",
+        "remove_organisation_admin",
     }
 )
 
@@ -45,8 +47,13 @@ def check_admin_only_permission(actor: Member) -> None:
         raise NotFound()
 
 
-RESPONSIBILITIES = ("champion", "recruiter", "moderator", "admin")
+RESPONSIBILITIES = ("champion", "recruiter", "organisation_admin", "moderator", "admin")
 """The portal responsibilities a member can be given (``is_<name>`` on the member)."""
+
+
+def responsibility_label(flag: str) -> str:
+    """How a responsibility reads in a sentence ("Make organisation admin")."""
+    return flag.replace("_", " ")
 
 
 def responsibilities(subject: Member) -> list[str]:
@@ -57,6 +64,7 @@ def responsibilities(subject: Member) -> list[str]:
         ("moderator", subject.is_moderator),
         ("champion", subject.is_champion),
         ("recruiter", subject.is_recruiter),
+        ("organisation_admin", subject.is_organisation_admin),
     )
     return [flag for flag, has in held if has]
 
@@ -79,26 +87,84 @@ def is_last_active_admin(db: Session, subject: Member) -> bool:
     return db.execute(active_admins).scalar_one() <= 1
 
 
+APPLICATION_DECISIONS = frozenset({"approve", "reject"})
+
+
 def check_moderate_member_permission(actor: Member, subject: Member, action: str) -> None:
+    if action in APPLICATION_DECISIONS and may_review_application(actor, subject):
+        return
     check_use_admin_area_permission(actor)
     if action in ADMIN_ONLY_ACTIONS and not actor.is_admin:
-        raise Forbidden("Only admins can grant or remove the recruiter, moderator and admin roles.")
+        raise Forbidden(
+            "Only admins can grant or remove the recruiter, organisation admin, moderator "
+            "and admin roles."
+        )
     if actor.id == subject.id:
         raise Forbidden("You cannot do that to your own account; ask another admin.")
     if not actor.is_admin and subject.is_staff:
         raise Forbidden("Moderators cannot act on admins or other moderators.")
 
 
-def application_reviewers_filter() -> ColumnElement[bool]:
-    """Who is told that an application waits: the active admins. (The portal has no
-    organisation-level admin role; if one is added, its holders join here.)"""
-    return and_(Member.is_admin, Member.status == MemberStatus.ACTIVE)
+def application_reviewers_filter(organisation_id: str | None) -> ColumnElement[bool]:
+    """Who is told that an application waits: the active admins, and the active
+    organisation admins of the applicant's organisation."""
+    reviewers = Member.is_admin
+    if organisation_id is not None:
+        reviewers = or_(
+            Member.is_admin,
+            and_(Member.is_organisation_admin, Member.organisation_id == organisation_id),
+        )
+    return and_(reviewers, Member.status == MemberStatus.ACTIVE)
+
+
+def reviews_own_organisation(viewer: Member) -> bool:
+    """An active organisation admin with an organisation: they get the page of their
+    organisation's applicants and the applications' notifications and e-mail settings."""
+    return (
+        viewer.is_organisation_admin
+        and viewer.organisation_id is not None
+        and viewer.status == MemberStatus.ACTIVE
+    )
 
 
 def may_review_applications(viewer: Member) -> bool:
-    """The same rule for one member: whether a notification about an application may be
-    shown to them."""
-    return viewer.is_admin and viewer.status == MemberStatus.ACTIVE
+    """Whether any application ever reaches ``viewer`` (the e-mail settings' question)."""
+    return (viewer.is_admin and viewer.status == MemberStatus.ACTIVE) or (
+        reviews_own_organisation(viewer)
+    )
+
+
+def may_review_application(viewer: Member, applicant: Member) -> bool:
+    """Approve or reject this applicant, and be told about them: admins for everyone,
+    an organisation admin for their own organisation's applicants only. A sign-in that uses
+    another member's e-mail address is left to the admins, who can link it to that member."""
+    if viewer.is_admin and viewer.status == MemberStatus.ACTIVE:
+        return True
+    return (
+        reviews_own_organisation(viewer)
+        and viewer.id != applicant.id
+        and applicant.organisation_id == viewer.organisation_id
+        and applicant.duplicate_of_id is None
+    )
+
+
+def check_review_organisation_applications_permission(viewer: Member) -> None:
+    """The organisation's applications page: anyone who is not an organisation admin is
+    told it does not exist."""
+    if not reviews_own_organisation(viewer):
+        raise NotFound()
+
+
+def organisation_applicants_filter(viewer: Member) -> ColumnElement[bool]:
+    """SQL twin of may_review_application for the organisation's applications page."""
+    if not reviews_own_organisation(viewer):
+        return false()
+    return and_(
+        Member.status == MemberStatus.PENDING,
+        Member.organisation_id == viewer.organisation_id,
+        Member.id != viewer.id,
+        Member.duplicate_of_id.is_(None),
+    )
 
 
 def listed_in_directory() -> ColumnElement[bool]:

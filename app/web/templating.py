@@ -13,7 +13,11 @@ from app.config import PROJECT_ROOT
 from app.db import LONDON
 from app.members.models import Member
 from app.policy.discussions import may_manage_categories
-from app.policy.members import may_use_admin_area, may_use_admin_only_pages
+from app.policy.members import (
+    may_use_admin_area,
+    may_use_admin_only_pages,
+    reviews_own_organisation,
+)
 from app.security.csrf import csrf_token_for_request
 from app.web.flash import FLASH_COOKIE, pop_flash
 
@@ -46,11 +50,13 @@ def member_wide_permissions(member: Member | None) -> dict[str, bool]:
             "may_use_admin_area": False,
             "may_use_admin_only_pages": False,
             "may_manage_categories": False,
+            "may_review_organisation_applications": False,
         }
     return {
         "may_use_admin_area": may_use_admin_area(member),
         "may_use_admin_only_pages": may_use_admin_only_pages(member),
         "may_manage_categories": may_manage_categories(member),
+        "may_review_organisation_applications": reviews_own_organisation(member),
     }
 
 

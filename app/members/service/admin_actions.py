@@ -28,6 +28,7 @@ from app.notifications.kinds import NotificationKind
 from app.notifications.service import announce
 from app.outbox.sync import enqueue_sync
 from app.policy import check_moderate_member_permission, is_last_active_admin
+from app.policy.members import RESPONSIBILITIES, responsibility_label
 from app.security.sessions import revoke_member_sessions
 
 REASON_MAX_LENGTH = 1000
@@ -299,9 +300,9 @@ def set_flag(
     value: bool,
     reason: str | None = None,
 ) -> Member:
-    """Grant or remove the admin, moderator, champion or recruiter flag (a recruiter posts
-    opportunities for their own organisation)."""
-    if flag not in ("admin", "moderator", "champion", "recruiter"):
+    """Grant or remove a responsibility (``RESPONSIBILITIES``: a recruiter posts
+    opportunities for their own organisation; an organisation admin approves its applicants)."""
+    if flag not in RESPONSIBILITIES:
         raise InvalidInput({"flag": f"Unknown flag {flag!r}."})
     subject = _load_subject(db, member_id)
     verb = "grant" if value else "remove"
@@ -309,14 +310,15 @@ def set_flag(
     attribute = f"is_{flag}"
     if getattr(subject, attribute) == value:
         state = "already" if value else "not"
+        label = responsibility_label(flag)
         raise InvalidAction(
-            f"{subject.display_name} is {state} {'an' if flag == 'admin' else 'a'} {flag}."
+            f"{subject.display_name} is {state} {'an' if label[0] in 'ao' else 'a'} {label}."
         )
     if flag == "admin" and not value:
         refuse_if_last_admin(db, subject, "removed as admin")
     if (
         value
-        and flag in ("admin", "moderator", "recruiter")
+        and flag in ("admin", "moderator", "recruiter", "organisation_admin")
         and subject.status != MemberStatus.ACTIVE
     ):
         raise InvalidAction(f"{subject.display_name} is {subject.status.value}, not active.")

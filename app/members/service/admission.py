@@ -270,7 +270,12 @@ def admit_identity(
         # the pending page promises that an admin has been told
         announce(
             db,
-            parts=[(NotificationKind.APPLICATION_WAITING, audiences.application_reviewers())],
+            parts=[
+                (
+                    NotificationKind.APPLICATION_WAITING,
+                    audiences.application_reviewers(member.organisation_id),
+                )
+            ],
             subject_type="member",
             subject_id=member.id,
             actor_id=member.id,

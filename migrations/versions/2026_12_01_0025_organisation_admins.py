@@ -1,0 +1,31 @@
+"""organisation admins: members an admin names to approve applicants from their own
+organisation, who are told when one waits
+
+Revision ID: 0025
+Revises: 0020
+Create Date: 2026-12-01 20:30:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0025"
+down_revision: str | None = "0020"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("member", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column(
+                "is_organisation_admin", sa.Boolean(), nullable=False, server_default=sa.false()
+            )
+        )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("member", schema=None) as batch_op:
+        batch_op.drop_column("is_organisation_admin")
