@@ -26,6 +26,7 @@ class AdminMemberOut(BaseModel):
     is_moderator: bool
     is_champion: bool
     is_recruiter: bool
+    is_organisation_admin: bool
     duplicate_of_id: str | None
     joined_at: datetime
     last_seen_at: datetime | None
