@@ -140,6 +140,9 @@ def test_admins_day(
         page.get_by_role("button", name="Approve").click()
         expect_flash(page, "is now a member", javascript=javascript)
         scan(page)
+        page.goto("/admin/members")
+        expect(page.get_by_role("link", name="Fay Applicant")).to_be_visible()
+        scan(page)
 
         page.goto("/moderation/reports")
         expect(page.locator(".portal-reported-text")).to_contain_text("Cheap laptops.")
@@ -177,6 +180,7 @@ def sign_in_at_provider(
 ) -> None:
     set_provider_claims(provider_url, subject, claims)
     page.goto("/auth/sign-in")
+    scan(page)
     page.get_by_role("button", name=f"Sign in with {provider_label}").click()
     page.wait_for_url(f"{provider_url}/**")
     page.fill("input[name=sub]", subject)
@@ -270,6 +274,7 @@ def test_first_sign_in(
         )
         page.wait_for_url("**/welcome?next=%2F")
         expect(page.locator("#organisation")).to_contain_text("Calderdale Council")
+        scan(page)
         page.get_by_role("button", name="Skip these questions").click()
         page.wait_for_url(f"{live_portal}/")
         expect(page.get_by_role("heading", level=1)).to_have_text("Welcome, Cal Worker")
@@ -445,3 +450,29 @@ def test_a_journey_that_leaves_a_page_unscanned_fails(browser: Browser, live_por
             page.goto("/auth/sign-in")
             scan(page)
             page.goto("/auth/signed-out")
+
+
+def test_the_notifications_link_shows_where_keyboard_focus_is(
+    browser: Browser, live_portal: str, live_app: FastAPI
+) -> None:
+    """The white link on the dark header: focused from the keyboard, it must look different
+    (GOV.UK's yellow with a dark underline), not rely on the browser's default ring."""
+    member_id = add_member(live_app, "Kim Keyboard")
+    with browser_context(browser, live_portal, javascript=True) as context:
+        page = open_as(context, live_app, live_portal, member_id)
+        page.goto("/")
+        scan(page)
+        link = page.locator(".portal-header__notifications")
+        style = "element => { const s = getComputedStyle(element); return [s.backgroundColor, s.boxShadow, s.outlineStyle, s.color]; }"
+        before = link.evaluate(style)
+        for _ in range(40):  # Tab through the page as a keyboard user does
+            page.keyboard.press("Tab")
+            if link.evaluate("element => element === document.activeElement"):
+                break
+        expect(link).to_be_focused()
+        background, shadow, outline, colour = link.evaluate(style)
+        assert background == "rgb(255, 221, 0)", background
+        assert "rgb(11, 12, 12)" in shadow, shadow
+        assert colour == "rgb(11, 12, 12)" and before[3] == "rgb(255, 255, 255)", (before, colour)
+        assert (background, shadow) != (before[0], before[1])
+        assert outline != "none" or shadow != "none"

@@ -22,6 +22,7 @@ from tests.support.portal import add_group, add_thread, run_worker
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("partner_organisations")]
 
+
 @pytest.fixture(params=[True, False], ids=["javascript-on", "javascript-off"])
 def javascript(request: pytest.FixtureRequest) -> bool:
     return bool(request.param)
