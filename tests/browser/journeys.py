@@ -58,10 +58,10 @@ _TIMERS_ON_FRAMES = """(() => {
 
 # What makes a phone scroll sideways or breaks a word that had room: the page wider than
 # the viewport (with the elements that stick out, outside any scrolling box), and words
-# split over two lines although their container is wide enough to hold them whole. A word
-# here is a run of letters and digits, so a break at a space, hyphen, slash or bracket (as
-# a reader expects) is not counted; nor is a word wider than its container, which has to
-# break.
+# split over two lines although the page's main column could hold them whole (a label in
+# a column too narrow for it). A word here is a run of letters and digits, so a break at a
+# space, hyphen, slash or bracket (as a reader expects) is not counted; nor is a word wider
+# than the main column (a long address), which has to break.
 _LAYOUT_PROBLEMS = """(() => {
   const problems = [];
   const viewport = document.documentElement.clientWidth;
@@ -98,13 +98,10 @@ _LAYOUT_PROBLEMS = """(() => {
     problems.push(`the page is ${pageWidth} px wide in a ${viewport} px viewport: `
       + wide.slice(0, 8).join('; '));
   }
-  const blockOf = element => {
-    for (let node = element; node; node = node.parentElement) {
-      const display = getComputedStyle(node).display;
-      if (!display.startsWith('inline') && display !== 'contents') return node;
-    }
-    return document.body;
-  };
+  const column = document.querySelector('main') || document.body;
+  const columnStyle = getComputedStyle(column);
+  const room = column.clientWidth - parseFloat(columnStyle.paddingLeft)
+    - parseFloat(columnStyle.paddingRight);
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let text = walker.nextNode(); text; text = walker.nextNode()) {
     const parent = text.parentElement;
@@ -117,14 +114,10 @@ _LAYOUT_PROBLEMS = """(() => {
       if (rects.length < 2) continue;
       const tops = new Set(rects.map(rect => Math.round(rect.top)));
       if (tops.size < 2) continue;
-      const block = blockOf(parent);
-      const style = getComputedStyle(block);
-      const room = block.clientWidth - parseFloat(style.paddingLeft)
-        - parseFloat(style.paddingRight);
       const wordWidth = rects.reduce((sum, rect) => sum + rect.width, 0);
       if (wordWidth <= room) problems.push(
         `“${word[0]}” breaks mid-word in ${describe(parent)} (${Math.round(wordWidth)} px`
-        + ` wide, ${Math.round(room)} px of room)`);
+        + ` wide; the main column has ${Math.round(room)} px)`);
     }
   }
   return problems;
