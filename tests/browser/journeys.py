@@ -208,8 +208,8 @@ def scan(page: Page) -> None:
             violations = _in_isolated_world(
                 page,
                 _axe_source(),
-                "axe.run(document, {runOnly: {type: 'tag', values: %s}})"
-                ".then(result => result.violations)" % json.dumps(AXE_TAGS),
+                f"axe.run(document, {{runOnly: {{type: 'tag', values: {json.dumps(AXE_TAGS)}}}}})"
+                ".then(result => result.violations)",
             )
             if violations:
                 failures.append(

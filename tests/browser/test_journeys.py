@@ -444,12 +444,12 @@ def test_the_scan_of_a_page_without_javascript_reports_what_is_planted(
 
 
 def test_a_journey_that_leaves_a_page_unscanned_fails(browser: Browser, live_portal: str) -> None:
-    with pytest.raises(AssertionError, match=r"never scanned: \['/auth/signed-out'\]"):
-        with browser_context(browser, live_portal, javascript=False) as context:
-            page = context.new_page()
-            page.goto("/auth/sign-in")
-            scan(page)
-            page.goto("/auth/signed-out")
+    unscanned = pytest.raises(AssertionError, match=r"never scanned: \['/auth/signed-out'\]")
+    with unscanned, browser_context(browser, live_portal, javascript=False) as context:
+        page = context.new_page()
+        page.goto("/auth/sign-in")
+        scan(page)
+        page.goto("/auth/signed-out")
 
 
 def test_the_notifications_link_shows_where_keyboard_focus_is(
@@ -463,7 +463,10 @@ def test_the_notifications_link_shows_where_keyboard_focus_is(
         page.goto("/")
         scan(page)
         link = page.locator(".portal-header__notifications")
-        style = "element => { const s = getComputedStyle(element); return [s.backgroundColor, s.boxShadow, s.outlineStyle, s.color]; }"
+        style = (
+            "element => { const s = getComputedStyle(element);"
+            " return [s.backgroundColor, s.boxShadow, s.outlineStyle, s.color]; }"
+        )
         before = link.evaluate(style)
         for _ in range(40):  # Tab through the page as a keyboard user does
             page.keyboard.press("Tab")
