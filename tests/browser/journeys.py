@@ -27,14 +27,14 @@ from functools import cache
 from typing import Any
 
 from fastapi import FastAPI
-from playwright.sync_api import Browser, BrowserContext, Frame, Page
+from playwright.sync_api import Browser, BrowserContext, Frame, Page, ViewportSize
 
 from app.security.sessions import session_cookie_name
 from tests.browser.conftest import AXE_SCRIPT, AXE_TAGS, describe_violations
 from tests.support.sessions import start_member_session
 
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 375, "height": 740}
+DESKTOP: ViewportSize = {"width": 1280, "height": 900}
+PHONE: ViewportSize = {"width": 375, "height": 740}
 
 # setTimeout and clearTimeout for the isolated world, on animation frames: a page without
 # JavaScript fires no timers, and axe.run waits on them.

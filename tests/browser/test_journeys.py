@@ -24,6 +24,7 @@ from app.members.models import Member, Organisation
 from app.members.service import admit_identity
 from app.moderation import service as moderation
 from app.outbox.service import drain_once
+from app.resources.models import ResourceType
 from app.resources.schemas import ResourceData
 from app.resources.service import create_resource
 from app.worker import registered_handlers
@@ -346,7 +347,7 @@ def test_find_and_ask(
             data=ResourceData(
                 title="Writing chronologies that help",
                 summary="Chronologies in child protection work.",
-                type="practice_guide",
+                type=ResourceType.PRACTICE_GUIDE,
                 topics=[],
                 external_url="https://example.org/guide",
             ),

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi import FastAPI
-from playwright.sync_api import Browser, BrowserContext, expect
+from playwright.sync_api import Browser, BrowserContext, FilePayload, expect
 from sqlalchemy import update
 
 from app.db import transaction
@@ -36,11 +36,11 @@ def journey_context(
         yield context
 
 
-def pdf(name: str, text: str) -> dict[str, object]:
+def pdf(name: str, text: str) -> FilePayload:
     return {"name": name, "mimeType": "application/pdf", "buffer": files.pdf_with_text(text)}
 
 
-def text_file(name: str, text: str) -> dict[str, object]:
+def text_file(name: str, text: str) -> FilePayload:
     return {"name": name, "mimeType": "text/plain", "buffer": text.encode()}
 
 
