@@ -1,5 +1,7 @@
 """Issue 14's journeys, each walked in a real browser with JavaScript on and again with it
-off, and every page they visit scanned by axe-core (WCAG 2.2 A/AA) at 1280 and 375 px.
+off, and every page they visit scanned, as it was shown, by axe-core (WCAG 2.2 A/AA) and
+the layout check (no sideways scrolling, no word broken that had room) at 1280 and 375 px
+(tests/browser/journeys.py). The checks that guard the scan itself are at the end.
 
 Only the first-sign-in journey signs in through the OpenID providers (oidc-provider-mock);
 the others start with the session sign-in would leave (tests/support/sessions.py)."""
