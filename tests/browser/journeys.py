@@ -1,4 +1,4 @@
-"""Helpers shared by the journey tests (test_journeys.py, test_resource_journeys.py): a
+"""What the journey tests share (test_journeys.py, test_resource_journeys.py): a
 browser context with or without JavaScript that records every portal page it shows,
 signing a member in with the session cookie sign-in sets, and ``scan``: axe-core's WCAG
 2.2 A/AA rules and the phone-width layout check, at 1280 and at 375 px wide.
