@@ -477,3 +477,117 @@ def test_a_new_thread_suggests_its_categorys_topics_without_ticking_them(
     assert "Often chosen in this category: " + category.topics[0].name in page
     assert 'name="topics" type="checkbox"' in page
     assert "checked>" not in page.split('name="topics"', 1)[1].split("</fieldset>", 1)[0]
+
+
+def _emails_at_once(app: FastAPI, member_id: str, kind: NotificationKind) -> None:
+    with transaction(app.state.session_factory) as session:
+        session.add(
+            NotificationPreference(
+                member_id=member_id, kind=kind.value, delivery=Delivery.IMMEDIATE.value
+            )
+        )
+
+
+def _event_at_a_venue(app: FastAPI, organiser_id: str, *, capacity: int | None = None) -> str:
+    with transaction(app.state.session_factory) as session:
+        start = utcnow() + timedelta(days=9)
+        event = Event(
+            title="Court skills",
+            description="Bring **your** notes and read [the guide](https://example.org).",
+            description_html=(
+                "<p>Bring <strong>your</strong> notes and read "
+                '<a href="https://example.org">the guide</a>.</p>'
+            ),
+            type=EventType.TRAINING,
+            starts_at=start,
+            ends_at=start + timedelta(hours=2),
+            online=False,
+            venue="Civic Hall",
+            address="Calverley Street, Leeds",
+            capacity=capacity,
+            organiser_id=organiser_id,
+        )
+        session.add(event)
+        session.flush()
+        return event.id
+
+
+def test_a_place_from_the_waitlist_is_emailed_with_the_calendar_file_and_its_venue(
+    app: FastAPI, db: Session, make: MakeMember, browser_of: Any, mailbox: SmtpSink
+) -> None:
+    organiser, booked, waiting = make("Ola Organiser"), make("Bea Booked"), make("Wes Waiting")
+    _emails_at_once(app, waiting.id, NotificationKind.BOOKING_CHANGED)
+    event_id = _event_at_a_venue(app, organiser.id, capacity=1)
+    bea, wes = browser_of(booked), browser_of(waiting)
+    assert api(bea, "POST", f"/api/v1/events/{event_id}/booking").json()["status"] == "booked"
+    assert api(wes, "POST", f"/api/v1/events/{event_id}/booking").json()["status"] == "waitlisted"
+    run_worker(app)
+    told_before = len(mailbox.to(waiting.email or ""))
+
+    cancelled = api(bea, "DELETE", f"/api/v1/events/{event_id}/booking")
+    assert cancelled.json()["promoted"] is not None, cancelled.text
+    run_worker(app)
+
+    (message,) = mailbox.to(waiting.email or "")[told_before:]
+    assert "Court skills" in str(message["Subject"])
+    assert "place" in text_part(message)
+    (attachment,) = list(message.iter_attachments())
+    assert attachment.get_content_type() == "text/calendar"
+    (component,) = Calendar.from_ical(attachment.get_content()).walk("VEVENT")
+    assert str(component["location"]) == "Civic Hall, Calverley Street, Leeds"
+
+
+def test_the_calendar_download_describes_the_event_in_plain_text(
+    app: FastAPI, make: MakeMember, browser_of: Any
+) -> None:
+    organiser = make("Ola Organiser")
+    event_id = _event_at_a_venue(app, organiser.id)
+    download = browser_of(make("Ann Attendee")).get(f"/events/{event_id}/calendar.ics")
+    assert download.status_code == 200, download.text
+
+    (component,) = Calendar.from_ical(download.content).walk("VEVENT")
+    description = str(component["description"])
+    assert description.startswith("Bring your notes and read the guide")
+    for markup in ("**", "](", "<p>", "<strong>", "<a "):
+        assert markup not in description, description
+
+
+def test_a_reason_stays_out_of_the_subject_and_its_sentence_ends_with_one_full_stop(
+    app: FastAPI, make: MakeMember, browser_of: Any, mailbox: SmtpSink
+) -> None:
+    """A rejected application and a cancelled event, each with a reason that ends with its
+    own full stop: the subject says what happened, the body quotes the reason once."""
+    admin = make("Ada Admin", is_admin=True)
+    applicant = make("Pat Pending", status=MemberStatus.PENDING)
+    organiser, attendee = make("Ola Organiser"), make("Ann Attendee")
+    _emails_at_once(app, attendee.id, NotificationKind.BOOKING_CHANGED)
+    event_id = add_event(app, organiser.id, "Court skills", starts_in=timedelta(days=5))
+    api(browser_of(attendee), "POST", f"/api/v1/events/{event_id}/booking")
+    rejected = api(
+        browser_of(admin),
+        "POST",
+        f"/api/v1/admin/members/{applicant.id}/reject",
+        {"reason": "You do not work for a partner organisation."},
+    )
+    assert rejected.status_code == 200, rejected.text
+    cancelled = api(
+        browser_of(organiser),
+        "POST",
+        f"/api/v1/events/{event_id}/cancel",
+        {"reason": "The trainer is ill."},
+    )
+    assert cancelled.status_code == 200, cancelled.text
+    run_worker(app)
+
+    for address, reason in (
+        (applicant.email, "You do not work for a partner organisation"),
+        (attendee.email, "The trainer is ill"),
+    ):
+        message = mailbox.to(address or "")[-1]  # after the attendee's booking e-mail
+        subject = str(message["Subject"])
+        assert subject.endswith(("was not approved", "is cancelled")), subject
+        assert reason not in subject and "trainer" not in subject.lower(), subject
+        body = text_part(message)
+        assert body.count(reason) == 1, body
+        assert reason + "." in body and reason + ".." not in body, body
+        assert ".." not in body.replace("...", ""), body

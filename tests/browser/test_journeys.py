@@ -1,5 +1,7 @@
 """Issue 14's journeys, each walked in a real browser with JavaScript on and again with it
-off, and every page they visit scanned by axe-core (WCAG 2.2 A/AA) at 1280 and 375 px.
+off, and every page they visit scanned, as it was shown, by axe-core (WCAG 2.2 A/AA) and
+the layout check (no sideways scrolling, no word broken that had room) at 1280 and 375 px
+(tests/browser/journeys.py). The checks that guard the scan itself are at the end.
 
 Only the first-sign-in journey signs in through the OpenID providers (oidc-provider-mock);
 the others start with the session sign-in would leave (tests/support/sessions.py)."""
@@ -24,6 +26,7 @@ from app.members.models import Member, Organisation
 from app.members.service import admit_identity
 from app.moderation import service as moderation
 from app.outbox.service import drain_once
+from app.resources.models import ResourceType
 from app.resources.schemas import ResourceData
 from app.resources.service import create_resource
 from app.worker import registered_handlers
@@ -124,46 +127,52 @@ def test_admins_day(
         page = open_as(context, live_app, live_portal, admin_id)
         page.goto("/")
         expect(page.locator(".portal-header__notifications")).to_contain_text("1")
+        scan(page)
         page.locator(".portal-header__notifications").click()
         told = page.get_by_role("link", name="Fay Applicant is waiting for approval")
         expect(told).to_be_visible()
         expect(page.get_by_text("No organisation of the partnership uses")).to_be_visible()
-        scan(page, javascript=javascript)
+        scan(page)
 
         told.click()
         expect(page.get_by_role("heading", level=1)).to_contain_text("Fay Applicant")
         expect(page.locator("#status-reason")).to_contain_text(
             "No organisation of the partnership uses the e-mail domain example.net"
         )
-        scan(page, javascript=javascript)
+        scan(page)
         page.get_by_role("button", name="Approve").click()
         expect_flash(page, "is now a member", javascript=javascript)
-        scan(page, javascript=javascript)
+        scan(page)
+        page.goto("/admin/members")
+        expect(page.get_by_role("link", name="Fay Applicant")).to_be_visible()
+        scan(page)
 
         page.goto("/moderation/reports")
         expect(page.locator(".portal-reported-text")).to_contain_text("Cheap laptops.")
-        scan(page, javascript=javascript)
+        scan(page)
         page.get_by_role("link", name="Thread “Laptops for sale”").click()
-        scan(page, javascript=javascript)
+        scan(page)
         page.get_by_label("Warning to Dan Author").fill("Please keep to practice matters.")
         page.get_by_role("button", name="Warn the author").click()
         expect(page.locator("#report-status")).to_contain_text("Warned")
-        scan(page, javascript=javascript)
+        scan(page)
     tell_now(live_app)
 
     with browser_context(browser, live_portal, javascript=javascript) as context:
         page = open_as(context, live_app, live_portal, author_id)
         page.goto("/")
         expect(page.locator(".portal-header__notifications")).to_contain_text("1")
+        scan(page)
         page.goto("/profile")
+        scan(page)
         page.get_by_role("link", name="Warnings from moderators (1)").click()
         expect(page.get_by_text("Please keep to practice matters.")).to_be_visible()
-        scan(page, javascript=javascript)
+        scan(page)
         page.goto("/notifications")
         expect(
             page.get_by_role("link", name="A moderator has warned you about Thread")
         ).to_be_visible()
-        scan(page, javascript=javascript)
+        scan(page)
 
 
 # --- first sign-in -----------------------------------------------------------------------
@@ -174,6 +183,7 @@ def sign_in_at_provider(
 ) -> None:
     set_provider_claims(provider_url, subject, claims)
     page.goto("/auth/sign-in")
+    scan(page)
     page.get_by_role("button", name=f"Sign in with {provider_label}").click()
     page.wait_for_url(f"{provider_url}/**")
     page.fill("input[name=sub]", subject)
@@ -217,12 +227,12 @@ def test_first_sign_in(
         page.wait_for_url("**/welcome?next=%2F")
         expect(page.get_by_role("heading", level=1)).to_have_text("Welcome, Nia Newcomer")
         expect(page.locator("#organisation")).to_contain_text("Leeds City Council")
-        scan(page, javascript=javascript)
+        scan(page)
 
         page.get_by_label("Your name").fill(" ")
         page.get_by_role("button", name="Save and continue").click()
         expect(page.get_by_role("alert")).to_contain_text("Enter your name as colleagues know it")
-        scan(page, javascript=javascript)
+        scan(page)
 
         page.get_by_label("Your name").fill("Nia Newcomer-Jones")
         page.get_by_label("Team manager or senior manager").check()
@@ -237,7 +247,7 @@ def test_first_sign_in(
         page.wait_for_url(f"{live_portal}/")
         expect_flash(page, "Your account is set up", javascript=javascript)
         expect(page.get_by_role("heading", level=1)).to_have_text("Welcome, Nia Newcomer-Jones")
-        scan(page, javascript=javascript)
+        scan(page)
 
     with browser_context(browser, live_portal, javascript=javascript) as context:
         page = context.new_page()
@@ -250,7 +260,7 @@ def test_first_sign_in(
         )
         expect(page.get_by_role("heading", level=1)).to_have_text("Sign in with your work account")
         expect(page.locator("#admission-message")).to_contain_text("personal e-mail address")
-        scan(page, javascript=javascript)
+        scan(page)
 
     with browser_context(browser, live_portal, javascript=javascript) as context:
         page = context.new_page()
@@ -267,10 +277,11 @@ def test_first_sign_in(
         )
         page.wait_for_url("**/welcome?next=%2F")
         expect(page.locator("#organisation")).to_contain_text("Calderdale Council")
+        scan(page)
         page.get_by_role("button", name="Skip these questions").click()
         page.wait_for_url(f"{live_portal}/")
         expect(page.get_by_role("heading", level=1)).to_have_text("Welcome, Cal Worker")
-        scan(page, javascript=javascript)
+        scan(page)
 
 
 # --- the event waitlist ------------------------------------------------------------------
@@ -292,16 +303,16 @@ def test_event_waitlist(
     with browser_context(browser, live_portal, javascript=javascript) as context:
         page = open_as(context, live_app, live_portal, member_id)
         page.goto(f"/events/{event_id}")
-        scan(page, javascript=javascript)
+        scan(page)
         page.get_by_role("button", name="Join the waitlist").click()
         expect_flash(page, "The event is full: you are on the waitlist.", javascript=javascript)
-        scan(page, javascript=javascript)
+        scan(page)
 
         page.get_by_role("button", name="Leave the waitlist").click()
         expect(page.get_by_role("heading", level=1)).to_have_text(
             "Leave the waitlist for “Life story work”?"
         )
-        scan(page, javascript=javascript)
+        scan(page)
         page.get_by_role("link", name="No, go back").click()
         expect(page.locator("#booking-status")).to_contain_text("You are on the waitlist")
 
@@ -310,7 +321,7 @@ def test_event_waitlist(
         expect_flash(page, "You have left the waitlist.", javascript=javascript)
         expect(page.get_by_text("Your booking is cancelled")).to_have_count(0)
         expect(page.locator("#booking-status")).to_contain_text("You are not booked")
-        scan(page, javascript=javascript)
+        scan(page)
 
 
 # --- find and ask ------------------------------------------------------------------------
@@ -338,7 +349,7 @@ def test_find_and_ask(
             data=ResourceData(
                 title="Writing chronologies that help",
                 summary="Chronologies in child protection work.",
-                type="practice_guide",
+                type=ResourceType.PRACTICE_GUIDE,
                 topics=[],
                 external_url="https://example.org/guide",
             ),
@@ -350,6 +361,7 @@ def test_find_and_ask(
     with browser_context(browser, live_portal, javascript=javascript) as context:
         page = open_as(context, live_app, live_portal, member_id)
         page.goto("/search")
+        scan(page)
         page.get_by_label("Search resources, discussions, events, members and groups").fill(
             "chronologies"
         )
@@ -357,13 +369,13 @@ def test_find_and_ask(
         # this test's resource: the index keeps documents of earlier tests' deleted rows
         result = page.locator(f'a[href="/resources/{resource_id}"]').first
         expect(result).to_be_visible()
-        scan(page, javascript=javascript)
+        scan(page)
         result.click()
         expect(page.get_by_role("heading", level=1)).to_have_text("Writing chronologies that help")
-        scan(page, javascript=javascript)
+        scan(page)
 
         page.goto("/discussions/start")
-        scan(page, javascript=javascript)
+        scan(page)
         page.get_by_label("Category").select_option(index=1)
         page.get_by_label("Title").fill("How long should a chronology be?")
         page.get_by_label("Your post").fill("Ours run to forty pages. Is that usual?")
@@ -371,39 +383,102 @@ def test_find_and_ask(
         expect(page.get_by_role("heading", level=1)).to_have_text(
             "How long should a chronology be?"
         )
-        scan(page, javascript=javascript)
+        scan(page)
 
         page.get_by_label("Your reply").fill("Keep the key events on two pages.")
         page.get_by_role("button", name="Post reply").click()
         expect(page.get_by_text("Keep the key events on two pages.")).to_be_visible()
-        scan(page, javascript=javascript)
+        scan(page)
 
         page.get_by_role("button", name="Delete post reply 1").click()
         expect(page.get_by_role("heading", level=1)).to_have_text(
             "Delete reply 1 in “How long should a chronology be?”?"
         )
-        scan(page, javascript=javascript)
+        scan(page)
         page.get_by_role("button", name="Yes, delete the reply").click()
         expect_flash(page, "The post has been deleted.", javascript=javascript)
-        scan(page, javascript=javascript)
+        scan(page)
 
 
-def test_the_scan_of_a_page_without_javascript_reports_a_planted_violation(
-    browser: Browser, live_portal: str
-) -> None:
-    """Guards the twin page the no-JavaScript scans use: an image without alternative text,
-    served to a browser that runs no script, must still be reported."""
+def _planted(html: str) -> Any:
+    """A route handler that serves the portal's page with ``html`` added to its main, and
+    without the security policy that would refuse the planted inline styles."""
 
     def plant(route: Any) -> None:
         response = route.fetch()
-        body = response.text().replace(
-            "</main>", '<img src="/static/build/assets/images/favicon.png"></main>'
-        )
-        route.fulfill(response=response, body=body)
+        headers = {
+            name: value
+            for name, value in response.headers.items()
+            if name.lower() != "content-security-policy"
+        }
+        body = response.text().replace("</main>", html + "</main>")
+        route.fulfill(status=response.status, headers=headers, body=body)
 
-    with browser_context(browser, live_portal, javascript=False) as context:
+    return plant
+
+
+@pytest.mark.parametrize(
+    ("planted", "reported"),
+    [
+        ('<img src="/static/build/assets/images/favicon.png">', "image-alt"),
+        ('<div style="width: 600px">A wide box</div>', "the page is 6"),
+        (
+            '<p style="word-break: break-all; width: 12em">Calderdale Metropolitan Borough'
+            " Council and Kirklees Council</p>",
+            "breaks mid-word in p",
+        ),
+    ],
+    ids=["image-without-alt", "wider-than-a-phone", "word-broken"],
+)
+def test_the_scan_of_a_page_without_javascript_reports_what_is_planted(
+    browser: Browser, live_portal: str, planted: str, reported: str
+) -> None:
+    """Guards the scan as the JavaScript-off runs use it: a problem planted in the page as
+    served, to a browser that runs no script, must be reported."""
+    context = browser.new_context(base_url=live_portal, java_script_enabled=False)
+    try:
         page = context.new_page()
-        page.route("**/auth/sign-in", plant)
+        page.route("**/auth/sign-in", _planted(planted))
         page.goto("/auth/sign-in")
-        with pytest.raises(AssertionError, match="image-alt"):
-            scan(page, javascript=False)
+        with pytest.raises(AssertionError, match=reported):
+            scan(page)
+    finally:
+        context.close()
+
+
+def test_a_journey_that_leaves_a_page_unscanned_fails(browser: Browser, live_portal: str) -> None:
+    unscanned = pytest.raises(AssertionError, match=r"never scanned: \['/auth/signed-out'\]")
+    with unscanned, browser_context(browser, live_portal, javascript=False) as context:
+        page = context.new_page()
+        page.goto("/auth/sign-in")
+        scan(page)
+        page.goto("/auth/signed-out")
+
+
+def test_the_notifications_link_shows_where_keyboard_focus_is(
+    browser: Browser, live_portal: str, live_app: FastAPI
+) -> None:
+    """The white link on the dark header: focused from the keyboard, it must look different
+    (GOV.UK's yellow with a dark underline), not rely on the browser's default ring."""
+    member_id = add_member(live_app, "Kim Keyboard")
+    with browser_context(browser, live_portal, javascript=True) as context:
+        page = open_as(context, live_app, live_portal, member_id)
+        page.goto("/")
+        scan(page)
+        link = page.locator(".portal-header__notifications")
+        style = (
+            "element => { const s = getComputedStyle(element);"
+            " return [s.backgroundColor, s.boxShadow, s.outlineStyle, s.color]; }"
+        )
+        before = link.evaluate(style)
+        for _ in range(40):  # Tab through the page as a keyboard user does
+            page.keyboard.press("Tab")
+            if link.evaluate("element => element === document.activeElement"):
+                break
+        expect(link).to_be_focused()
+        background, shadow, outline, colour = link.evaluate(style)
+        assert background == "rgb(255, 221, 0)", background
+        assert "rgb(11, 12, 12)" in shadow, shadow
+        assert colour == "rgb(11, 12, 12)" and before[3] == "rgb(255, 255, 255)", (before, colour)
+        assert (background, shadow) != (before[0], before[1])
+        assert outline != "none" or shadow != "none"

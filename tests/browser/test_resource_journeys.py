@@ -1,11 +1,8 @@
 """Issue 14 part B's journeys in a real browser, each with JavaScript on and off: an
 academic uploads and versions a research paper, a group member adds a resource to a
 secret group, and a resource or a reply being written survives a closed tab (drafts).
-axe-core scans every page they visit, at 1280 and 375 pixels wide.
-
-axe is JavaScript run through DevTools, which a context without JavaScript does not
-evaluate (the call waits for ever), so the scans run in the JavaScript-on pass; the pages
-are the same server-rendered HTML in both passes."""
+axe-core and the phone-width layout check scan every page they visit, at 1280 and 375
+pixels wide, in both passes (tests/browser/journeys.py)."""
 
 from __future__ import annotations
 
@@ -13,19 +10,17 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi import FastAPI
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, BrowserContext, FilePayload, expect
 from sqlalchemy import update
 
 from app.db import transaction
 from app.groups.models import Group, GroupKind, GroupRole
-from tests.browser.conftest import assert_no_axe_violations, sign_in_with_session
+from tests.browser.conftest import sign_in_with_session
+from tests.browser.journeys import browser_context, scan
 from tests.support import files
 from tests.support.portal import add_group, add_thread, run_worker
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("partner_organisations")]
-
-WIDE = {"width": 1280, "height": 900}
-NARROW = {"width": 375, "height": 800}
 
 
 @pytest.fixture(params=[True, False], ids=["javascript-on", "javascript-off"])
@@ -37,29 +32,15 @@ def javascript(request: pytest.FixtureRequest) -> bool:
 def journey_context(
     browser: Browser, live_portal: str, javascript: bool
 ) -> Iterator[BrowserContext]:
-    context = browser.new_context(
-        base_url=live_portal, java_script_enabled=javascript, viewport=WIDE
-    )
-    context.set_default_timeout(30_000)
-    yield context
-    context.close()
+    with browser_context(browser, live_portal, javascript=javascript) as context:
+        yield context
 
 
-def scan_at_both_widths(page: Page, javascript: bool) -> None:
-    """axe on the page as it is, wide and then narrow (a phone), back to wide after."""
-    if not javascript:
-        return
-    assert_no_axe_violations(page)
-    page.set_viewport_size(NARROW)
-    assert_no_axe_violations(page)
-    page.set_viewport_size(WIDE)
-
-
-def pdf(name: str, text: str) -> dict[str, object]:
+def pdf(name: str, text: str) -> FilePayload:
     return {"name": name, "mimeType": "application/pdf", "buffer": files.pdf_with_text(text)}
 
 
-def text_file(name: str, text: str) -> dict[str, object]:
+def text_file(name: str, text: str) -> FilePayload:
     return {"name": name, "mimeType": "text/plain", "buffer": text.encode()}
 
 
@@ -68,10 +49,11 @@ def test_upload_and_version(
 ) -> None:
     page = journey_context.new_page()
     sign_in_with_session(page, live_app, portal_url=live_portal, name="Ada Academic")
+    scan(page)
 
     # the academic adds a research paper, forgetting its record and the title
     page.goto("/resources/new")
-    scan_at_both_widths(page, javascript)
+    scan(page)
     page.get_by_label("Summary").fill("What practitioners told us about neglect and poverty.")
     page.get_by_label("Type").select_option(label="Research paper")
     page.get_by_label("Files").set_input_files(pdf("neglect-study.pdf", "Findings"))
@@ -93,7 +75,7 @@ def test_upload_and_version(
     expect(page.get_by_label("Summary")).to_have_value(
         "What practitioners told us about neglect and poverty."
     )
-    scan_at_both_widths(page, javascript)
+    scan(page)
 
     # a year in words is still explained plainly, and the file is still attached
     page.get_by_label("Title").fill("Neglect and poverty in two authorities")
@@ -113,7 +95,7 @@ def test_upload_and_version(
         "Neglect and poverty in two authorities"
     )
     expect(page.get_by_role("link", name="neglect-study.pdf")).to_be_visible()
-    scan_at_both_widths(page, javascript)
+    scan(page)
 
     # a new version, first without saying what changed
     page.get_by_text("Upload a new version of neglect-study.pdf").click()
@@ -121,7 +103,7 @@ def test_upload_and_version(
     page.get_by_role("button", name="Upload the new version").click()
     expect(page.get_by_role("alert")).to_contain_text("Say what changed in this version")
     expect(page.get_by_label("neglect-study-final.pdf (PDF", exact=False)).to_be_checked()
-    scan_at_both_widths(page, javascript)
+    scan(page)
     page.get_by_label("What changed in this version").fill("Corrected table 2")
     page.get_by_role("button", name="Upload the new version").click()
     expect(page.get_by_role("status")).to_contain_text("The new version is saved")
@@ -153,7 +135,7 @@ def test_upload_and_version(
     expect(page.get_by_role("link", name="Moss and Shah 2024.pdf", exact=True)).to_have_count(2)
     expect(page.get_by_role("link", name="Moss and Shah 2024 (version 1).pdf")).to_be_visible()
     expect(page.locator("#main-content")).to_contain_text("as neglect-study.pdf")
-    scan_at_both_widths(page, javascript)
+    scan(page)
     with page.expect_download() as download:
         page.get_by_role("link", name="Moss and Shah 2024 (version 1).pdf").click()
     assert download.value.suggested_filename == "Moss and Shah 2024 (version 1).pdf"
@@ -168,18 +150,19 @@ def test_group_work(
 ) -> None:
     page = journey_context.new_page()
     member_id = sign_in_with_session(page, live_app, portal_url=live_portal, name="Priya Lead")
+    scan(page)
     group_id = add_group(live_app, "PSW network", {member_id: GroupRole.OWNER})
     with transaction(live_app.state.session_factory) as db:
         db.execute(update(Group).where(Group.id == group_id).values(kind=GroupKind.SECRET))
 
     page.goto("/groups/psw-network")
-    scan_at_both_widths(page, javascript)
+    scan(page)
     page.get_by_role("link", name="Add a resource for the group").click()
     expect(page.get_by_label("Who can see it")).to_have_value(group_id)
     expect(page.get_by_label("Who can see it").locator("option:checked")).to_have_text(
         "PSW network members only"
     )
-    scan_at_both_widths(page, javascript)
+    scan(page)
     page.get_by_label("Title").fill("Quarterly PSW supervision audit")
     page.get_by_label("Summary").fill("Supervision audit findings for the network.")
     page.get_by_label("Type").select_option(label="Briefing")
@@ -188,21 +171,20 @@ def test_group_work(
 
     expect(page.locator("#visible-to")).to_have_text("Visible to: PSW network members only")
     resource_url = page.url
-    scan_at_both_widths(page, javascript)
+    scan(page)
 
     page.goto("/resources")
     card = page.locator("#resources li").filter(has_text="Quarterly PSW supervision audit")
     expect(card).to_contain_text("Visible to: PSW network members only")
-    scan_at_both_widths(page, javascript)
+    scan(page)
 
     run_worker(live_app)
     page.goto("/search?q=supervision+audit")
     result = page.locator("#results li").filter(has_text="Quarterly PSW supervision audit")
     expect(result).to_contain_text("Visible to: PSW network members only")
-    scan_at_both_widths(page, javascript)
+    scan(page)
 
-    outsider_context = browser.new_context(base_url=live_portal, java_script_enabled=javascript)
-    try:
+    with browser_context(browser, live_portal, javascript=javascript) as outsider_context:
         outsider = outsider_context.new_page()
         sign_in_with_session(
             outsider,
@@ -212,16 +194,19 @@ def test_group_work(
             name="Owen Outsider",
             email="owen@leeds.gov.uk",
         )
+        scan(outsider)
         outsider.goto("/search?q=supervision+audit")
         expect(outsider.locator("#result-count")).to_have_text("0 results for “supervision audit”")
+        scan(outsider)
         outsider.goto("/resources")
         expect(outsider.locator("#resources")).not_to_contain_text("PSW")
+        scan(outsider)
         response = outsider.goto(resource_url)
         assert response is not None and response.status == 404
+        scan(outsider)
         response = outsider.goto("/groups/psw-network")
         assert response is not None and response.status == 404
-    finally:
-        outsider_context.close()
+        scan(outsider)
 
 
 def test_a_resource_being_written_survives_a_closed_tab(
@@ -231,7 +216,9 @@ def test_a_resource_being_written_survives_a_closed_tab(
     it, a refused submit saves the draft. Either way the closed tab loses nothing."""
     page = journey_context.new_page()
     sign_in_with_session(page, live_app, portal_url=live_portal, name="Wren Writer")
+    scan(page)
     page.goto("/resources/new")
+    scan(page)
     page.get_by_label("Title").fill("Life story work with adopted children")
     if javascript:
         page.get_by_label("Summary").fill("Practical ideas.")
@@ -241,14 +228,15 @@ def test_a_resource_being_written_survives_a_closed_tab(
         page.get_by_role("button", name="Add to the library").click()
         expect(page.get_by_role("alert")).to_contain_text("Enter the summary")
         expect(page.locator("#draft-status")).to_contain_text("Saved as a draft")
+        scan(page)
     page.close()
 
     page = journey_context.new_page()
     page.goto("/drafts")
-    scan_at_both_widths(page, javascript)
+    scan(page)
     page.get_by_role("link", name="Life story work with adopted children").click()
     expect(page.get_by_label("Title")).to_have_value("Life story work with adopted children")
-    scan_at_both_widths(page, javascript)
+    scan(page)
     page.get_by_label("Summary").fill("Practical ideas for life story work.")
     page.get_by_label("Type").select_option(label="Practice guide")
     page.get_by_label("Files").set_input_files(text_file("life-story.txt", "Ideas"))
@@ -256,6 +244,7 @@ def test_a_resource_being_written_survives_a_closed_tab(
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Life story work with adopted children"
     )
+    scan(page)
     page.goto("/drafts")
     expect(page.locator("#drafts")).to_have_text("You have no drafts.")
 
@@ -265,8 +254,10 @@ def test_a_reply_being_written_survives_a_closed_tab(
 ) -> None:
     page = journey_context.new_page()
     member_id = sign_in_with_session(page, live_app, portal_url=live_portal, name="Wren Writer")
+    scan(page)
     thread_id, _ = add_thread(live_app, member_id, "Supervision in the first year", "How often?")
     page.goto(f"/discussions/t/{thread_id}/reply")
+    scan(page)
     page.get_by_label("Your reply").fill("Fortnightly, protected time.")
     if javascript:
         page.get_by_label("Your reply").blur()
@@ -274,14 +265,17 @@ def test_a_reply_being_written_survives_a_closed_tab(
     else:
         page.get_by_role("button", name="Preview").click()
         expect(page.locator("#draft-status")).to_contain_text("Saved as a draft")
+        scan(page)
     page.close()
 
     page = journey_context.new_page()
     page.goto("/drafts")
+    scan(page)
     page.get_by_role("link", name="Reply to “Supervision in the first year”").click()
     expect(page.get_by_label("Your reply")).to_have_value("Fortnightly, protected time.")
-    scan_at_both_widths(page, javascript)
+    scan(page)
     page.get_by_role("button", name="Post reply").click()
     expect(page.locator("#main-content")).to_contain_text("Fortnightly, protected time.")
+    scan(page)
     page.goto("/drafts")
     expect(page.locator("#drafts")).to_have_text("You have no drafts.")
