@@ -20,7 +20,6 @@ from sqlalchemy.orm import Session
 from app.db import transaction, utcnow
 from app.groups.models import Group, GroupKind, GroupRole
 from app.members.models import Member
-from app.resources import service
 from app.resources.models import FileVersion, Resource, ResourceFile
 from app.uploads.models import StagedUpload
 from app.uploads.staging import STAGED_UPLOAD_LIFETIME, remove_expired_staged_uploads
