@@ -100,10 +100,11 @@ class ComposeForm(BaseModel):
 
     def attachment_fields(self) -> dict[str, str]:
         """What a draft keeps of the slots: the kept files' ids and the alt texts typed."""
-        return {
+        slots = {
             **{f"staged_{slot}": getattr(self, f"staged_{slot}") for slot in (1, 2, 3)},
             **self.alt_texts(),
         }
+        return {name: value for name, value in slots.items() if value}
 
     @property
     def previewing(self) -> bool:

@@ -111,7 +111,7 @@ def remove_expired_staged_uploads(
     )
     condition = or_(StagedUpload.expires_at <= now, StagedUpload.session_hash.in_(ended_sessions))
     keys = set(db.execute(select(StagedUpload.storage_key).where(condition)).scalars())
-    removed = db.execute(delete(StagedUpload).where(condition)).rowcount or 0
+    removed = int(getattr(db.execute(delete(StagedUpload).where(condition)), "rowcount", 0) or 0)
     db.flush()
     for key in sorted(keys):
         still_used = db.execute(

@@ -292,7 +292,7 @@ def reply_form(
         form = ComposeForm.model_validate(
             {
                 name: str(saved.fields.get(name) or "")
-                for name in ("body", *ComposeForm().attachment_fields())
+                for name in ("body", *drafts.ATTACHMENT_SLOT_FIELDS)
             }
             | {"draft_id": saved.id}
         )
