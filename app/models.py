@@ -24,10 +24,11 @@ from app.notifications.models import DigestSchedule, Notification, NotificationP
 from app.opportunities.models import ApplyClick, Opportunity
 from app.outbox.models import OutboxMessage, WorkerHeartbeat
 from app.privacy.models import ClosureRequest, DataExport, Erasure, RetentionRun
-from app.resources.models import FileVersion, Resource, ResourceFile, StagedUpload
+from app.resources.models import FileVersion, Resource, ResourceFile
 from app.search.models import SearchSynonym
 from app.security.models import SignInAttempt, WebSession
 from app.topics.models import Topic
+from app.uploads.models import StagedUpload
 
 __all__ = [
     "AdminInvitation",

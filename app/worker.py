@@ -18,9 +18,9 @@ from app.outbox.service import Handler
 from app.outbox.worker import WorkerTasks, combine
 from app.privacy.worker_tasks import privacy_tasks
 from app.resources.extraction_tasks import extraction_tasks
-from app.resources.worker_tasks import staged_upload_tasks
 from app.search.engine import SearchEngine
 from app.search.sync import sync_tasks
+from app.uploads.worker_tasks import staged_upload_tasks
 
 
 def worker_tasks(factory: sessionmaker[Session], settings: Settings) -> WorkerTasks:

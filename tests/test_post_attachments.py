@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from app.audit.models import AuditEntry
 from app.discussions.models import Category, Post, PostAttachment, Thread
 from app.discussions.seed import seed_discussions
+from app.uploads.models import StagedUpload
 from tests.support.database import count_rows, see_committed
 from tests.support.factories import make_member
 from tests.support.files import docx_with_text, png_image, windows_executable
@@ -190,7 +191,6 @@ def test_an_image_without_alt_text_is_a_field_error_and_nothing_is_saved(
     author, _ = person("Ann Author")
     thread_id = start_thread(author, forum["Practice questions"])
     posts_before = count_rows(db, Post)
-    files_before = stored_files(files_dir)
     response = compose(
         author,
         f"/discussions/t/{thread_id}/reply",
@@ -202,10 +202,11 @@ def test_an_image_without_alt_text_is_a_field_error_and_nothing_is_saved(
     assert 'href="#alt_text_1"' in response.text and 'id="alt_text_1-error"' in response.text
     assert "My words, kept." in response.text
     assert 'value="typed but for a document"' in response.text
-    assert "Your files were not kept: choose chart.png, notes.txt again." in response.text
+    # the files are kept for the form shown again (tests/test_post_files_kept.py)
+    assert "already attached: <strong>chart.png</strong>" in response.text
     assert count_rows(db, Post) == posts_before
     assert count_rows(db, PostAttachment) == 0
-    assert stored_files(files_dir) == files_before
+    assert count_rows(db, StagedUpload) == 2
 
 
 @pytest.mark.parametrize(
@@ -239,7 +240,11 @@ def test_a_refused_file_is_a_field_error_and_nothing_is_saved(
     assert 'href="#attachments"' in response.text and 'id="attachments-error"' in response.text
     assert "Kept body" in response.text and 'value="A title"' in response.text
     assert count_rows(db, Thread) == 0 and count_rows(db, PostAttachment) == 0
-    assert stored_files(files_dir) == files_before
+    # the good file is kept for the form shown again; the refused one is not stored
+    see_committed(db)
+    assert list(db.execute(select(StagedUpload.original_filename)).scalars()) == ["fine.txt"]
+    added = set(stored_files(files_dir)) - set(files_before)
+    assert all(path.read_bytes() != content for path in added)
 
 
 def test_a_file_over_the_size_limit_is_refused(
@@ -276,9 +281,10 @@ def test_the_guard_reads_alt_text_with_the_post(
     )
     assert response.status_code == 409, response.text
     assert "In the description of image 1" in response.text
-    # the guard's own form carries the slots again, so "post anyway" can bring the file
-    assert 'name="attachment_1"' in response.text and 'id="guard-attachments"' in response.text
-    assert count_rows(db, PostAttachment) == 0 and stored_files(files_dir) == files_before
+    # the guard's own form carries the kept file, so "post anyway" brings it
+    guard_form = response.text.split('name="confirm_guard"')[1].split("</form>")[0]
+    assert 'name="staged_1"' in guard_form
+    assert count_rows(db, PostAttachment) == 0 and len(stored_files(files_dir)) >= len(files_before)
 
 
 def test_who_may_download_a_posts_file(
@@ -452,7 +458,7 @@ def test_the_api_uploads_a_file_then_a_reply_references_it(
         headers={"X-CSRFToken": csrf_token(author)},
     )
     assert edited.status_code == 422
-    assert "not by editing" in edited.json()["errors"]["attachment_ids"]
+    assert "not attached yet" in edited.json()["errors"]["attachment_ids"]
 
 
 def test_an_api_upload_is_checked_as_the_forms_are(
@@ -537,28 +543,6 @@ def test_a_moderator_clears_a_held_file_after_reading_the_passages(
         headers={"X-CSRFToken": csrf_token(moderator)},
     )
     assert again.status_code == 409
-
-
-def test_posting_anyway_from_the_guards_form_brings_the_files_chosen_there(
-    person: Callable[..., Person], forum: dict[str, str], db: Session
-) -> None:
-    author, _ = person("Ann Author")
-    thread_id = start_thread(author, forum["Practice questions"])
-    fields = {"body": "Visited Jayden Smith (4) today.", "alt_text_1": "A drawing of a house"}
-    stopped = compose(
-        author, f"/discussions/t/{thread_id}/reply", fields, {1: ("house.png", png_image())}
-    )
-    assert stopped.status_code == 409
-    assert "Your files were not kept: choose house.png again." in stopped.text
-    anyway = compose(
-        author,
-        f"/discussions/t/{thread_id}/reply",
-        {**fields, "confirm_guard": "1", "guard_reason": "changed"},
-        {1: ("house.png", png_image())},
-    )
-    assert anyway.status_code == 303, anyway.text
-    (item,) = attachments_of(db, thread_id)
-    assert (item.original_filename, item.alt_text) == ("house.png", "A drawing of a house")
 
 
 def test_alt_text_and_file_names_are_shown_as_text(

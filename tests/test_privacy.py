@@ -68,7 +68,7 @@ from app.privacy.export import export_chunks
 from app.privacy.models import DataExport, Erasure, ExportStatus, RetentionRun
 from app.privacy.registry import PERSONAL_DATA, export_file_names
 from app.privacy.retention import RULES, export_path, run_retention
-from app.resources.models import Resource, ResourceFile, ResourceStatus, StagedUpload
+from app.resources.models import Resource, ResourceFile, ResourceStatus
 from app.resources.schemas import ResourceData
 from app.resources.service import Upload, create_resource
 from app.search.engine import SearchEngine
@@ -76,6 +76,7 @@ from app.search.models import SearchSynonym
 from app.security.models import SignInAttempt, WebSession
 from app.security.sessions import session_cookie_name
 from app.topics.models import Topic, member_topic
+from app.uploads.models import StagedUpload
 from tests.support.database import see_committed
 from tests.support.factories import organisation_named
 from tests.support.files import pdf_with_text

@@ -20,9 +20,10 @@ from sqlalchemy.orm import Session
 from app.db import transaction, utcnow
 from app.groups.models import Group, GroupKind, GroupRole
 from app.members.models import Member
-from app.resources import service
-from app.resources.models import FileVersion, Resource, ResourceFile, StagedUpload
-from app.resources.worker_tasks import staged_upload_tasks
+from app.resources.models import FileVersion, Resource, ResourceFile
+from app.uploads.models import StagedUpload
+from app.uploads.staging import STAGED_UPLOAD_LIFETIME, remove_expired_staged_uploads
+from app.uploads.worker_tasks import staged_upload_tasks
 from app.worker import worker_tasks
 from tests.support import files
 from tests.support.database import count_rows, see_committed
@@ -267,9 +268,9 @@ def test_kept_files_expire_and_the_worker_removes_them(
     assert storage.exists(keys["draft.txt"]) and storage.exists(keys["copy.txt"])
 
     with transaction(app.state.session_factory) as session:
-        kept_now = service.remove_expired_staged_uploads(session, storage=storage)
+        kept_now = remove_expired_staged_uploads(session, storage=storage)
     assert kept_now == 0
-    later = utcnow() + service.STAGED_UPLOAD_LIFETIME + timedelta(minutes=1)
+    later = utcnow() + STAGED_UPLOAD_LIFETIME + timedelta(minutes=1)
     with transaction(app.state.session_factory) as session:
         # the files were written a moment ago; the clean-up's grace period is for uploads
         # racing it, so it is set aside here by ageing the files
@@ -277,7 +278,7 @@ def test_kept_files_expire_and_the_worker_removes_them(
             path = storage.path_of(key)
             old = path.stat().st_mtime - 3600
             os.utime(path, (old, old))
-        removed = service.remove_expired_staged_uploads(session, storage=storage, now=later)
+        removed = remove_expired_staged_uploads(session, storage=storage, now=later)
 
     assert removed == 2
     see_committed(db)
@@ -300,7 +301,7 @@ def test_a_kept_file_goes_when_its_session_ends(
     )
     author.post("/auth/sign-out", data={"csrftoken": csrf_token(author)})
     with transaction(app.state.session_factory) as session:
-        removed = service.remove_expired_staged_uploads(session, storage=app.state.file_storage)
+        removed = remove_expired_staged_uploads(session, storage=app.state.file_storage)
     assert removed == 1
 
 

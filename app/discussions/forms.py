@@ -16,6 +16,7 @@ from app.discussions.schemas import (
     PostUpdate,
     ThreadCreate,
 )
+from app.discussions.service.kept_attachments import KeptChoice
 
 MESSAGES = {
     ("title", "short"): "Enter a title for your thread",
@@ -68,6 +69,12 @@ class ComposeForm(BaseModel):
     alt_text_1: str = ""
     alt_text_2: str = ""
     alt_text_3: str = ""
+    # the ids of files kept from an earlier answer ("already attached"), by slot
+    staged_1: str = ""
+    staged_2: str = ""
+    staged_3: str = ""
+    # editing: the post's files ticked to be removed
+    remove_attachment: list[str] = []
 
     def alt_texts(self) -> dict[str, str]:
         return {
@@ -75,6 +82,29 @@ class ComposeForm(BaseModel):
             "alt_text_2": self.alt_text_2.strip(),
             "alt_text_3": self.alt_text_3.strip(),
         }
+
+    def staged_ids(self) -> dict[int, str]:
+        slots = {1: self.staged_1, 2: self.staged_2, 3: self.staged_3}
+        return {slot: kept_id for slot, kept_id in slots.items() if kept_id}
+
+    def hold_files(self, staged: dict[int, str]) -> None:
+        """The slots now hold these kept files (this answer's and earlier ones)."""
+        self.staged_1, self.staged_2, self.staged_3 = (staged.get(slot, "") for slot in (1, 2, 3))
+
+    def kept_choices(self) -> list[KeptChoice]:
+        alt_texts = self.alt_texts()
+        return [
+            KeptChoice(slot=slot, staged_id=kept_id, alt_text=alt_texts[f"alt_text_{slot}"])
+            for slot, kept_id in self.staged_ids().items()
+        ]
+
+    def attachment_fields(self) -> dict[str, str]:
+        """What a draft keeps of the slots: the kept files' ids and the alt texts typed."""
+        slots = {
+            **{f"staged_{slot}": getattr(self, f"staged_{slot}") for slot in (1, 2, 3)},
+            **self.alt_texts(),
+        }
+        return {name: value for name, value in slots.items() if value}
 
     @property
     def previewing(self) -> bool:
@@ -111,6 +141,7 @@ class ComposeForm(BaseModel):
             "body": self.body,
             "post_anyway": self.post_anyway,
             "guard_reason": self.guard_reason or None,
+            "remove_attachment_ids": self.remove_attachment,
         }
         if with_title:
             values["title"] = self.title

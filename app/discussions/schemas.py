@@ -29,7 +29,7 @@ class _Strict(BaseModel):
 
 ATTACHMENT_IDS_DESCRIPTION = (
     "Files you uploaded with POST /api/v1/discussions/attachments and have not attached "
-    "yet, in the order to show them; at most 3. Not accepted when editing a post."
+    "yet, in the order to show them; at most 3."
 )
 
 
@@ -71,6 +71,18 @@ class PostUpdate(PostCreate):
         min_length=1,
         max_length=TITLE_MAX_LENGTH,
         description="The thread's new title; only for the opening post.",
+    )
+    attachment_ids: list[str] = Field(
+        default_factory=list,
+        max_length=3,
+        description="Files you uploaded with POST /api/v1/discussions/attachments and have "
+        "not attached yet, to add to the post; a post holds at most 3 files.",
+    )
+    remove_attachment_ids: list[str] = Field(
+        default_factory=list,
+        max_length=3,
+        description="Files of this post to remove: they are gone from the post and from "
+        "downloads at once.",
     )
 
 

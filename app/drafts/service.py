@@ -87,8 +87,21 @@ def discard_draft(db: Session, *, actor: Member, draft_id: str | None) -> None:
         db.flush()
 
 
+# The compose form's attachment slots: the ids of files kept for it (usable only in the
+# session that kept them, app/policy/uploads.py) and the alt texts typed beside them.
+ATTACHMENT_SLOT_FIELDS = tuple(
+    f"{name}_{slot}" for slot in (1, 2, 3) for name in ("staged", "alt_text")
+)
+
 # What a background save may keep for each kind of writing (the form's own fields).
 SAVED_FIELDS: dict[DraftKind, tuple[str, ...]] = {
-    DraftKind.THREAD: ("category_id", "title", "body", "is_question", "topics"),
-    DraftKind.REPLY: ("body", "thread_id"),
+    DraftKind.THREAD: (
+        "category_id",
+        "title",
+        "body",
+        "is_question",
+        "topics",
+        *ATTACHMENT_SLOT_FIELDS,
+    ),
+    DraftKind.REPLY: ("body", "thread_id", *ATTACHMENT_SLOT_FIELDS),
 }

@@ -76,7 +76,9 @@ async def save_in_background(request: Request, db: DbSession, member: CurrentMem
         return Response("Unknown kind of draft.", status_code=422)
     fields: dict[str, Any] = {}
     for name in service.SAVED_FIELDS[kind]:
-        values = [str(value) for value in form.getlist(name)]
+        values = [str(value) for value in form.getlist(name) if str(value)]
+        if name in service.ATTACHMENT_SLOT_FIELDS and not values:
+            continue  # an empty slot
         fields[name] = values if name == "topics" else (values[0] if values else "")
     draft = service.save_draft(
         db,

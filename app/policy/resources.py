@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-
 from sqlalchemy import ColumnElement, and_
 
 from app.errors import Forbidden, NotFound
 from app.members.models import Member
 from app.policy.content import may_see_group_content, visible_to_member_filter
-from app.resources.models import Resource, ResourceStatus, StagedUpload
+from app.resources.models import Resource, ResourceStatus
 
 
 def check_view_resource_permission(viewer: Member, resource: Resource) -> None:
@@ -72,22 +69,4 @@ def listed_resources_filter(viewer: Member) -> ColumnElement[bool]:
     return and_(
         Resource.status == ResourceStatus.PUBLISHED,
         visible_to_member_filter(viewer, Resource.group_id),
-    )
-
-
-@dataclass(frozen=True)
-class StagedUploadHolder:
-    """Who a file kept from a form belongs to: one member, in one signed-in session."""
-
-    member_id: str
-    session_hash: str
-
-
-def staged_uploads_filter(holder: StagedUploadHolder, now: datetime) -> ColumnElement[bool]:
-    """A kept file is its uploader's alone, in the session that kept it, until it expires;
-    nobody else (not an admin either) can attach, see or name it."""
-    return and_(
-        StagedUpload.member_id == holder.member_id,
-        StagedUpload.session_hash == holder.session_hash,
-        StagedUpload.expires_at > now,
     )

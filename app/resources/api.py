@@ -12,11 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from app.errors import InvalidInput
 from app.members.schemas import TopicOut
 from app.resources import service
-from app.resources.file_forms import (
-    Storage,
-    file_response,
-    uploads_from,
-)
+from app.resources.file_forms import Storage, file_response
 from app.resources.models import Resource, ResourceType
 from app.resources.schemas import (
     FIELD_LABELS,
@@ -30,6 +26,7 @@ from app.resources.views import (
     resource_data_from,
 )
 from app.security.rate_limits import member_rate_limit
+from app.uploads.forms import uploads_from
 from app.web.deps import CurrentMember, DbSession
 from app.web.forms import plain_field_errors
 from app.web.pagination import PageRequest, page_request

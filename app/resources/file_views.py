@@ -14,16 +14,12 @@ from starlette.concurrency import run_in_threadpool
 from app.cpd import service as cpd
 from app.errors import InvalidAction, InvalidInput
 from app.resources import service
-from app.resources.file_forms import (
-    Storage,
-    attached_files,
-    file_response,
-    keep_chosen_files,
-)
+from app.resources.file_forms import Storage, file_response
 from app.resources.views import (
     detail_page,
 )
 from app.security.rate_limits import member_rate_limit
+from app.uploads.forms import attached_files, keep_chosen_files
 from app.web.deps import CurrentMember, DbSession
 from app.web.flash import flash
 

@@ -31,15 +31,13 @@ from app.policy.resources import (
     may_see_guard_findings,
 )
 from app.resources import service
-from app.resources.file_forms import (
-    Storage,
-    attached_files,
-    keep_chosen_files,
-    staged_upload_holder,
-)
-from app.resources.models import Resource, ResourceType, StagedUpload
+from app.resources.file_forms import Storage
+from app.resources.models import Resource, ResourceType
 from app.resources.schemas import FIELD_LABELS, ResourceData
 from app.security.rate_limits import member_rate_limit
+from app.uploads.forms import attached_files, keep_chosen_files, staged_upload_holder
+from app.uploads.models import StagedUpload
+from app.uploads.staging import staged_uploads
 from app.web.confirmation import Confirmation, Confirmed, confirmation_page, is_confirmed
 from app.web.deps import CurrentMember, DbSession
 from app.web.flash import flash
@@ -218,9 +216,7 @@ def new_resource(
         return _form_page(request, db, resource=None, values=values)
     saved = drafts.get_draft(db, viewer=member, draft_id=draft)
     staged_ids = [str(item) for item in saved.fields.get("staged", [])]
-    staged = service.staged_uploads(
-        db, holder=staged_upload_holder(request, member), ids=staged_ids
-    )
+    staged = staged_uploads(db, holder=staged_upload_holder(request, member), ids=staged_ids)
     note = ""
     if len(staged) < len(staged_ids):
         note = (
@@ -261,7 +257,7 @@ async def save_resource_draft(request: Request, db: DbSession, member: CurrentMe
     answers the status line and the draft's id for the form."""
     form = await request.form(max_files=0)
     values = resource_data_from(form)
-    staged = service.staged_uploads(
+    staged = staged_uploads(
         db,
         holder=staged_upload_holder(request, member),
         ids=[str(v) for v in form.getlist("staged")],

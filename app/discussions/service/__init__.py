@@ -16,6 +16,7 @@ from app.discussions.service.attachments import (
     Attaching,
     AttachmentDownload,
     AttachmentUpload,
+    attachments_of_post,
     download_attachment,
     drop_unclaimed_uploads,
     release_attachment,
@@ -32,6 +33,7 @@ from app.discussions.service.categories import (
     update_category,
 )
 from app.discussions.service.following import follow_category, follow_thread
+from app.discussions.service.kept_attachments import KeptAttaching, KeptChoice, kept_files
 from app.discussions.service.lists import (
     VISIT_GAP,
     Overview,
@@ -91,6 +93,8 @@ __all__ = [
     "AuthorRemoval",
     "CategoryListing",
     "GuardFinding",
+    "KeptAttaching",
+    "KeptChoice",
     "Overview",
     "PassagesFound",
     "PostHistory",
@@ -102,6 +106,7 @@ __all__ = [
     "ThreadView",
     "accept_answer",
     "all_topics",
+    "attachments_of_post",
     "browse_threads",
     "category_choices",
     "create_category",
@@ -115,6 +120,7 @@ __all__ = [
     "get_category",
     "guard_findings",
     "hide_post",
+    "kept_files",
     "list_categories",
     "list_threads",
     "locate_post",

@@ -132,6 +132,17 @@ def add_attachments(
     return rows
 
 
+def attachments_of_post(db: Session, post: Post) -> list[PostAttachment]:
+    """A post's files in order, for its edit form (whose editor may see every one)."""
+    return list(
+        db.execute(
+            select(PostAttachment)
+            .where(PostAttachment.post_id == post.id)
+            .order_by(PostAttachment.position, PostAttachment.created_at)
+        ).scalars()
+    )
+
+
 UNCLAIMED_UPLOAD_HOURS = 24
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, joinedload
 from app.audit import service as audit
 from app.db import utcnow
 from app.discussions.markdown import quote_markdown, render_markdown
-from app.discussions.models import Category, Post, PostRevision, Thread
+from app.discussions.models import Category, Post, PostAttachment, PostRevision, Thread
 from app.discussions.schemas import PostCreate, PostUpdate, ThreadCreate
 from app.discussions.service._common import (
     _follow_thread,
@@ -28,6 +28,13 @@ from app.discussions.service.attachments import (
     stage_attachments,
     unclaimed_uploads,
 )
+from app.discussions.service.kept_attachments import (
+    KeptAttaching,
+    attach_kept_files,
+    check_kept_files,
+    kept_files,
+    next_attachment_position,
+)
 from app.discussions.service.post_notifications import (
     _category_followers,
     _mentioned_members,
@@ -39,7 +46,6 @@ from app.guard.service import (
     GuardFinding,
     GuardSubject,
     Override,
-    apply_guard,
     check_before_saving,
     guard_findings,
     record_override,
@@ -82,11 +88,21 @@ def _post_subject(thread: Thread, post: Post) -> GuardSubject:
     )
 
 
+def _alt_texts(attaching: Attaching | None, kept: KeptAttaching | None) -> dict[str, str]:
+    return {**(attaching.alt_texts() if attaching else {}), **(kept.alt_texts() if kept else {})}
+
+
 def start_thread(
-    db: Session, *, actor: Member, data: ThreadCreate, attaching: Attaching | None = None
+    db: Session,
+    *,
+    actor: Member,
+    data: ThreadCreate,
+    attaching: Attaching | None = None,
+    kept: KeptAttaching | None = None,
 ) -> Thread:
-    """The thread and its opening post, with ``attaching``'s files if any: all of it is
-    saved, or nothing (a refused file leaves no row and no stored file behind)."""
+    """The thread and its opening post, with ``attaching``'s files and ``kept``'s if any:
+    all of it is saved, or nothing (a refused file leaves no row and no stored file
+    behind; a kept file stays kept for the form shown again)."""
     category = db.execute(
         select(Category).where(Category.id == data.category_id)
     ).scalar_one_or_none()
@@ -98,15 +114,18 @@ def start_thread(
         raise InvalidInput({"category_id": "Choose a category for your thread."}) from None
     topics = _topics_for(db, data.topics)
     override = check_before_saving(
-        {"title": data.title, "body": data.body, **(attaching.alt_texts() if attaching else {})},
+        {"title": data.title, "body": data.body, **_alt_texts(attaching, kept)},
         post_anyway=data.post_anyway,
         reason=data.guard_reason,
     )
     uploads = unclaimed_uploads(db, actor=actor, attachment_ids=data.attachment_ids)
+    kept_rows = kept_files(db, kept)
+    check_kept_files(kept_rows, already=len(uploads) + len(attaching.files if attaching else []))
     checked = stage_attachments(attaching)
     try:
         thread, opening = _save_thread(db, actor, data, category, topics, override)
         claim_uploads(db, post=opening, uploads=uploads, start=0)
+        attach_kept_files(db, post=opening, actor=actor, files=kept_rows, start=len(uploads))
         if checked is not None and attaching is not None:
             add_attachments(db, post=opening, actor=actor, attaching=attaching, checked=checked)
             checked.keep()
@@ -175,20 +194,25 @@ def reply(
     thread_id: str,
     data: PostCreate,
     attaching: Attaching | None = None,
+    kept: KeptAttaching | None = None,
 ) -> Post:
-    """The reply, with ``attaching``'s files if any: all of it is saved, or nothing."""
+    """The reply, with ``attaching``'s files and ``kept``'s if any: all of it is saved, or
+    nothing."""
     thread = _load_thread(db, actor, thread_id, for_update=True)
     check_reply_permission(actor, thread)
     override = check_before_saving(
-        {"body": data.body, **(attaching.alt_texts() if attaching else {})},
+        {"body": data.body, **_alt_texts(attaching, kept)},
         post_anyway=data.post_anyway,
         reason=data.guard_reason,
     )
     uploads = unclaimed_uploads(db, actor=actor, attachment_ids=data.attachment_ids)
+    kept_rows = kept_files(db, kept)
+    check_kept_files(kept_rows, already=len(uploads) + len(attaching.files if attaching else []))
     checked = stage_attachments(attaching)
     try:
         post = _save_reply(db, actor, thread, data, override)
         claim_uploads(db, post=post, uploads=uploads, start=0)
+        attach_kept_files(db, post=post, actor=actor, files=kept_rows, start=len(uploads))
         if checked is not None and attaching is not None:
             add_attachments(db, post=post, actor=actor, attaching=attaching, checked=checked)
             checked.keep()
@@ -234,21 +258,41 @@ def _save_reply(
     return post
 
 
-def edit_post(db: Session, *, actor: Member, post_id: str, data: PostUpdate) -> Post:
+def edit_post(
+    db: Session,
+    *,
+    actor: Member,
+    post_id: str,
+    data: PostUpdate,
+    kept: KeptAttaching | None = None,
+) -> Post:
+    """The new text, and files added (``data.attachment_ids``, ``kept``) or removed
+    (``data.remove_attachment_ids``): a removed file is gone from the post and its
+    download at once. The text before is kept as a revision, as for any edit."""
     post, thread = _load_post(db, actor, post_id)
     check_edit_post_permission(actor, thread, post)
     if data.title is not None and post.number != 1:
         raise InvalidInput({"title": "Only the opening post carries the thread's title."})
-    if data.attachment_ids:
-        raise InvalidInput(
-            {"attachment_ids": "Files are attached when a post is written, not by editing it."}
-        )
+    current = list(
+        db.execute(select(PostAttachment).where(PostAttachment.post_id == post.id)).scalars()
+    )
+    removing = _attachments_to_remove(current, data.remove_attachment_ids)
     new_title = data.title if post.number == 1 and data.title is not None else thread.title
-    if new_title == thread.title and data.body == post.body_markdown:
+    uploads = unclaimed_uploads(db, actor=actor, attachment_ids=data.attachment_ids)
+    kept_rows = kept_files(db, kept)
+    check_kept_files(kept_rows, already=len(current) - len(removing) + len(uploads))
+    if (
+        new_title == thread.title
+        and data.body == post.body_markdown
+        and not (removing or uploads or kept_rows)
+    ):
         return post
-    override = apply_guard(
-        body=data.body,
-        title=new_title if post.number == 1 else None,
+    override = check_before_saving(
+        {
+            "title": new_title if post.number == 1 else "",
+            "body": data.body,
+            **{f"alt_text_{item.choice.slot}": item.choice.alt_text.strip() for item in kept_rows},
+        },
         post_anyway=data.post_anyway,
         reason=data.guard_reason,
     )
@@ -270,7 +314,14 @@ def edit_post(db: Session, *, actor: Member, post_id: str, data: PostUpdate) -> 
     post.edit_count += 1
     post.guard_override = override.as_record() if override else None
     thread.title = new_title
+    for attachment in removing:
+        db.delete(attachment)
     db.flush()
+    start = next_attachment_position(db, post)
+    claim_uploads(db, post=post, uploads=uploads, start=start)
+    added = attach_kept_files(
+        db, post=post, actor=actor, files=kept_rows, start=start + len(uploads)
+    )
     _notify_about_post(db, actor=actor, thread=thread, post=post, mentioned=mentioned)
     if post.number == 1:
         enqueue_sync(db, kind="thread", id=thread.id)
@@ -284,8 +335,24 @@ def edit_post(db: Session, *, actor: Member, post_id: str, data: PostUpdate) -> 
             action="post_edited_by_moderator",
             subject=post.author,
             subject_label=f"Post {post.number} in {_thread_label(thread)}"[:200],
+            before={"files": [item.original_filename for item in removing]} if removing else {},
+            after={"files": [item.original_filename for item in uploads + added]}
+            if uploads or added
+            else {},
         )
     return post
+
+
+def _attachments_to_remove(
+    current: list[PostAttachment], wanted_ids: list[str]
+) -> list[PostAttachment]:
+    by_id = {item.id: item for item in current}
+    unknown = [item_id for item_id in wanted_ids if item_id not in by_id]
+    if unknown:
+        raise InvalidInput(
+            {"remove_attachment_ids": f"{unknown[0]} is not a file attached to this post."}
+        )
+    return [by_id[item_id] for item_id in dict.fromkeys(wanted_ids)]
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,10 @@
-"""A post's files: what the compose form posted in its attachment slots, and downloads
-(images inline, so a page can show them; everything else as a download)."""
+"""A post's files: what the compose and edit forms posted in their attachment slots (each
+chosen file kept at once, so a refused form never loses it), and downloads (images inline,
+so a page can show them; everything else as a download)."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
 
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
@@ -9,9 +12,11 @@ from starlette.datastructures import UploadFile
 
 from app.discussions import service
 from app.discussions.views._common import post_href
+from app.members.models import Member
 from app.resources.file_forms import content_disposition
 from app.resources.service import Upload
 from app.resources.storage import FileStorage
+from app.uploads.forms import keep_files, staged_upload_holder
 from app.web.deps import CurrentMember, DbSession
 from app.web.flash import flash
 
@@ -20,31 +25,45 @@ router = APIRouter(tags=["discussions"])
 SLOTS = range(1, service.MAX_ATTACHMENTS_PER_POST + 1)
 
 
-async def posted_attachments(request: Request) -> list[service.AttachmentUpload]:
-    """The filled-in slots of the compose form (``attachment_N`` with ``alt_text_N``);
-    an empty file input is no attachment."""
+@dataclass(frozen=True)
+class FormFiles:
+    """What the form's file slots hold once this request's files are kept: the kept file's
+    id in each slot, and what was wrong with each file refused."""
+
+    staged: dict[int, str] = field(default_factory=dict)
+    refused: list[str] = field(default_factory=list)
+
+
+async def form_files(request: Request, member: CurrentMember) -> FormFiles:
+    """Keep each file chosen in a slot at once (app/uploads), so that whatever else is
+    wrong the form comes back with it "already attached"; a slot already holding a kept
+    file (``staged_N``) keeps it unless its "Remove" box (``remove_staged_N``) is ticked."""
     form = await request.form()
-    chosen = []
+    storage: FileStorage = request.app.state.file_storage
+    staged: dict[int, str] = {}
+    refused: list[str] = []
     for slot in SLOTS:
+        kept_id = str(form.get(f"staged_{slot}") or "")
+        if kept_id:
+            if not form.get(f"remove_staged_{slot}"):
+                staged[slot] = kept_id
+            continue
         item = form.get(f"attachment_{slot}")
         if isinstance(item, UploadFile) and (item.filename or item.size):
-            chosen.append(
-                service.AttachmentUpload(
-                    slot=slot,
-                    upload=Upload(filename=item.filename, stream=item.file),
-                    alt_text=str(form.get(f"alt_text_{slot}") or ""),
-                )
-            )
-    return chosen
+            upload = Upload(filename=item.filename, stream=item.file)
+            kept = await keep_files(request, member, storage, [upload])
+            if kept.ids:
+                staged[slot] = kept.ids[0]
+            refused.extend(kept.refused)
+    return FormFiles(staged, refused)
 
 
-def attaching_from(request: Request, files: list[service.AttachmentUpload]) -> service.Attaching:
-    storage: FileStorage = request.app.state.file_storage
-    return service.Attaching(
-        storage=storage,
-        max_bytes=request.app.state.settings.max_upload_bytes,
-        files=files,
-    )
+def kept_attaching(
+    request: Request, member: Member, choices: list[service.KeptChoice]
+) -> service.KeptAttaching | None:
+    if not choices:
+        return None
+    return service.KeptAttaching(holder=staged_upload_holder(request, member), choices=choices)
 
 
 def attachment_response(found: service.AttachmentDownload) -> FileResponse:

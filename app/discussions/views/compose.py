@@ -17,7 +17,7 @@ from app.discussions.forms import ComposeForm, form_errors
 from app.discussions.models import ALT_TEXT_MAX_LENGTH, Post, Thread
 from app.discussions.schemas import BODY_MAX_LENGTH, TITLE_MAX_LENGTH
 from app.discussions.views._common import _thread_href, post_href
-from app.discussions.views.attachments import SLOTS, attaching_from, posted_attachments
+from app.discussions.views.attachments import SLOTS, FormFiles, form_files, kept_attaching
 from app.drafts import service as drafts
 from app.drafts.models import DraftKind
 from app.drafts.views import save_after_answer
@@ -26,25 +26,41 @@ from app.guard.forms import context_of_refusal, guard_form_context
 from app.guard.service import GuardFinding, PassagesFound
 from app.members.models import Member
 from app.security.rate_limits import RateLimited, RateLimitedAction, check_member_rate
+from app.uploads.models import StagedUpload
 from app.web.deps import CurrentMember, DbSession
 from app.web.flash import flash
 from app.web.templating import render
 
 router = APIRouter(tags=["discussions"])
-PostedAttachments = Annotated[list[service.AttachmentUpload], Depends(posted_attachments)]
+PostedFiles = Annotated[FormFiles, Depends(form_files)]
 DRAFT_KINDS = {"thread": DraftKind.THREAD, "reply": DraftKind.REPLY}
 
 
 def _draft_fields(form: ComposeForm, thread: Thread | None) -> dict[str, Any]:
+    """The draft of a form shown again keeps its text and the ids of its kept files (each
+    usable only in the session that kept it), with the alt texts typed beside them."""
     if thread is not None:
-        return {"body": form.body, "thread_id": thread.id}
+        return {"body": form.body, "thread_id": thread.id, **form.attachment_fields()}
     return {
         "category_id": form.category_id,
         "title": form.title,
         "body": form.body,
         "is_question": form.is_question,
         "topics": form.topics,
+        **form.attachment_fields(),
     }
+
+
+def _kept_by_slot(
+    request: Request, db: Session, member: Member, form: ComposeForm
+) -> tuple[dict[int, StagedUpload], bool]:
+    """The kept files the form's slots hold, and whether some were not found (kept in
+    another session, or expired): those slots are empty again."""
+    choices = form.kept_choices()
+    kept = kept_attaching(request, member, choices)
+    found = {item.choice.slot: item.upload for item in service.kept_files(db, kept)}
+    form.hold_files({slot: upload.id for slot, upload in found.items()})
+    return found, len(found) < len(choices)
 
 
 def reply_draft_title(thread: Thread) -> str:
@@ -82,11 +98,13 @@ def _compose_page(
     findings: list[GuardFinding] | None = None,
     refusal: PassagesFound | None = None,
     preview_html: str | None = None,
-    dropped_files: list[str] | None = None,
     status_code: int = 200,
 ) -> Response:
     if refusal is not None:
         findings = refusal.findings
+    kept_files, files_lost = _kept_by_slot(request, db, member, form)
+    post_files = service.attachments_of_post(db, post) if post is not None else []
+    free_slots = service.MAX_ATTACHMENTS_PER_POST - len(post_files)
     context: dict[str, Any] = {
         "mode": mode,
         "form": form,
@@ -98,10 +116,12 @@ def _compose_page(
         "guard_blocked": bool(findings) and preview_html is None,
         "title_max": TITLE_MAX_LENGTH,
         "body_max": BODY_MAX_LENGTH,
-        "attachment_slots": list(SLOTS) if mode != "edit" else [],
+        "attachment_slots": list(SLOTS)[:free_slots],
+        "kept_files": kept_files,
+        "kept_files_lost": files_lost,
+        "post_files": post_files,
         "alt_text_max": ALT_TEXT_MAX_LENGTH,
         "max_upload_mb": request.app.state.settings.max_upload_bytes // (1024 * 1024),
-        "dropped_files": dropped_files or [],
         **_guard_context(findings or [], form, refusal),
     }
     if mode == "thread":
@@ -127,15 +147,19 @@ def _compose(
     thread: Thread | None = None,
     post: Post | None = None,
     with_title: bool = False,
-    attachments: list[service.AttachmentUpload] | None = None,
+    files: FormFiles | None = None,
+    check: Callable[[], object] | None = None,
     rate_limit: RateLimitedAction | None = None,
 ) -> Response:
-    """Preview, or save through the guard; on a refusal show the form again, filled in
-    (files cannot be kept across a refusal yet: the page names them, to be chosen again).
-    A new thread or reply shown again is saved as a draft, which publishing discards."""
+    """Preview, or save through the guard; on a refusal show the form again, filled in,
+    its chosen files kept ("already attached"). A new thread or reply shown again is saved
+    as a draft (with the kept files' ids), which publishing discards. ``check`` validates
+    the form's fields, so that a refused file is reported with every other problem."""
     draft_kind = DRAFT_KINDS.get(mode)
     if draft_kind is not None and not form.draft_id:
         form.draft_id = new_id()
+    if files is not None:
+        form.hold_files(files.staged)
 
     def again(**extra: Any) -> Response:
         response = _compose_page(
@@ -147,7 +171,6 @@ def _compose(
             action_url=action_url,
             thread=thread,
             post=post,
-            dropped_files=[item.upload.filename or "" for item in attachments or []],
             **extra,
         )
         if draft_kind is None:
@@ -165,6 +188,14 @@ def _compose(
     if form.previewing:
         shown = service.preview(body=form.body, title=form.title if with_title else None)
         return again(preview_html=shown.html, findings=shown.findings)
+    if files is not None and files.refused:
+        errors = {"attachments": " ".join(files.refused)}
+        try:
+            if check is not None:
+                check()
+        except ValidationError as error:
+            errors = {**form_errors(error), **errors}
+        return again(errors=errors, status_code=422)
     try:
         if rate_limit is not None:
             check_member_rate(request, rate_limit)
@@ -218,7 +249,7 @@ def create_thread(
     db: DbSession,
     member: CurrentMember,
     form: Annotated[ComposeForm, Form()],
-    attachments: PostedAttachments,
+    files: PostedFiles,
 ) -> Response:
     return _compose(
         request,
@@ -231,11 +262,12 @@ def create_thread(
             db,
             actor=member,
             data=form.to_thread(),
-            attaching=attaching_from(request, attachments),
+            kept=kept_attaching(request, member, form.kept_choices()),
         ),
         done="Your thread has been posted.",
         with_title=True,
-        attachments=attachments,
+        files=files,
+        check=form.to_thread,
         rate_limit="thread",
     )
 
@@ -257,7 +289,13 @@ def reply_form(
         saved = drafts.get_draft(db, viewer=member, draft_id=draft)
         if saved.kind != DraftKind.REPLY or saved.fields.get("thread_id") != thread.id:
             raise NotFound("There is no such draft.")
-        form = ComposeForm(body=str(saved.fields.get("body") or ""), draft_id=saved.id)
+        form = ComposeForm.model_validate(
+            {
+                name: str(saved.fields.get(name) or "")
+                for name in ("body", *drafts.ATTACHMENT_SLOT_FIELDS)
+            }
+            | {"draft_id": saved.id}
+        )
     return _compose_page(
         request,
         db,
@@ -276,7 +314,7 @@ def post_reply(
     member: CurrentMember,
     thread_id: str,
     form: Annotated[ComposeForm, Form()],
-    attachments: PostedAttachments,
+    files: PostedFiles,
 ) -> Response:
     thread = service.thread_for_reply(db, viewer=member, thread_id=thread_id)
     return _compose(
@@ -291,11 +329,12 @@ def post_reply(
             actor=member,
             thread_id=thread_id,
             data=form.to_reply(),
-            attaching=attaching_from(request, attachments),
+            kept=kept_attaching(request, member, form.kept_choices()),
         ),
         done="Your reply has been posted.",
         thread=thread,
-        attachments=attachments,
+        files=files,
+        check=form.to_reply,
         rate_limit="reply",
     )
 
@@ -322,6 +361,7 @@ def save_edit(
     member: CurrentMember,
     post_id: str,
     form: Annotated[ComposeForm, Form()],
+    files: PostedFiles,
 ) -> Response:
     post, thread = service.post_for_edit(db, viewer=member, post_id=post_id)
     with_title = post.number == 1
@@ -333,10 +373,16 @@ def save_edit(
         mode="edit",
         action_url=f"/discussions/p/{post.id}/edit",
         save=lambda: service.edit_post(
-            db, actor=member, post_id=post_id, data=form.to_edit(with_title=with_title)
+            db,
+            actor=member,
+            post_id=post_id,
+            data=form.to_edit(with_title=with_title),
+            kept=kept_attaching(request, member, form.kept_choices()),
         ),
         done="Your changes have been saved.",
         thread=thread,
         post=post,
         with_title=with_title,
+        files=files,
+        check=lambda: form.to_edit(with_title=with_title),
     )

@@ -1,12 +1,12 @@
 """Rules of the resource library: adding resources with their files, new versions, edits,
 soft deletion and restore, browsing, downloads and text extraction.
 
-Staging uploads and adding files or versions (uploads.py), keeping files chosen on a form
-shown again with errors (staging.py), renaming and removing files (file_changes.py),
-creating and changing resources (changes.py), reading and downloading (reading.py) and
-the text-extraction queue the worker reads (extraction_jobs.py), beside what they share
-(_common.py); this package re-exports their public names, so `from app.resources import
-service` and `service.get_resource(...)` keep working.
+Staging uploads and adding files or versions (uploads.py; files kept from a form shown
+again with errors are app/uploads/staging.py, shared with the discussions), renaming and
+removing files (file_changes.py), creating and changing resources (changes.py), reading
+and downloading (reading.py) and the text-extraction queue the worker reads
+(extraction_jobs.py), beside what they share (_common.py); this package re-exports their
+public names, so `from app.resources import service` and `service.get_resource(...)` keep working.
 """
 
 from app.resources.service.changes import (
@@ -37,13 +37,6 @@ from app.resources.service.reading import (
     publication_years,
     related_resources,
 )
-from app.resources.service.staging import (
-    STAGED_UPLOAD_LIFETIME,
-    KeptUploads,
-    keep_uploads,
-    remove_expired_staged_uploads,
-    staged_uploads,
-)
 from app.resources.service.uploads import (
     MAX_FILES_PER_UPLOAD,
     CheckedFile,
@@ -56,12 +49,10 @@ __all__ = [
     "EXTRACT_TOPIC",
     "MAX_FILES_PER_UPLOAD",
     "SORTS",
-    "STAGED_UPLOAD_LIFETIME",
     "CheckedFile",
     "CheckedUploads",
     "Download",
     "ExtractionJob",
-    "KeptUploads",
     "ResourceFilter",
     "Sort",
     "Upload",
@@ -73,18 +64,15 @@ __all__ = [
     "files_problem",
     "get_resource",
     "hide_resource",
-    "keep_uploads",
     "list_resources",
     "pending_extractions",
     "publication_years",
     "record_extraction",
     "related_resources",
-    "remove_expired_staged_uploads",
     "remove_file",
     "rename_file",
     "resource_to_delete",
     "restore_resource",
-    "staged_uploads",
     "unhide_resource",
     "update_resource",
 ]

@@ -19,7 +19,7 @@ from app.policy import (
     check_moderate_resource_permission,
     check_restore_resource_permission,
 )
-from app.resources.models import Resource, ResourceStatus, StagedUpload
+from app.resources.models import Resource, ResourceStatus
 from app.resources.schemas import ResourceData
 from app.resources.service._common import _load
 from app.resources.service.uploads import (
@@ -33,6 +33,7 @@ from app.resources.service.uploads import (
 )
 from app.resources.storage import FileStorage
 from app.topics.models import Topic
+from app.uploads.models import StagedUpload
 
 
 def _topics(db: Session, slugs: list[str], errors: dict[str, str]) -> list[Topic]:

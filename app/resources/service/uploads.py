@@ -21,11 +21,11 @@ from app.resources.models import (
     FileVersion,
     Resource,
     ResourceFile,
-    StagedUpload,
 )
 from app.resources.service._common import _load
 from app.resources.service.extraction_jobs import EXTRACT_TOPIC
 from app.resources.storage import FileStorage, StagedFile, TooLarge
+from app.uploads.models import StagedUpload
 
 MAX_FILES_PER_UPLOAD = 10
 

@@ -3,9 +3,10 @@
 A browser forgets a chosen file whenever a form comes back, so a file that passed the
 upload checks is kept at once, in its own short transaction (the request's own unit of work
 rolls back on the 422 that shows the errors), and the form lists it as "already attached".
-Each kept file belongs to one member in one signed-in session (app/policy/resources.py);
-it is used up when the resource or version is saved, and the worker removes what is left
-after STAGED_UPLOAD_LIFETIME (docs/decisions.md, record 28).
+Each kept file belongs to one member in one signed-in session (app/policy/uploads.py);
+it is used up when the resource, version or post is saved, and the worker removes what is
+left after STAGED_UPLOAD_LIFETIME (docs/decisions.md, record 28). The checks are the
+resource library's (one allow-list, one size limit, one store for every domain).
 """
 
 from __future__ import annotations
@@ -17,12 +18,14 @@ from sqlalchemy import delete, exists, or_, select
 from sqlalchemy.orm import Session
 
 from app.db import utcnow
+from app.discussions.models import PostAttachment
 from app.errors import InvalidInput
-from app.policy.resources import StagedUploadHolder, staged_uploads_filter
-from app.resources.models import FileVersion, StagedUpload
-from app.resources.service.uploads import Upload, _stage_uploads
+from app.policy.uploads import StagedUploadHolder, staged_uploads_filter
+from app.resources.models import FileVersion
+from app.resources.service.uploads import CheckedUploads, Upload
 from app.resources.storage import FileStorage
 from app.security.models import WebSession
+from app.uploads.models import StagedUpload
 
 STAGED_UPLOAD_LIFETIME = timedelta(hours=24)
 # A stored file written this recently is left alone by the clean-up even when nothing
@@ -53,15 +56,15 @@ def keep_uploads(
     kept = KeptUploads()
     for upload in uploads:
         try:
-            staging = _stage_uploads(storage, [upload], max_bytes=max_bytes)
+            checked = CheckedUploads(storage, [upload], max_bytes=max_bytes)
         except InvalidInput as error:
             kept.refused.append(error.errors["files"])
             continue
-        item = staging.checked[0]
+        item = checked.files[0]
         try:
-            storage.commit(item.staged)
+            checked.keep()
         except BaseException:
-            staging.discard()
+            checked.discard()
             raise
         row = StagedUpload(
             member_id=holder.member_id,
@@ -100,20 +103,21 @@ def remove_expired_staged_uploads(
     db: Session, *, storage: FileStorage, now: datetime | None = None
 ) -> int:
     """The worker's clean-up: kept files past their time, or whose session has ended, go;
-    a stored file goes with them unless a resource's version (or another kept file) has
-    the same content. Returns how many kept files were removed."""
+    a stored file goes with them unless a resource's version, a post's file or another
+    kept file has the same content. Returns how many kept files were removed."""
     now = now or utcnow()
     ended_sessions = select(WebSession.token_hash).where(
         or_(WebSession.revoked_at.is_not(None), WebSession.expires_at <= now)
     )
     condition = or_(StagedUpload.expires_at <= now, StagedUpload.session_hash.in_(ended_sessions))
     keys = set(db.execute(select(StagedUpload.storage_key).where(condition)).scalars())
-    removed = db.execute(delete(StagedUpload).where(condition)).rowcount or 0
+    removed = int(getattr(db.execute(delete(StagedUpload).where(condition)), "rowcount", 0) or 0)
     db.flush()
     for key in sorted(keys):
         still_used = db.execute(
             select(
                 exists().where(FileVersion.storage_key == key)
+                | exists().where(PostAttachment.storage_key == key)
                 | exists().where(StagedUpload.storage_key == key)
             )
         ).scalar_one()

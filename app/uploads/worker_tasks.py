@@ -1,5 +1,5 @@
 """The worker's side of kept uploads: every few minutes, remove files kept from forms that
-were never sent again (app/resources/service/staging.py). Not on every pass: on SQLite
+were never sent again (app/uploads/staging.py). Not on every pass: on SQLite
 each clean-up takes the write lock, and a kept file lives for a day anyway."""
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.config import Settings
 from app.db import transaction
 from app.outbox.worker import WorkerTasks
-from app.resources.service import remove_expired_staged_uploads
 from app.resources.storage import LocalFileStorage
+from app.uploads.staging import remove_expired_staged_uploads
 
 CLEAN_UP_EVERY_SECONDS = 300.0
 
