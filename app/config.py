@@ -83,6 +83,9 @@ class Settings(BaseSettings):
     """Overrides of single limits by action, e.g. {"reply": "20/minute"}."""
 
     sqlite_busy_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+    reference_data_cache_seconds: float = Field(default=60.0, ge=0, le=3600)
+    """How long a process keeps the topics and organisations the list pages' filters show
+    (app/web/reference_data.py); 0 reads them on every page."""
     """How long a write waits for SQLite's lock before the request answers 503."""
 
     session_idle_minutes: int = Field(default=120, ge=5)

@@ -62,6 +62,7 @@ from app.security.headers import SecurityHeadersMiddleware
 from app.security.rate_limits import RateLimiter
 from app.web.deps import authenticate
 from app.web.errors import ErrorBoundaryMiddleware, install_error_handlers
+from app.web.reference_data import ReferenceDataCache
 from app.web.templating import NavItem, create_templates
 from app.web.unit_of_work import UnitOfWorkMiddleware
 
@@ -104,6 +105,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.search_settings_thread = None
     app.state.rate_limiter = RateLimiter(settings.rate_limit_storage, settings.rate_limits)
     app.state.file_storage = LocalFileStorage(settings.resolved_files_dir)
+    app.state.reference_data = ReferenceDataCache(settings.reference_data_cache_seconds)
     app.state.nav = [
         NavItem("Home", "/"),
         NavItem("Resources", "/resources"),
