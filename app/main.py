@@ -97,7 +97,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
     app.state.read_session_factory = make_read_session_factory(engine)
-    app.state.templates = create_templates()
+    app.state.templates = create_templates(auto_reload=settings.env == "development")
     app.state.identity_providers = IdentityProviders(
         settings.identity_providers, timeout_seconds=settings.oidc_http_timeout_seconds
     )

@@ -11,12 +11,12 @@ from sqlalchemy.orm import Session
 
 from app.discussions.models import Thread
 from app.discussions.service import recent_activity
-from app.events.service import EventFilter, EventView, list_events
+from app.events.service.reading import EventView, events_for_home
 from app.members.models import Member, MemberIdentity, MemberStatus, Organisation
 from app.opportunities.service import OpportunityView, new_this_week
 from app.policy.members import may_use_admin_area
 from app.resources.models import Resource
-from app.resources.service import ResourceFilter, list_resources
+from app.resources.service.reading import newest_for_home
 
 
 @dataclass(frozen=True)
@@ -92,6 +92,7 @@ def home_summary(db: Session, *, member: Member) -> HomeSummary:
         if may_use_admin_area(member)
         else 0
     )
+    events = events_for_home(db, viewer=member, limit=3)
     return HomeSummary(
         organisation_name=organisation_name,
         signed_in_with=sorted(set(providers)),
@@ -99,14 +100,8 @@ def home_summary(db: Session, *, member: Member) -> HomeSummary:
         active_member_count=shared.active_member_count,
         waiting_for_approval=waiting,
         recent_discussions=recent_activity(db, viewer=member, limit=5),
-        new_resources=list_resources(
-            db, viewer=member, resource_filter=ResourceFilter(), sort="newest", offset=0, limit=5
-        )[0],
-        my_next_events=list_events(
-            db, viewer=member, event_filter=EventFilter(when="mine"), offset=0, limit=3
-        )[0],
-        upcoming_events=list_events(
-            db, viewer=member, event_filter=EventFilter(), offset=0, limit=3
-        )[0],
+        new_resources=newest_for_home(db, viewer=member, limit=5),
+        my_next_events=events.mine,
+        upcoming_events=events.upcoming,
         new_opportunities=new_this_week(db, viewer=member, limit=5),
     )

@@ -46,7 +46,9 @@ WritingDbSession = Annotated[Session, Depends(open_writing_unit_of_work, scope="
 """A writing session whatever the method: for GET routes that change something."""
 
 
-def get_settings_dep(request: Request) -> Settings:
+async def get_settings_dep(request: Request) -> Settings:
+    """async, as are the other dependencies that only read the request: FastAPI runs a
+    plain ``def`` dependency in the thread pool, a hop every request would pay."""
     return request.app.state.settings
 
 
@@ -105,7 +107,7 @@ def authenticate(request: Request, settings: SettingsDep) -> None:
         raise NotSignedIn
 
 
-def get_current_member(request: Request) -> Member:
+async def get_current_member(request: Request) -> Member:
     member = getattr(request.state, "member", None)
     if member is None:
         raise NotSignedIn
@@ -115,11 +117,11 @@ def get_current_member(request: Request) -> Member:
 CurrentMember = Annotated[Member, Depends(get_current_member)]
 
 
-def require_staff(member: CurrentMember) -> None:
+async def require_staff(member: CurrentMember) -> None:
     """Router-wide guard for the admin area: runs before the body is validated, so a
     non-admin gets 404, never a 422 that would reveal the route."""
     check_use_admin_area_permission(member)
 
 
-def require_admin(member: CurrentMember) -> None:
+async def require_admin(member: CurrentMember) -> None:
     check_admin_only_permission(member)

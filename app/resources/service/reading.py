@@ -167,3 +167,17 @@ def download(
         content_type=version.content_type,
         size=version.size,
     )
+
+
+def newest_for_home(db: Session, *, viewer: Member, limit: int) -> list[Resource]:
+    """The newest resources the viewer may see, for the home page: one statement, no
+    total and no related rows (the home page shows only each one's title, type and
+    date)."""
+    return list(
+        db.execute(
+            select(Resource)
+            .where(listed_resources_filter(viewer))
+            .order_by(*SORTS["newest"])
+            .limit(limit)
+        ).scalars()
+    )
