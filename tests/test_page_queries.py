@@ -29,16 +29,16 @@ from tests.test_reference_data_cache import caching_app  # noqa: F401  (a fixtur
 # leaving out SQLite's BEGIN (PostgreSQL's driver opens transactions without a statement).
 PAGE_BUDGETS = {
     "floor": 1,
-    "home": 16,
-    "discussions": 8,
+    "home": 8,
+    "discussions": 7,
     "thread": 10,
-    "resources": 7,
-    "resource": 8,
-    "events": 7,
-    "event": 6,
+    "resources": 5,
+    "resource": 6,
+    "events": 6,
+    "event": 5,
     "groups": 5,
     "search": 1,
-    "notifications": 14,
+    "notifications": 7,
 }
 
 

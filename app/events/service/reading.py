@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload
 
 from app.db import LONDON, utcnow
 from app.events.models import Booking, BookingStatus, Event, EventType
@@ -126,7 +126,7 @@ def list_events(
         db.execute(
             select(Event)
             .where(*conditions)
-            .options(selectinload(Event.organiser), selectinload(Event.host_organisation))
+            .options(joinedload(Event.organiser), joinedload(Event.host_organisation))
             .order_by(*order)
             .offset(offset)
             .limit(limit)

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from app.db import write_after_reading
 from app.errors import NotFound
@@ -103,8 +103,8 @@ def list_resources(
         .where(*conditions)
         .options(
             selectinload(Resource.topics),
-            selectinload(Resource.organisation),
-            selectinload(Resource.owner),
+            joinedload(Resource.organisation),
+            joinedload(Resource.owner),
         )
         .order_by(*SORTS.get(sort, SORTS["newest"]))
         .offset(offset)
