@@ -119,7 +119,7 @@ def _load(db: Session, member: Member, notifications: Sequence[Notification]) ->
     in_groups = any(override.group_id for override in overrides.values())
     moderated = moderated_group_ids(db, member) if in_groups else frozenset()
     reflection_ids = ids("cpd_reflection")
-    reflections = (
+    reflections: dict[str, tuple[CpdReflection, CpdEntry]] = (
         {
             reflection.id: (reflection, entry)
             for reflection, entry in db.execute(

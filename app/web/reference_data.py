@@ -26,7 +26,7 @@ from app.reference_data import current_generation
 
 @dataclass(frozen=True)
 class TopicChoice:
-    id: str
+    id: int
     slug: str
     name: str
 
