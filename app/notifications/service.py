@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import ColumnElement, Select, func, select, update
 from sqlalchemy.orm import Session
 
 from app.db import LONDON, new_id, utcnow, write_after_reading
@@ -40,7 +40,7 @@ from app.notifications.models import (
 )
 from app.notifications.rendering import NotificationItem, describe
 from app.outbox.service import enqueue
-from app.policy.content import group_content_filter
+from app.policy.content import visible_to_member_filter
 from app.policy.notifications import (
     check_own_notification_permission,
     is_tellable_content,
@@ -250,27 +250,20 @@ def unread_count(db: Session, member: Member, *, leaving_out: Sequence[int] = ()
     see (whatever else can no longer be shown is marked read when the list is opened;
     ``leaving_out`` are those being marked so now)."""
     return db.execute(
-        unread_count_statement(member_id=member.id, is_admin=member.is_admin).where(
-            Notification.id.not_in(leaving_out)
-        )
+        unread_count_statement(
+            member_id=member.id, visible=visible_to_member_filter(member, Notification.group_id)
+        ).where(Notification.id.not_in(leaving_out))
     ).scalar_one()
 
 
-def unread_count_statement(*, member_id: Any, is_admin: Any) -> Select[tuple[int]]:
-    """unread_count's statement for a member given as values or as columns of an enclosing
-    query (the statement that finds the signed-in member runs it as a subquery)."""
+def unread_count_statement(*, member_id: Any, visible: ColumnElement[bool]) -> Select[tuple[int]]:
+    """unread_count's statement for a member given as a value or as a column of an
+    enclosing query (the statement that finds the signed-in member runs it as a
+    subquery, with the policy's condition for that query's member row as ``visible``)."""
     return (
         select(func.count())
         .select_from(Notification)
-        .where(
-            Notification.member_id == member_id,
-            Notification.read_at.is_(None),
-            # the notification's own member column (equal to member_id) correlates the
-            # group subquery within this statement, whatever encloses it
-            group_content_filter(
-                Notification.group_id, member_id=Notification.member_id, is_admin=is_admin
-            ),
-        )
+        .where(Notification.member_id == member_id, Notification.read_at.is_(None), visible)
     )
 
 

@@ -67,6 +67,15 @@ def may_see_group_content(member: Member, group_id: str | None) -> bool:
     return group_id is None or member.is_admin or group_id in member_group_ids(member)
 
 
+def visible_to_member_row_filter(group_column: Any, member_id_column: Any) -> ColumnElement[bool]:
+    """visible_to_member_filter for the member of a ``Member`` row in an enclosing query
+    (the statement that finds the signed-in member counts their unread notifications
+    with it before the member is loaded). ``member_id_column`` should be a column of the
+    same statement as ``group_column`` (e.g. the notification's member), so the group
+    subquery correlates with it whatever encloses the statement."""
+    return group_content_filter(group_column, member_id=member_id_column, is_admin=Member.is_admin)
+
+
 def visible_to_member_filter(member: Member, group_column: Any) -> ColumnElement[bool]:
     """SQL twin of may_see_group_content for a model's ``group_id`` column; it asks the
     database, so it is current even within a request that changed memberships."""

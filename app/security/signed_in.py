@@ -20,8 +20,14 @@ from sqlalchemy.orm import Session
 from app.config import Settings
 from app.db import utcnow
 from app.members.models import Member
+from app.notifications.models import Notification
 from app.notifications.service import unread_count_statement
-from app.policy.content import join_group_ids, remember_visible_groups, visible_group_ids_columns
+from app.policy.content import (
+    join_group_ids,
+    remember_visible_groups,
+    visible_group_ids_columns,
+    visible_to_member_row_filter,
+)
 from app.security.models import WebSession
 from app.security.sessions import ActiveSession, hash_token, session_is_live
 
@@ -37,7 +43,10 @@ def _signed_in_statement() -> Select[Any]:
     """Built once: building a statement of this size (and its cache key) costs more than
     the database takes to answer it."""
     theirs, open_groups = visible_group_ids_columns(WebSession.member_id)
-    unread = unread_count_statement(member_id=WebSession.member_id, is_admin=Member.is_admin)
+    unread = unread_count_statement(
+        member_id=WebSession.member_id,
+        visible=visible_to_member_row_filter(Notification.group_id, Notification.member_id),
+    )
     return (
         select(WebSession, Member, theirs, open_groups, unread.scalar_subquery())
         .join(Member, Member.id == WebSession.member_id)
