@@ -83,6 +83,14 @@ class Settings(BaseSettings):
     """Overrides of single limits by action, e.g. {"reply": "20/minute"}."""
 
     sqlite_busy_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+    thread_pool_size: int = Field(default=40, ge=1, le=1000)
+    """Threads a process runs its blocking work in (database sessions, views, templates);
+    40 is anyio's own default. Fewer threads contend less for the GIL, but a request holds
+    its database connection between its steps in the pool, so the pool of threads should
+    stay well above the connection pool (docs/decisions.md, issue 20 pages)."""
+    reference_data_cache_seconds: float = Field(default=60.0, ge=0, le=3600)
+    """How long a process keeps the topics and organisations the list pages' filters show
+    (app/web/reference_data.py); 0 reads them on every page."""
     """How long a write waits for SQLite's lock before the request answers 503."""
 
     session_idle_minutes: int = Field(default=120, ge=5)

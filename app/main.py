@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import anyio.to_thread
 from fastapi import Depends, FastAPI, Request
 from fastapi.staticfiles import StaticFiles
 
@@ -63,6 +64,7 @@ from app.security.headers import SecurityHeadersMiddleware
 from app.security.rate_limits import RateLimiter
 from app.web.deps import authenticate
 from app.web.errors import ErrorBoundaryMiddleware, install_error_handlers
+from app.web.reference_data import ReferenceDataCache
 from app.web.templating import NavItem, create_templates
 from app.web.unit_of_work import UnitOfWorkMiddleware
 
@@ -78,6 +80,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.thread_pool_size
         app.state.search_settings_thread = apply_settings_in_background(
             app.state.session_factory, app.state.search_engine
         )
@@ -97,7 +100,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
     app.state.read_session_factory = make_read_session_factory(engine)
-    app.state.templates = create_templates()
+    app.state.templates = create_templates(auto_reload=settings.env == "development")
     app.state.identity_providers = IdentityProviders(
         settings.identity_providers, timeout_seconds=settings.oidc_http_timeout_seconds
     )
@@ -105,6 +108,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.search_settings_thread = None
     app.state.rate_limiter = RateLimiter(settings.rate_limit_storage, settings.rate_limits)
     app.state.file_storage = LocalFileStorage(settings.resolved_files_dir)
+    app.state.reference_data = ReferenceDataCache(settings.reference_data_cache_seconds)
     app.state.nav = [
         NavItem("Home", "/"),
         NavItem("Resources", "/resources"),

@@ -1,5 +1,8 @@
 """Load the portal over HTTP with concurrent signed-in clients and print req/s, p50 and p95
-per page beside the floor (/healthz: every middleware, no work).
+per page beside the floor (/healthz: every middleware, no work), and the CPU time the
+portal's processes spent per request ("CPU share": the floor's CPU per request over the
+page's, what the share of the floor would be on an otherwise idle machine; in mixed
+traffic the writers' CPU is in every row).
 
 The script starts everything itself: Meilisearch, the development OpenID provider, a fresh
 database (a SQLite file, or a new PostgreSQL database on the server of
@@ -68,6 +71,12 @@ class Figures:
     timings: list[float] = field(default_factory=list)
     statuses: Counter[int] = field(default_factory=Counter)
     seconds: float = 0.0
+    server_cpu_seconds: float = 0.0
+    """CPU time the portal's processes used meanwhile (all traffic, writers included)."""
+
+    @property
+    def cpu_ms_per_request(self) -> float:
+        return self.server_cpu_seconds / len(self.timings) * 1000 if self.timings else 0.0
 
     @property
     def rate(self) -> float:
@@ -93,6 +102,26 @@ class Portal:
     url: str
     process: subprocess.Popen[bytes]
     log: Path
+
+
+def process_tree_cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a process and its descendants (uvicorn's workers), from
+    /proc: unlike req/s, it hardly moves with what else the machine is running."""
+    total, pending, seen = 0.0, [pid], set()
+    ticks = os.sysconf("SC_CLK_TCK")
+    while pending:
+        current = pending.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / ticks
+            for task in Path(f"/proc/{current}/task").iterdir():
+                pending += [int(child) for child in (task / "children").read_text().split()]
+        except (OSError, ValueError, IndexError):
+            continue
+    return total
 
 
 def portal_environment(checkout: Path, database_url: str, data_dir: Path, meili: str, oidc: str):
@@ -277,7 +306,9 @@ async def measure_portal(
             path = template.format(**places)
             for client in readers[:2]:
                 await client.get(path)  # warm caches and the connection
+            cpu_before = process_tree_cpu_seconds(portal.process.pid)
             reads, writes = await hammer(readers, path, seconds, writers, places["thread_id"])
+            reads.server_cpu_seconds = process_tree_cpu_seconds(portal.process.pid) - cpu_before
             rows.append((label, reads))
             all_writes.timings += writes.timings
             all_writes.statuses += writes.statuses
@@ -306,13 +337,25 @@ def drop_postgres_database(server_url: str, name: str) -> None:
 def print_table(title: str, rows: list[tuple[str, Figures]]) -> None:
     floor = rows[0][1].rate or 1.0
     print(f"\n{title}")
-    heading = ("page", "req/s", "of floor", "p50 ms", "p95 ms", "p95/p50")
-    print("{:<20} {:>7} {:>9} {:>8} {:>8} {:>8}  errors".format(*heading))
+    floor_cpu = rows[0][1].cpu_ms_per_request or 1.0
+    heading = (
+        "page",
+        "req/s",
+        "of floor",
+        "p50 ms",
+        "p95 ms",
+        "p95/p50",
+        "CPU ms/req",
+        "CPU share",
+    )
+    print("{:<20} {:>7} {:>9} {:>8} {:>8} {:>8} {:>11} {:>10}  errors".format(*heading))
     for label, figures in rows:
         ratio = figures.percentile(0.95) / figures.p50 if figures.p50 else 0.0
         print(
             f"{label:<20} {figures.rate:>7.1f} {figures.rate / floor:>8.0%} "
-            f"{figures.p50:>8.1f} {figures.percentile(0.95):>8.1f} {ratio:>8.1f}  "
+            f"{figures.p50:>8.1f} {figures.percentile(0.95):>8.1f} {ratio:>8.1f} "
+            f"{figures.cpu_ms_per_request:>11.2f} "
+            f"{floor_cpu / figures.cpu_ms_per_request if figures.cpu_ms_per_request else 0:>9.0%}  "
             f"{figures.failures()}"
         )
     sys.stdout.flush()

@@ -170,6 +170,9 @@ def settings(
         # Tests that arrange a long list through the API start threads faster than a
         # member could; tests/test_rate_limits.py tests the limits themselves.
         rate_limits={"thread": "60/minute"},
+        # Tests arrange organisations and topics directly in the database; the per-process
+        # copy of them is tested with its own app in tests/test_reference_data_cache.py.
+        reference_data_cache_seconds=0,
         _env_file=None,  # type: ignore[call-arg]
     )
 

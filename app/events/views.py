@@ -22,13 +22,13 @@ from app.groups.service import group_choices, group_names
 from app.guard.forms import form_refusal_context, refusal_status
 from app.guard.schemas import guard_choice_from
 from app.guard.service import PassagesFound
-from app.members.profiles import organisation_choices
 from app.security.rate_limits import member_rate_limit
 from app.web.confirmation import Confirmation, Confirmed, confirmation_page, is_confirmed
 from app.web.deps import CurrentMember, DbSession, SettingsDep
 from app.web.flash import flash
 from app.web.forms import plain_field_errors
 from app.web.pagination import PageRequest, page_request, paginate
+from app.web.reference_data import organisation_list
 from app.web.templating import render
 
 router = APIRouter(tags=["events"])
@@ -117,7 +117,7 @@ def list_events(
             "pager": paginate(page, total, filters),
             "filters": filters,
             "types": list(EventType),
-            "organisations": organisation_choices(db),
+            "organisations": organisation_list(request, db),
             "has_feed": service.has_feed(db, actor=member),
             "group_names": group_names(
                 db, viewer=member, group_ids=[view.event.group_id for view in views]
@@ -145,7 +145,7 @@ def _form_page(
             "errors": errors or {},
             **form_refusal_context(refusal, values, GUARDED_FIELDS),
             "types": list(EventType),
-            "organisations": organisation_choices(db),
+            "organisations": organisation_list(request, db),
             "groups": group_choices(db, member=request.state.member),
         },
         status_code=status_code,

@@ -11,12 +11,13 @@ from sqlalchemy.orm import Session
 
 from app.discussions.models import Thread
 from app.discussions.service import recent_activity
-from app.events.service import EventFilter, EventView, list_events
+from app.events.service.reading import EventView, events_for_home
 from app.members.models import Member, MemberIdentity, MemberStatus, Organisation
 from app.opportunities.service import OpportunityView, new_this_week
 from app.policy.members import may_use_admin_area
+from app.reference_data import current_generation
 from app.resources.models import Resource
-from app.resources.service import ResourceFilter, list_resources
+from app.resources.service.reading import newest_for_home
 
 
 @dataclass(frozen=True)
@@ -44,18 +45,20 @@ class _SharedFigures:
     active_member_count: int
 
 
-_shared_figures: dict[str, tuple[float, _SharedFigures]] = {}
+_shared_figures: dict[str, tuple[float, int, _SharedFigures]] = {}
 _shared_figures_lock = threading.Lock()
 
 
 def _figures_for_everyone(db: Session) -> _SharedFigures:
-    """Read at most once a minute per process and database, not once per home page."""
+    """Read at most once a minute per process and database, not once per home page, and
+    again at once when a service changed organisations (app/reference_data.py)."""
     key = str(db.get_bind().url)
     now = time.monotonic()
+    generation = current_generation()
     with _shared_figures_lock:
         cached = _shared_figures.get(key)
-    if cached is not None and now - cached[0] < SHARED_FIGURES_SECONDS:
-        return cached[1]
+    if cached is not None and cached[1] == generation and now - cached[0] < SHARED_FIGURES_SECONDS:
+        return cached[2]
     organisations = db.execute(
         select(Organisation.id, Organisation.name, Organisation.is_partner).order_by(
             Organisation.name
@@ -69,7 +72,7 @@ def _figures_for_everyone(db: Session) -> _SharedFigures:
         ).scalar_one(),
     )
     with _shared_figures_lock:
-        _shared_figures[key] = (now, figures)
+        _shared_figures[key] = (now, generation, figures)
     return figures
 
 
@@ -92,6 +95,7 @@ def home_summary(db: Session, *, member: Member) -> HomeSummary:
         if may_use_admin_area(member)
         else 0
     )
+    events = events_for_home(db, viewer=member, limit=3)
     return HomeSummary(
         organisation_name=organisation_name,
         signed_in_with=sorted(set(providers)),
@@ -99,14 +103,8 @@ def home_summary(db: Session, *, member: Member) -> HomeSummary:
         active_member_count=shared.active_member_count,
         waiting_for_approval=waiting,
         recent_discussions=recent_activity(db, viewer=member, limit=5),
-        new_resources=list_resources(
-            db, viewer=member, resource_filter=ResourceFilter(), sort="newest", offset=0, limit=5
-        )[0],
-        my_next_events=list_events(
-            db, viewer=member, event_filter=EventFilter(when="mine"), offset=0, limit=3
-        )[0],
-        upcoming_events=list_events(
-            db, viewer=member, event_filter=EventFilter(), offset=0, limit=3
-        )[0],
+        new_resources=newest_for_home(db, viewer=member, limit=5),
+        my_next_events=events.mine,
+        upcoming_events=events.upcoming,
         new_opportunities=new_this_week(db, viewer=member, limit=5),
     )

@@ -12,6 +12,7 @@ from app.errors import InvalidInput, NotFound
 from app.members.models import Member, Organisation, OrganisationKind
 from app.members.reference_data import slugify
 from app.policy import check_admin_only_permission
+from app.reference_data import forget_reference_data
 
 DOMAIN_PATTERN = re.compile(r"^(?=.{3,253}$)([a-z0-9-]+\.)+[a-z]{2,63}$")
 
@@ -64,6 +65,7 @@ def create_organisation(
     )
     db.add(organisation)
     db.flush()
+    forget_reference_data(db)
     audit.record(
         db,
         actor=actor,
@@ -100,6 +102,7 @@ def update_organisation(
     organisation.email_domains = domains
     organisation.is_partner = is_partner
     db.flush()
+    forget_reference_data(db)
     audit.record(
         db,
         actor=actor,

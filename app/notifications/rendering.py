@@ -90,67 +90,48 @@ class _Loaded:
     warnings: dict[str, MemberWarning]
 
 
+def _by_id(db: Session, model: Any, wanted: set[str], *options: Any) -> dict[str, Any]:
+    """The rows of ``model`` with these ids; no statement when none are wanted (a page
+    of notifications is usually of two or three kinds, not eleven)."""
+    if not wanted:
+        return {}
+    statement = select(model).where(model.id.in_(wanted)).options(*options)
+    return {row.id: row for row in db.execute(statement).scalars()}
+
+
 def _load(db: Session, member: Member, notifications: Sequence[Notification]) -> _Loaded:
     def ids(kind: str) -> set[str]:
         return {n.subject_id for n in notifications if n.subject_type == kind}
 
-    posts = {
-        post.id: post for post in db.execute(select(Post).where(Post.id.in_(ids("post")))).scalars()
-    }
+    posts: dict[str, Post] = _by_id(db, Post, ids("post"))
     thread_ids = ids("thread") | {post.thread_id for post in posts.values()}
-    threads = {
-        thread.id: thread
-        for thread in db.execute(select(Thread).where(Thread.id.in_(thread_ids))).scalars()
-    }
-    events = {
-        event.id: event
-        for event in db.execute(select(Event).where(Event.id.in_(ids("event")))).scalars()
-    }
-    groups = {
-        group.id: group
-        for group in db.execute(select(Group).where(Group.id.in_(ids("group")))).scalars()
-    }
-    actor_ids = {n.actor_id for n in notifications if n.actor_id}
-    actors = {
-        member.id: member
-        for member in db.execute(select(Member).where(Member.id.in_(actor_ids))).scalars()
-    }
-    opportunities = {
-        opportunity.id: opportunity
-        for opportunity in db.execute(
-            select(Opportunity)
-            .where(Opportunity.id.in_(ids("opportunity")))
-            .options(selectinload(Opportunity.organisation))
-        ).scalars()
-    }
-    overrides = {
-        override.id: override
-        for override in db.execute(
-            select(GuardOverride).where(GuardOverride.id.in_(ids("guard_override")))
-        ).scalars()
-    }
-    resources = {
-        resource.id: resource
-        for resource in db.execute(
-            select(Resource).where(Resource.id.in_(ids("resource")))
-        ).scalars()
-    }
+    threads: dict[str, Thread] = _by_id(db, Thread, thread_ids)
+    events: dict[str, Event] = _by_id(db, Event, ids("event"))
+    groups: dict[str, Group] = _by_id(db, Group, ids("group"))
+    actors: dict[str, Member] = _by_id(
+        db, Member, {n.actor_id for n in notifications if n.actor_id}
+    )
+    opportunities: dict[str, Opportunity] = _by_id(
+        db, Opportunity, ids("opportunity"), selectinload(Opportunity.organisation)
+    )
+    overrides: dict[str, GuardOverride] = _by_id(db, GuardOverride, ids("guard_override"))
+    resources: dict[str, Resource] = _by_id(db, Resource, ids("resource"))
     in_groups = any(override.group_id for override in overrides.values())
     moderated = moderated_group_ids(db, member) if in_groups else frozenset()
-    reflections = {
-        reflection.id: (reflection, entry)
-        for reflection, entry in db.execute(
-            select(CpdReflection, CpdEntry)
-            .join(CpdEntry, CpdEntry.id == CpdReflection.entry_id)
-            .where(CpdReflection.id.in_(ids("cpd_reflection")))
-        ).all()
-    }
-    warnings = {
-        warning.id: warning
-        for warning in db.execute(
-            select(MemberWarning).where(MemberWarning.id.in_(ids("warning")))
-        ).scalars()
-    }
+    reflection_ids = ids("cpd_reflection")
+    reflections: dict[str, tuple[CpdReflection, CpdEntry]] = (
+        {
+            reflection.id: (reflection, entry)
+            for reflection, entry in db.execute(
+                select(CpdReflection, CpdEntry)
+                .join(CpdEntry, CpdEntry.id == CpdReflection.entry_id)
+                .where(CpdReflection.id.in_(reflection_ids))
+            ).all()
+        }
+        if reflection_ids
+        else {}
+    )
+    warnings: dict[str, MemberWarning] = _by_id(db, MemberWarning, ids("warning"))
     return _Loaded(
         posts,
         threads,

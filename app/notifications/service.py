@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, Select, func, select, update
 from sqlalchemy.orm import Session
 
 from app.db import LONDON, new_id, utcnow, write_after_reading
@@ -251,15 +251,21 @@ def unread_count(db: Session, member: Member, *, leaving_out: Sequence[int] = ()
     see (whatever else can no longer be shown is marked read when the list is opened;
     ``leaving_out`` are those being marked so now)."""
     return db.execute(
+        unread_count_statement(
+            member_id=member.id, visible=visible_to_member_filter(member, Notification.group_id)
+        ).where(Notification.id.not_in(leaving_out))
+    ).scalar_one()
+
+
+def unread_count_statement(*, member_id: Any, visible: ColumnElement[bool]) -> Select[tuple[int]]:
+    """unread_count's statement for a member given as a value or as a column of an
+    enclosing query (the statement that finds the signed-in member runs it as a
+    subquery, with the policy's condition for that query's member row as ``visible``)."""
+    return (
         select(func.count())
         .select_from(Notification)
-        .where(
-            Notification.member_id == member.id,
-            Notification.read_at.is_(None),
-            visible_to_member_filter(member, Notification.group_id),
-            Notification.id.not_in(leaving_out),
-        )
-    ).scalar_one()
+        .where(Notification.member_id == member_id, Notification.read_at.is_(None), visible)
+    )
 
 
 @dataclass(frozen=True)

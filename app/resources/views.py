@@ -24,7 +24,6 @@ from app.guard.forms import form_refusal_context, refusal_status
 from app.guard.schemas import guard_choice_from
 from app.guard.service import PassagesFound
 from app.members.models import Member
-from app.members.profiles import all_topics, organisation_choices
 from app.policy.resources import (
     may_change_resource,
     may_restore_resource,
@@ -43,6 +42,7 @@ from app.web.deps import CurrentMember, DbSession
 from app.web.flash import flash
 from app.web.forms import plain_field_errors
 from app.web.pagination import PageRequest, page_request, paginate
+from app.web.reference_data import organisation_list, topic_choices
 from app.web.templating import render
 
 router = APIRouter(prefix="/resources", tags=["resources"])
@@ -110,8 +110,8 @@ def _list_page(
             "filters": filters,
             "sort": sort,
             "types": list(ResourceType),
-            "topics": all_topics(db),
-            "organisations": organisation_choices(db),
+            "topics": topic_choices(request, db),
+            "organisations": organisation_list(request, db),
             "years": service.publication_years(db, viewer=member),
             "mine": resource_filter.owner_id is not None,
             "group_names": group_names(
@@ -190,8 +190,8 @@ def _form_page(
             "errors": errors or {},
             **form_refusal_context(refusal, values, GUARDED_FIELDS),
             "types": list(ResourceType),
-            "topics": all_topics(db),
-            "organisations": organisation_choices(db),
+            "topics": topic_choices(request, db),
+            "organisations": organisation_list(request, db),
             "groups": group_choices(db, member=request.state.member),
             "staged": staged or [],
         },

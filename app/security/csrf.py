@@ -58,10 +58,16 @@ def csrf_token_for_session(settings: Settings, session_token: str) -> str:
 
 
 def csrf_token_for_request(request: Request) -> str:
-    """The token for the forms of a page (empty for a visitor without a session)."""
+    """The token for the forms of a page (empty for a visitor without a session); worked
+    out once per request, however many forms the page has."""
+    known: str | None = getattr(request.state, "csrf_token", None)
+    if known is not None:
+        return known
     settings: Settings = request.app.state.settings
     session_token = request.cookies.get(session_cookie_name(settings))
-    return csrf_token_for_session(settings, session_token) if session_token else ""
+    token = csrf_token_for_session(settings, session_token) if session_token else ""
+    request.state.csrf_token = token
+    return token
 
 
 _REFUSAL_PAGE = (

@@ -72,6 +72,14 @@ def resolve_session(
     if row is None:
         return None
     web_session, member = row
+    return session_is_live(web_session, member, settings=settings, now=now)
+
+
+def session_is_live(
+    web_session: WebSession, member: Member, *, settings: Settings, now: datetime
+) -> ActiveSession | None:
+    """The session as an ActiveSession, or None when it was revoked or timed out or its
+    member may no longer sign in."""
     idle_deadline = web_session.last_seen_at + timedelta(minutes=settings.session_idle_minutes)
     if (
         web_session.revoked_at is not None

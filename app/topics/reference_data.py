@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.members.reference_data import slugify
+from app.reference_data import forget_reference_data
 from app.topics.models import Topic
 
 STARTING_TOPICS = (
@@ -37,4 +38,6 @@ def ensure_topics(db: Session) -> int:
     missing = [name for name in STARTING_TOPICS if name not in existing]
     db.add_all(Topic(name=name, slug=slugify(name)) for name in missing)
     db.flush()
+    if missing:
+        forget_reference_data(db)
     return len(missing)

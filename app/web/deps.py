@@ -18,10 +18,10 @@ from app.config import Settings
 from app.db import transaction
 from app.members.models import Member
 from app.members.tokens import member_for_bearer
-from app.notifications.service import unread_count
 from app.policy import check_admin_only_permission, check_use_admin_area_permission
 from app.policy.content import load_visible_groups
-from app.security.sessions import record_last_seen, resolve_session, session_cookie_name
+from app.security.sessions import record_last_seen, session_cookie_name
+from app.security.signed_in import resolve_signed_in
 from app.web.problems import is_api_path
 from app.web.unit_of_work import open_unit_of_work, open_writing_unit_of_work
 
@@ -46,7 +46,9 @@ WritingDbSession = Annotated[Session, Depends(open_writing_unit_of_work, scope="
 """A writing session whatever the method: for GET routes that change something."""
 
 
-def get_settings_dep(request: Request) -> Settings:
+async def get_settings_dep(request: Request) -> Settings:
+    """async, as are the other dependencies that only read the request: FastAPI runs a
+    plain ``def`` dependency in the thread pool, a hop every request would pay."""
     return request.app.state.settings
 
 
@@ -62,7 +64,9 @@ def authenticate(request: Request, settings: SettingsDep) -> None:
     turns anonymous visitors away from anything that is not public.
 
     It reads in its own short transaction, finished before the route starts, so the
-    route's transaction is not held while a route awaits the network. The reads take no
+    route's transaction is not held while a route awaits the network; one statement
+    (app/security/signed_in.py) finds the session, the member, the groups whose content
+    they may see and their unread notifications. The reads take no
     write lock (app/db.py make_read_session_factory); the session's last-seen time, when
     due (once a minute at most), is a separate short write."""
     request.state.member = None
@@ -86,10 +90,10 @@ def authenticate(request: Request, settings: SettingsDep) -> None:
             request.state.member = member
             return
     with transaction(request.app.state.read_session_factory) as db:
-        active = resolve_session(db, token, settings=settings) if token else None
-        if active is not None:
-            load_visible_groups(db, active.member)
-            request.state.unread_notifications = unread_count(db, active.member)
+        signed_in = resolve_signed_in(db, token, settings=settings) if token else None
+    active = signed_in.active if signed_in is not None else None
+    if signed_in is not None:
+        request.state.unread_notifications = signed_in.unread_notifications
     if active is not None and active.last_seen_due:
         try:
             with transaction(request.app.state.session_factory) as db:
@@ -103,7 +107,7 @@ def authenticate(request: Request, settings: SettingsDep) -> None:
         raise NotSignedIn
 
 
-def get_current_member(request: Request) -> Member:
+async def get_current_member(request: Request) -> Member:
     member = getattr(request.state, "member", None)
     if member is None:
         raise NotSignedIn
@@ -113,11 +117,11 @@ def get_current_member(request: Request) -> Member:
 CurrentMember = Annotated[Member, Depends(get_current_member)]
 
 
-def require_staff(member: CurrentMember) -> None:
+async def require_staff(member: CurrentMember) -> None:
     """Router-wide guard for the admin area: runs before the body is validated, so a
     non-admin gets 404, never a 422 that would reveal the route."""
     check_use_admin_area_permission(member)
 
 
-def require_admin(member: CurrentMember) -> None:
+async def require_admin(member: CurrentMember) -> None:
     check_admin_only_permission(member)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import Select, and_, func, or_, select, update
+from sqlalchemy import Select, and_, case, func, or_, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from app.db import utcnow, write_after_reading
@@ -173,15 +173,12 @@ class Overview:
 
 def overview(db: Session, *, viewer: Member) -> Overview:
     since = record_visit(db, member=viewer)
-    visible = listed_threads_filter(viewer, Thread)
-    new_count = db.execute(
-        select(func.count()).select_from(Thread).where(visible, Thread.last_post_at > since)
-    ).scalar_one()
-    unanswered = db.execute(
-        select(func.count())
-        .select_from(Thread)
-        .where(visible, Thread.is_question, Thread.accepted_post_id.is_(None))
-    ).scalar_one()
+    new_count, unanswered = db.execute(
+        select(
+            func.count(case((Thread.last_post_at > since, 1))),
+            func.count(case((and_(Thread.is_question, Thread.accepted_post_id.is_(None)), 1))),
+        ).where(listed_threads_filter(viewer, Thread))
+    ).one()
     return Overview(list_categories(db, viewer=viewer), since, new_count, unanswered)
 
 

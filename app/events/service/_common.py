@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload
 
 from app.db import utcnow
 from app.discussions.markdown import render_markdown
@@ -40,7 +40,7 @@ def _load_event(db: Session, event_id: str) -> Event:
     event = db.execute(
         select(Event)
         .where(Event.id == event_id)
-        .options(selectinload(Event.organiser), selectinload(Event.host_organisation))
+        .options(joinedload(Event.organiser), joinedload(Event.host_organisation))
     ).scalar_one_or_none()
     if event is None:
         raise NotFound("There is no such event.")

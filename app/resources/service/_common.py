@@ -4,7 +4,7 @@ share."""
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from app.errors import NotFound
 from app.resources.models import Resource, ResourceFile
@@ -19,8 +19,9 @@ def _load(db: Session, resource_id: str, *, refresh: bool = False) -> Resource:
         .where(Resource.id == resource_id)
         .options(
             selectinload(Resource.topics),
-            selectinload(Resource.owner),
-            selectinload(Resource.organisation),
+            # one row each: joined into the resource's own statement
+            joinedload(Resource.owner),
+            joinedload(Resource.organisation),
             selectinload(Resource.files).selectinload(ResourceFile.versions),
             selectinload(Resource.removed_files).selectinload(ResourceFile.versions),
         )

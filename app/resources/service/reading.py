@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from app.db import write_after_reading
 from app.errors import NotFound
@@ -103,8 +103,8 @@ def list_resources(
         .where(*conditions)
         .options(
             selectinload(Resource.topics),
-            selectinload(Resource.organisation),
-            selectinload(Resource.owner),
+            joinedload(Resource.organisation),
+            joinedload(Resource.owner),
         )
         .order_by(*SORTS.get(sort, SORTS["newest"]))
         .offset(offset)
@@ -166,4 +166,18 @@ def download(
         filename=resource_file.download_name(version),
         content_type=version.content_type,
         size=version.size,
+    )
+
+
+def newest_for_home(db: Session, *, viewer: Member, limit: int) -> list[Resource]:
+    """The newest resources the viewer may see, for the home page: one statement, no
+    total and no related rows (the home page shows only each one's title, type and
+    date)."""
+    return list(
+        db.execute(
+            select(Resource)
+            .where(listed_resources_filter(viewer))
+            .order_by(*SORTS["newest"])
+            .limit(limit)
+        ).scalars()
     )
