@@ -1,12 +1,16 @@
-"""Page numbers for lists: ?page=N, a fixed page size, and links that keep the filters."""
+"""Paging for lists: cursors (?after= / ?before=, app/keyset.py) for the long lists, page
+numbers (?page=N) where a page needs them (a thread's posts, search results); a fixed page
+size, and links that keep the filters."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import Query
+from fastapi import Depends, Query
+
+from app.keyset import MAX_CURSOR_LENGTH, Cursor, InvalidCursor, KeysetPage, decode_cursor
 
 PAGE_SIZE = 25
 
@@ -51,3 +55,47 @@ class Pagination:
 def paginate(page: PageRequest, total: int, filters: dict[str, str | None]) -> Pagination:
     kept = {key: value for key, value in filters.items() if value}
     return Pagination(number=page.number, size=page.size, total=total, base_query=kept)
+
+
+def cursor_request(
+    after: Annotated[str | None, Query(max_length=MAX_CURSOR_LENGTH)] = None,
+    before: Annotated[str | None, Query(max_length=MAX_CURSOR_LENGTH)] = None,
+) -> Cursor | None:
+    """The list position in ``?after=`` (Next) or ``?before=`` (Previous); none is page 1.
+    A cursor that does not decode answers 400 (InvalidCursor)."""
+    if after and before:
+        raise InvalidCursor()
+    if after:
+        return decode_cursor(after)
+    if before:
+        return decode_cursor(before, backwards=True)
+    return None
+
+
+ListCursor = Annotated[Cursor | None, Depends(cursor_request)]
+
+
+@dataclass(frozen=True)
+class CursorPager:
+    """Previous and Next links for a keyset page, keeping the list's filters."""
+
+    next_cursor: str | None
+    previous_cursor: str | None
+    base_query: dict[str, str]
+
+    @property
+    def next_href(self) -> str | None:
+        if self.next_cursor is None:
+            return None
+        return "?" + urlencode({**self.base_query, "after": self.next_cursor})
+
+    @property
+    def previous_href(self) -> str | None:
+        if self.previous_cursor is None:
+            return None
+        return "?" + urlencode({**self.base_query, "before": self.previous_cursor})
+
+
+def cursor_pager(page: KeysetPage[Any], filters: dict[str, str | None]) -> CursorPager:
+    kept = {key: value for key, value in filters.items() if value}
+    return CursorPager(page.next_cursor, page.previous_cursor, kept)
