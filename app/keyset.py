@@ -142,7 +142,10 @@ def keyset_page(
     if cursor is not None:
         position = tuple_(*keys)
         after = tuple_(
-            *[bindparam(None, value, type_=key.type) for value, key in zip(cursor.values, keys)]
+            *[
+                bindparam(None, value, type_=key.type)
+                for value, key in zip(cursor.values, keys, strict=True)
+            ]
         )
         query = query.where(position < after if reading_descending else position > after)
     query = query.order_by(*[key.desc() if reading_descending else key.asc() for key in keys])

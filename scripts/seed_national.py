@@ -51,8 +51,7 @@ from app.topics.models import Topic  # noqa: E402
 from app.topics.reference_data import ensure_topics  # noqa: E402
 from tests.support.database import upgrade_to_head  # noqa: E402
 
-SERVER_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
-DEFAULT_DATABASE = "portal_national"
+DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/portal_national"
 NATIONAL = {
     "members": 100_000,
     "groups": 1_000,
@@ -485,9 +484,7 @@ def recreate_database(database_url: str) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "database_url", nargs="?", default=SERVER_URL.replace("/postgres", f"/{DEFAULT_DATABASE}")
-    )
+    parser.add_argument("database_url", nargs="?", default=DEFAULT_DATABASE_URL)
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--seed", type=int, default=20)
     parser.add_argument(

@@ -9,8 +9,17 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import Depends, Query
+from pydantic import BaseModel, Field
 
-from app.keyset import MAX_CURSOR_LENGTH, Cursor, InvalidCursor, KeysetPage, decode_cursor
+from app.keyset import (
+    COUNT_CAP,
+    MAX_CURSOR_LENGTH,
+    CappedCount,
+    Cursor,
+    InvalidCursor,
+    KeysetPage,
+    decode_cursor,
+)
 
 PAGE_SIZE = 25
 
@@ -99,3 +108,24 @@ class CursorPager:
 def cursor_pager(page: KeysetPage[Any], filters: dict[str, str | None]) -> CursorPager:
     kept = {key: value for key, value in filters.items() if value}
     return CursorPager(page.next_cursor, page.previous_cursor, kept)
+
+
+class CursorPageOut(BaseModel):
+    """What every API list answers beside its items: send ``next_cursor`` back as
+    ``?after=`` for the next page, ``previous_cursor`` as ``?before=`` for the one before."""
+
+    total: int = Field(description=f"How many items the list has, counted up to {COUNT_CAP:,}")
+    total_capped: bool = Field(description=f"True when the list has more than {COUNT_CAP:,}")
+    limit: int
+    next_cursor: str | None
+    previous_cursor: str | None
+
+
+def cursor_page_fields(page: KeysetPage[Any], total: CappedCount, limit: int) -> dict[str, Any]:
+    return {
+        "total": total.count,
+        "total_capped": total.capped,
+        "limit": limit,
+        "next_cursor": page.next_cursor,
+        "previous_cursor": page.previous_cursor,
+    }
