@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.db import write_after_reading
 from app.errors import NotFound
+from app.keyset import CappedCount, Cursor, KeysetPage, capped_count, keyset_page
 from app.members.models import Member
 from app.policy import check_view_resource_permission, listed_resources_filter
 from app.resources.models import Resource, ResourceStatus, ResourceType, resource_topic
@@ -50,10 +51,11 @@ def related_resources(
 
 
 Sort = Literal["newest", "downloads", "title"]
-SORTS: dict[str, Any] = {
-    "newest": (Resource.created_at.desc(), Resource.id),
-    "downloads": (Resource.download_count.desc(), Resource.created_at.desc()),
-    "title": (func.lower(Resource.title), Resource.id),
+# Each sort's keyset keys (the id last, so they are unique) and whether they run descending.
+SORTS: dict[str, tuple[list[Any], bool]] = {
+    "newest": ([Resource.created_at, Resource.id], True),
+    "downloads": ([Resource.download_count, Resource.created_at, Resource.id], True),
+    "title": ([func.lower(Resource.title), Resource.id], False),
 }
 
 
@@ -72,9 +74,9 @@ def list_resources(
     viewer: Member,
     resource_filter: ResourceFilter,
     sort: str,
-    offset: int,
+    cursor: Cursor | None,
     limit: int,
-) -> tuple[list[Resource], int]:
+) -> tuple[list[Resource], CappedCount, KeysetPage[Any]]:
     if resource_filter.owner_id is not None:
         # "my resources": the member's own, hidden ones included, deleted ones not
         conditions = [
@@ -97,20 +99,23 @@ def list_resources(
                 .where(Topic.slug == resource_filter.topic_slug)
             )
         )
-    total = db.execute(select(func.count()).select_from(Resource).where(*conditions)).scalar_one()
-    rows = db.execute(
+    total = capped_count(db, select(Resource.id).where(*conditions))
+    keys, descending = SORTS.get(sort, SORTS["newest"])
+    page = keyset_page(
+        db,
         select(Resource)
         .where(*conditions)
         .options(
             selectinload(Resource.topics),
             selectinload(Resource.organisation),
             selectinload(Resource.owner),
-        )
-        .order_by(*SORTS.get(sort, SORTS["newest"]))
-        .offset(offset)
-        .limit(limit)
-    ).scalars()
-    return list(rows), total
+        ),
+        keys=keys,
+        descending=descending,
+        cursor=cursor,
+        limit=limit,
+    )
+    return [row[0] for row in page.items], total, page
 
 
 def publication_years(db: Session, *, viewer: Member) -> list[int]:
