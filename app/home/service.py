@@ -100,13 +100,13 @@ def home_summary(db: Session, *, member: Member) -> HomeSummary:
         waiting_for_approval=waiting,
         recent_discussions=recent_activity(db, viewer=member, limit=5),
         new_resources=list_resources(
-            db, viewer=member, resource_filter=ResourceFilter(), sort="newest", offset=0, limit=5
+            db, viewer=member, resource_filter=ResourceFilter(), sort="newest", cursor=None, limit=5
         )[0],
         my_next_events=list_events(
-            db, viewer=member, event_filter=EventFilter(when="mine"), offset=0, limit=3
+            db, viewer=member, event_filter=EventFilter(when="mine"), cursor=None, limit=3
         )[0],
         upcoming_events=list_events(
-            db, viewer=member, event_filter=EventFilter(), offset=0, limit=3
+            db, viewer=member, event_filter=EventFilter(), cursor=None, limit=3
         )[0],
         new_opportunities=new_this_week(db, viewer=member, limit=5),
     )
