@@ -20,6 +20,7 @@ from typing import Any, Generic, TypeVar
 
 from sqlalchemy import ColumnElement, Select, bindparam, func, select, tuple_
 from sqlalchemy.orm import Session
+from sqlalchemy.types import TypeDecorator
 from starlette.exceptions import HTTPException
 
 Row = TypeVar("Row")
@@ -59,9 +60,12 @@ def _decode_value(value: Any) -> KeyValue:
         if set(value) != {"t"} or not isinstance(value["t"], str):
             raise InvalidCursor()
         try:
-            return datetime.fromisoformat(value["t"])
+            moment = datetime.fromisoformat(value["t"])
         except ValueError as error:
             raise InvalidCursor() from error
+        if moment.tzinfo is None:
+            raise InvalidCursor()
+        return moment
     if value is None or isinstance(value, str | int | float | bool):
         return value
     raise InvalidCursor()
@@ -96,8 +100,11 @@ class KeysetPage(Generic[Row]):
 
 
 def _fits(value: KeyValue, key: ColumnElement[Any]) -> bool:
+    key_type = key.type
+    if isinstance(key_type, TypeDecorator):
+        key_type = key_type.impl_instance
     try:
-        expected = key.type.python_type
+        expected = key_type.python_type
     except NotImplementedError:
         return value is not None
     if value is None:

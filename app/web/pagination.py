@@ -13,7 +13,6 @@ from pydantic import BaseModel, Field
 
 from app.keyset import (
     COUNT_CAP,
-    MAX_CURSOR_LENGTH,
     CappedCount,
     Cursor,
     InvalidCursor,
@@ -67,8 +66,8 @@ def paginate(page: PageRequest, total: int, filters: dict[str, str | None]) -> P
 
 
 def cursor_request(
-    after: Annotated[str | None, Query(max_length=MAX_CURSOR_LENGTH)] = None,
-    before: Annotated[str | None, Query(max_length=MAX_CURSOR_LENGTH)] = None,
+    after: Annotated[str | None, Query()] = None,
+    before: Annotated[str | None, Query()] = None,
 ) -> Cursor | None:
     """The list position in ``?after=`` (Next) or ``?before=`` (Previous); none is page 1.
     A cursor that does not decode answers 400 (InvalidCursor)."""
