@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, aliased, selectinload
 
 from app.db import write_after_reading
 from app.errors import NotFound
@@ -119,13 +119,31 @@ def list_resources(
 
 
 def publication_years(db: Session, *, viewer: Member) -> list[int]:
-    years = db.execute(
-        select(Resource.publication_year)
-        .where(listed_resources_filter(viewer), Resource.publication_year.is_not(None))
-        .distinct()
-        .order_by(Resource.publication_year.desc())
+    """The years the viewer's resources were published in, newest first, for the filter.
+
+    A DISTINCT over every visible resource reads all 200,000 at national size; instead the
+    years are stepped through on the publication_year index (a recursive "next smaller
+    year", some twenty steps) and each is kept if one resource of it is visible."""
+    newer = aliased(Resource)
+    years = select(func.max(Resource.publication_year).label("year")).cte(
+        "publication_years", recursive=True
+    )
+    years = years.union_all(
+        select(
+            select(func.max(newer.publication_year))
+            .where(newer.publication_year < years.c.year)
+            .scalar_subquery()
+        ).where(years.c.year.is_not(None))
+    )
+    visible = (
+        select(Resource.id)
+        .where(Resource.publication_year == years.c.year, listed_resources_filter(viewer))
+        .exists()
+    )
+    found = db.execute(
+        select(years.c.year).where(years.c.year.is_not(None), visible).order_by(years.c.year.desc())
     ).scalars()
-    return [year for year in years if year is not None]
+    return [year for year in found if year is not None]
 
 
 @dataclass(frozen=True)
