@@ -192,3 +192,20 @@ def capped_count(db: Session, statement: Select[Any], cap: int = COUNT_CAP) -> C
     limited = statement.limit(cap + 1).subquery()
     found = db.execute(select(func.count()).select_from(limited)).scalar_one()
     return CappedCount(min(found, cap), found > cap)
+
+
+def stepped_distinct(column: Any, *, descending: bool = False) -> Any:
+    """The distinct non-null values of an indexed ``column`` (a mapped attribute or table
+    column) as a recursive CTE with one column, ``value``, that steps from one value to the
+    next on the index: one index probe per value, where ``SELECT DISTINCT`` reads every
+    row (200,000 audit entries for a dozen actions). Select from it with any conditions."""
+    table_column = column.property.columns[0] if hasattr(column, "property") else column
+    step = table_column.table.alias()
+    stepped = step.c[table_column.key]
+    first = func.max(table_column) if descending else func.min(table_column)
+    values = select(first.label("value")).cte(f"{table_column.key}_values", recursive=True)
+    following = func.max(stepped) if descending else func.min(stepped)
+    beyond = stepped < values.c.value if descending else stepped > values.c.value
+    return values.union_all(
+        select(select(following).where(beyond).scalar_subquery()).where(values.c.value.is_not(None))
+    )

@@ -38,6 +38,7 @@ LIST_INDEXES = (
     Index("ix_keyset_resource_title", func.lower(Resource.title), Resource.id),
     # events: upcoming soonest first, past latest first
     Index("ix_keyset_event_starts", Event.starts_at, Event.id),
+    Index("ix_keyset_event_unfinished", Event.ends_at, Event.starts_at),
     # the directory by name; the admin list pending first, then by name
     Index("ix_keyset_member_name", Member.display_name, Member.id),
     Index(
@@ -46,6 +47,8 @@ LIST_INDEXES = (
         Member.display_name,
         Member.id,
     ),
+    # the admin list's count of members waiting for approval
+    Index("ix_member_status", Member.status),
     # a member's notifications, newest first
     Index(
         "ix_keyset_notification_member",

@@ -15,7 +15,14 @@ from sqlalchemy.orm import Session
 from app.audit.csv import csv_safe
 from app.audit.models import AuditEntry
 from app.db import LONDON, utcnow
-from app.keyset import CappedCount, Cursor, KeysetPage, capped_count, keyset_page
+from app.keyset import (
+    CappedCount,
+    Cursor,
+    KeysetPage,
+    capped_count,
+    keyset_page,
+    stepped_distinct,
+)
 
 
 class Person(Protocol):
@@ -134,9 +141,11 @@ def list_entries(
 
 
 def actions_in_use(db: Session) -> list[str]:
-    return list(
-        db.execute(select(AuditEntry.action).distinct().order_by(AuditEntry.action)).scalars()
-    )
+    actions = stepped_distinct(AuditEntry.action)
+    found = db.execute(
+        select(actions.c.value).where(actions.c.value.is_not(None)).order_by(actions.c.value)
+    ).scalars()
+    return list(found)
 
 
 CSV_COLUMNS = ("time (Europe/London)", "actor", "action", "subject", "reason", "before", "after")
