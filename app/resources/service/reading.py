@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, union, update
 from sqlalchemy.orm import Session, selectinload
 
 from app.db import write_after_reading
@@ -34,24 +34,43 @@ def get_resource(db: Session, *, viewer: Member, resource_id: str) -> Resource:
     return resource
 
 
+RELATED_CANDIDATES_PER_TOPIC = 100
+
+
 def related_resources(
     db: Session, *, viewer: Member, resource: Resource, limit: int = 5
 ) -> list[Resource]:
-    """Published resources sharing the most topics with this one."""
+    """Published resources sharing the most topics with this one, newest first among
+    equals. They are chosen from the 100 newest the viewer may see in each of its topics:
+    ranking every resource of a topic (13,000 at national size) cost 600 ms a page, and an
+    older resource sharing more topics only loses its place to newer ones."""
     topic_ids = [topic.id for topic in resource.topics]
     if not topic_ids:
         return []
+    newest_per_topic = [
+        select(
+            select(Resource.id)
+            .where(
+                Resource.id.in_(
+                    select(resource_topic.c.resource_id).where(resource_topic.c.topic_id == topic)
+                ),
+                Resource.id != resource.id,
+                listed_resources_filter(viewer),
+            )
+            .order_by(Resource.created_at.desc(), Resource.id.desc())
+            .limit(RELATED_CANDIDATES_PER_TOPIC)
+            .subquery()
+        )
+        for topic in topic_ids
+    ]
+    candidates = union(*newest_per_topic) if len(newest_per_topic) > 1 else newest_per_topic[0]
     shared = func.count(resource_topic.c.topic_id).label("shared")
     rows = db.execute(
         select(Resource)
         .join(resource_topic, resource_topic.c.resource_id == Resource.id)
-        .where(
-            resource_topic.c.topic_id.in_(topic_ids),
-            Resource.id != resource.id,
-            listed_resources_filter(viewer),
-        )
+        .where(resource_topic.c.topic_id.in_(topic_ids), Resource.id.in_(candidates))
         .group_by(Resource.id)
-        .order_by(shared.desc(), Resource.created_at.desc())
+        .order_by(shared.desc(), Resource.created_at.desc(), Resource.id.desc())
         .limit(limit)
     ).scalars()
     return list(rows)
