@@ -23,6 +23,14 @@ from app.resources.models import Resource
 LIST_INDEXES = (
     # discussions: all threads, newest activity first; a category's, pinned first
     Index("ix_keyset_thread_activity", Thread.last_post_at, Thread.id),
+    # each category's listed threads: counted (up to 1,000) and latest activity, index only
+    Index(
+        "ix_keyset_thread_listed",
+        Thread.category_id,
+        Thread.last_post_at,
+        postgresql_where=Thread.deleted_at.is_(None),
+        sqlite_where=Thread.deleted_at.is_(None),
+    ),
     Index(
         "ix_keyset_thread_category",
         Thread.category_id,

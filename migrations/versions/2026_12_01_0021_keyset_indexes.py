@@ -46,11 +46,23 @@ INDEXES: list[tuple[str, str, list[str | sa.TextClause]]] = [
 ]
 
 
+LISTED_THREADS = sa.text("deleted_at IS NULL")
+
+
 def upgrade() -> None:
     for name, table, columns in INDEXES:
         op.create_index(name, table, columns, unique=False)
+    op.create_index(
+        "ix_keyset_thread_listed",
+        "discussion_thread",
+        ["category_id", "last_post_at"],
+        unique=False,
+        postgresql_where=LISTED_THREADS,
+        sqlite_where=LISTED_THREADS,
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_keyset_thread_listed", table_name="discussion_thread")
     for name, table, _columns in reversed(INDEXES):
         op.drop_index(name, table_name=table)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import Select, and_, func, or_, select, update
+from sqlalchemy import Select, and_, or_, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from app.db import utcnow, write_after_reading
@@ -173,22 +173,20 @@ def browse_threads(
 class Overview:
     categories: list[CategoryListing]
     since: datetime
-    new_count: int
-    unanswered_count: int
+    new_count: CappedCount
+    unanswered_count: CappedCount
 
 
 def overview(db: Session, *, viewer: Member) -> Overview:
     since = record_visit(db, member=viewer)
     visible = listed_threads_filter(viewer, Thread)
-    new_count = db.execute(
-        select(func.count()).select_from(Thread).where(visible, Thread.last_post_at > since)
-    ).scalar_one()
-    unanswered = db.execute(
-        select(func.count())
-        .select_from(Thread)
-        .where(visible, Thread.is_question, Thread.accepted_post_id.is_(None))
-    ).scalar_one()
-    return Overview(list_categories(db, viewer=viewer), since, new_count, unanswered)
+    new_count = capped_count(db, select(Thread.id).where(visible, Thread.last_post_at > since))
+    unanswered = capped_count(
+        db,
+        select(Thread.id).where(visible, Thread.is_question, Thread.accepted_post_id.is_(None)),
+    )
+    categories = list_categories(db, viewer=viewer, joined_groups_only=True)
+    return Overview(categories, since, new_count, unanswered)
 
 
 def recent_activity(db: Session, *, viewer: Member, limit: int = 5) -> list[Thread]:
