@@ -11,12 +11,13 @@ from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from app.db import utcnow
 from app.discussions.models import Category, Thread
-from app.groups.models import Group, GroupKind
-from app.keyset import decode_cursor, encode_cursor
+from app.groups.models import Group, GroupKind, GroupMembership, GroupRole
+from app.keyset import COUNT_CAP, decode_cursor, encode_cursor
 from app.resources.models import Resource, ResourceStatus, ResourceType
 from tests.support.members import signed_in
 
@@ -233,3 +234,67 @@ def test_a_cursor_from_another_sort_answers_400(
         "/api/v1/resources", params={"sort": "title", "after": by_downloads["next_cursor"]}
     )
     assert answer.status_code == 400
+
+
+def test_counts_stop_at_a_thousand_and_the_page_lists_joined_groups(
+    client: TestClient, viewer: str, db: Session
+) -> None:
+    general = Category(slug="busy-talk", name="Busy talk")
+    joined = Group(name="Joined circle", slug="joined-circle", description="", kind=GroupKind.OPEN)
+    other = Group(name="Other circle", slug="other-circle", description="", kind=GroupKind.OPEN)
+    db.add_all([general, joined, other])
+    db.flush()
+    db.add(GroupMembership(group_id=joined.id, member_id=viewer, role=GroupRole.MEMBER))
+    db.add_all(
+        [
+            Category(slug="joined-talk", name="Joined circle talk", group_id=joined.id),
+            Category(slug="other-talk", name="Other circle talk", group_id=other.id),
+        ]
+    )
+    moment = utcnow() - timedelta(days=3)
+    db.execute(
+        insert(Thread),
+        [
+            {
+                "id": f"busy-{number:05d}",
+                "category_id": general.id,
+                "author_id": viewer,
+                "title": f"Busy thread {number}",
+                "is_question": True,
+                "created_at": moment,
+                "last_post_at": moment,
+            }
+            for number in range(COUNT_CAP + 1)
+        ],
+    )
+    db.commit()
+
+    overview = client.get("/discussions").text
+    assert "More than 1,000 unanswered questions" in overview
+    assert re.search(r"Busy talk</a>.*?More than 1,000</td>", overview, re.DOTALL)
+    assert "Joined circle talk" in overview
+    assert "Other circle talk" not in overview, "an open group's category is on its page"
+    assert client.get("/discussions/c/other-talk").status_code == 200
+    listed = client.get("/discussions/c/busy-talk").text
+    assert "More than 1,000 threads" in listed
+    api = client.get("/api/v1/discussions/threads", params={"category": "busy-talk"}).json()
+    assert (api["total"], api["total_capped"], len(api["threads"])) == (COUNT_CAP, True, 25)
+
+
+def test_the_groups_page_lists_25_by_name_and_leaves_out_secret_groups(
+    client: TestClient, viewer: str, closed_group: str, db: Session
+) -> None:
+    db.add_all(
+        Group(name=f"Circle {number:02d}", slug=f"circle-{number:02d}", description="", kind=kind)
+        for number in range(30)
+        for kind in [GroupKind.PRIVATE if number % 2 else GroupKind.OPEN]
+    )
+    db.commit()
+    first = client.get("/groups").text
+    names = re.findall(r'href="/groups/circle-(\d\d)"', first)
+    assert names == [f"{number:02d}" for number in range(25)]
+    older = re.search(r'href="\?(after=[^"]+)" rel="next"', first)
+    assert older is not None
+    second = client.get(f"/groups?{older.group(1)}").text
+    assert re.findall(r'href="/groups/circle-(\d\d)"', second) == ["25", "26", "27", "28", "29"]
+    assert "closed-casework" not in first + second
