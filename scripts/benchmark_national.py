@@ -2,9 +2,10 @@
 
 Needs two PostgreSQL databases built by scripts/seed_national.py (``--scale 0.05`` for
 the small one). Signs in as ``bench.member`` (a member of 20 groups; the admin pages as
-``bench.admin``) by creating a session row directly, since the sign-in flow is not what is
-measured, then requests each page in-process (no network) and prints p50, p95 and SQL
-statements per request for both databases side by side, with the ratio of the p95s.
+``bench.admin``) by creating a session row directly, since the sign-in flow is not what
+is measured, then requests each page in-process (no network), alternating between the
+two databases so both see the same machine load, and prints p50, p95 and SQL statements
+per request side by side, with the ratio of the p95s.
 
 Long lists are measured on page 1 and page 500 (or the last page, if a list is shorter).
 The cursor for page 500 is found by asking the same page for 499 x 25 rows once.
@@ -208,53 +209,88 @@ def last_page(client: TestClient, path: str) -> tuple[str, int]:
         number, current = number + 1, following
 
 
-def measure(client: TestClient, path: str, requests: int, counter: list[int]) -> Figure:
-    for _ in range(3):
-        client.get(path)
-    timings = []
-    counter[0] = 0
-    status = 0
+@dataclass
+class Side:
+    """One database's portal: its signed-in clients, sample ids and statement counter."""
+
+    clients: dict[str, TestClient]
+    ids: dict[str, str]
+    counter: list[int]
+
+
+def open_side(app: Any, settings: Settings) -> Side:
+    counter = [0]
+
+    @event.listens_for(app.state.engine, "before_cursor_execute")
+    def _count(*_args: object) -> None:
+        counter[0] += 1
+
+    clients = {
+        "member": signed_in(app, settings, "bench.member"),
+        "admin": signed_in(app, settings, "bench.admin"),
+    }
+    return Side(clients, sample_ids(app), counter)
+
+
+def measure_pair(
+    sides: tuple[Side, Side], who: str, paths: tuple[str, str], requests: int
+) -> tuple[Figure, Figure]:
+    """Both databases' page, requested alternately, so both see the same machine load."""
+    timings: tuple[list[float], list[float]] = ([], [])
+    statements, statuses = [0, 0], [0, 0]
+    for side, path in zip(sides, paths, strict=True):
+        for _ in range(3):
+            side.clients[who].get(path)
     for _ in range(requests):
-        started = time.perf_counter()
-        response = client.get(path)
-        timings.append((time.perf_counter() - started) * 1000)
-        status = response.status_code
-    timings.sort()
-    p95 = timings[max(0, int(len(timings) * 0.95) - 1)]
-    return Figure(statistics.median(timings), p95, counter[0] / requests, status)
+        for index, (side, path) in enumerate(zip(sides, paths, strict=True)):
+            side.counter[0] = 0
+            started = time.perf_counter()
+            response = side.clients[who].get(path)
+            timings[index].append((time.perf_counter() - started) * 1000)
+            statements[index] += side.counter[0]
+            statuses[index] = response.status_code
+    figures = []
+    for index in (0, 1):
+        ordered = sorted(timings[index])
+        p95 = ordered[max(0, int(len(ordered) * 0.95) - 1)]
+        figures.append(
+            Figure(statistics.median(ordered), p95, statements[index] / requests, statuses[index])
+        )
+    return figures[0], figures[1]
 
 
-def run(database_url: str, meili_url: str, requests: int) -> dict[str, tuple[Figure, str]]:
-    figures: dict[str, tuple[Figure, str]] = {}
+Row = tuple[str, Figure, str, Figure, str]
+
+
+def run(small_url: str, national_url: str, meili_url: str, requests: int) -> list[Row]:
+    rows: list[Row] = []
     with (
         tempfile.TemporaryDirectory() as tmp,
-        portal(database_url, meili_url, Path(tmp)) as (
-            app,
-            settings,
-        ),
+        portal(small_url, meili_url, Path(tmp) / "small") as (small_app, small_settings),
+        portal(national_url, meili_url, Path(tmp) / "national") as (app, settings),
     ):
-        counter = [0]
-
-        @event.listens_for(app.state.engine, "before_cursor_execute")
-        def _count(*_args: object) -> None:
-            counter[0] += 1
-
-        clients = {
-            "member": signed_in(app, settings, "bench.member"),
-            "admin": signed_in(app, settings, "bench.admin"),
-        }
-        ids = sample_ids(app)
-        for label, path, who in single_pages(ids):
-            figures[label] = (measure(clients[who], path, requests, counter), "")
-        for label, path, who in long_lists(ids):
-            client = clients[who]
-            figures[f"{label}: page 1"] = (measure(client, path, requests, counter), "")
-            far_path, number = far_page(client, path)
-            figures[f"{label}: page {FAR_PAGE}"] = (
-                measure(client, far_path, requests, counter),
-                "" if number == FAR_PAGE else f"(last page, {number})",
+        sides = (open_side(small_app, small_settings), open_side(app, settings))
+        pages = zip(single_pages(sides[0].ids), single_pages(sides[1].ids), strict=True)
+        for (label, small_path, who), (_label, national_path, _who) in pages:
+            small, national = measure_pair(sides, who, (small_path, national_path), requests)
+            rows.append((label, small, "", national, ""))
+        lists = zip(long_lists(sides[0].ids), long_lists(sides[1].ids), strict=True)
+        for (label, small_path, who), (_label, national_path, _who) in lists:
+            small, national = measure_pair(sides, who, (small_path, national_path), requests)
+            rows.append((f"{label}: page 1", small, "", national, ""))
+            small_far, small_number = far_page(sides[0].clients[who], small_path)
+            national_far, national_number = far_page(sides[1].clients[who], national_path)
+            small, national = measure_pair(sides, who, (small_far, national_far), requests)
+            rows.append(
+                (
+                    f"{label}: page {FAR_PAGE}",
+                    small,
+                    "" if small_number == FAR_PAGE else f"(last page, {small_number})",
+                    national,
+                    "" if national_number == FAR_PAGE else f"(last page, {national_number})",
+                )
             )
-    return figures
+    return rows
 
 
 def main() -> int:
@@ -268,35 +304,27 @@ def main() -> int:
             port=free_port(), data_dir=Path(tmp) / "meili", master_key=MEILI_KEY
         )
         try:
-            small = run(args.small, meili.url, args.requests)
-            national = run(args.national, meili.url, args.requests)
+            rows = run(args.small, args.national, meili.url, args.requests)
         finally:
             meili.stop()
-    print(f"{args.requests} requests a page, in-process, PostgreSQL; ms; SQL = statements a page")
-    header = (
+    print(
+        f"{args.requests} requests a page, alternating between the databases, in-process, "
+        "PostgreSQL; ms; SQL = statements a page"
+    )
+    print(
         f"{'page':<36} {'5k p50':>7} {'p95':>7} {'SQL':>5}   "
         f"{'nat p50':>7} {'p95':>7} {'SQL':>5}  {'p95 x':>5}"
     )
-    print(header)
-    for label, (small_figure, small_note) in small.items():
-        national_figure, national_note = national[label]
-        ratio = national_figure.p95 / small_figure.p95 if small_figure.p95 else 0.0
-        flags = " ".join(
-            note
-            for note in (
-                f"5k {small_note}" if small_note else "",
-                f"national {national_note}" if national_note else "",
-                ""
-                if small_figure.status == national_figure.status == 200
-                else f"status {small_figure.status}/{national_figure.status}",
-            )
-            if note
-        )
+    for label, small, small_note, national, national_note in rows:
+        ratio = national.p95 / small.p95 if small.p95 else 0.0
+        notes = [f"5k {small_note}" if small_note else "", national_note]
+        if not small.status == national.status == 200:
+            notes.append(f"status {small.status}/{national.status}")
+        flags = " ".join(note for note in notes if note)
         print(
-            f"{label:<36} {small_figure.p50:>7.1f} {small_figure.p95:>7.1f} "
-            f"{small_figure.statements:>5.1f}   {national_figure.p50:>7.1f} "
-            f"{national_figure.p95:>7.1f} {national_figure.statements:>5.1f}  {ratio:>5.2f}"
-            + (f"  {flags}" if flags else "")
+            f"{label:<36} {small.p50:>7.1f} {small.p95:>7.1f} {small.statements:>5.1f}   "
+            f"{national.p50:>7.1f} {national.p95:>7.1f} {national.statements:>5.1f}  "
+            f"{ratio:>5.2f}" + (f"  {flags}" if flags else "")
         )
     return 0
 
