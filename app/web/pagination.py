@@ -66,8 +66,12 @@ def paginate(page: PageRequest, total: int, filters: dict[str, str | None]) -> P
 
 
 def cursor_request(
-    after: Annotated[str | None, Query()] = None,
-    before: Annotated[str | None, Query()] = None,
+    after: Annotated[
+        str | None, Query(description="The page after this cursor: a next_cursor answered")
+    ] = None,
+    before: Annotated[
+        str | None, Query(description="The page before this cursor: a previous_cursor answered")
+    ] = None,
 ) -> Cursor | None:
     """The list position in ``?after=`` (Next) or ``?before=`` (Previous); none is page 1.
     A cursor that does not decode answers 400 (InvalidCursor)."""
