@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Select, bindparam, func, select, tuple_
+from sqlalchemy import Select, bindparam, func, select, tuple_
 from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeDecorator
 from starlette.exceptions import HTTPException
@@ -99,7 +99,7 @@ class KeysetPage(Generic[Row]):
     """Cursor for the page before this one; None on the first page."""
 
 
-def _fits(value: KeyValue, key: ColumnElement[Any]) -> bool:
+def _fits(value: KeyValue, key: Any) -> bool:
     key_type = key.type
     if isinstance(key_type, TypeDecorator):
         key_type = key_type.impl_instance
@@ -124,7 +124,7 @@ def keyset_page(
     db: Session,
     statement: Select[Any],
     *,
-    keys: Sequence[ColumnElement[Any]],
+    keys: Sequence[Any],
     descending: bool,
     cursor: Cursor | None,
     limit: int,
@@ -156,7 +156,7 @@ def keyset_page(
         )
         query = query.where(position < after if reading_descending else position > after)
     query = query.order_by(*[key.desc() if reading_descending else key.asc() for key in keys])
-    rows = db.execute(query.limit(limit + 1)).all()
+    rows = list(db.execute(query.limit(limit + 1)).all())
     more = len(rows) > limit
     rows = rows[:limit]
     if backwards:

@@ -4,6 +4,7 @@ size, and links that keep the filters."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -108,7 +109,7 @@ class CursorPager:
         return "?" + urlencode({**self.base_query, "before": self.previous_cursor})
 
 
-def cursor_pager(page: KeysetPage[Any], filters: dict[str, str | None]) -> CursorPager:
+def cursor_pager(page: KeysetPage[Any], filters: Mapping[str, str | None]) -> CursorPager:
     kept = {key: value for key, value in filters.items() if value}
     return CursorPager(page.next_cursor, page.previous_cursor, kept)
 
