@@ -34,7 +34,7 @@ INDEXES: list[tuple[str, str, list[str | sa.TextClause]]] = [
     (
         "ix_keyset_member_admin",
         "member",
-        [sa.text("(status != 'pending')"), "display_name", "id"],
+        [sa.text("(status <> 'pending')"), "display_name", "id"],
     ),
     ("ix_member_status", "member", ["status"]),
     ("ix_keyset_notification_member", "notification", ["member_id", "updated_at", "id"]),
