@@ -18,6 +18,7 @@ from app.drafts.models import Draft
 from app.events.models import Booking, CalendarFeed, Event
 from app.groups.models import Group, GroupMembership, JoinRequest
 from app.guard.models import GuardOverride
+from app.list_indexes import LIST_INDEXES
 from app.members.models import AdminInvitation, ApiToken, Member, MemberIdentity, Organisation
 from app.moderation.models import MemberWarning, Report
 from app.notifications.models import DigestSchedule, Notification, NotificationPreference, SentEmail
@@ -31,6 +32,7 @@ from app.topics.models import Topic
 from app.uploads.models import StagedUpload
 
 __all__ = [
+    "LIST_INDEXES",
     "AdminInvitation",
     "ApiToken",
     "ApplyClick",

@@ -9,7 +9,9 @@ import ast
 from app.config import PROJECT_ROOT
 
 GROUND_FLOOR = ("audit", "outbox", "guard")
-ALLOWED = {"app.db", "app.config", "app.errors"} | {f"app.{name}" for name in GROUND_FLOOR}
+ALLOWED = {"app.db", "app.keyset", "app.config", "app.errors"} | {
+    f"app.{name}" for name in GROUND_FLOOR
+}
 
 
 def imported_app_modules(source: str) -> list[tuple[int, str]]:

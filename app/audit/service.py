@@ -9,12 +9,20 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from sqlalchemy import Select, func, insert, select
+from sqlalchemy import Select, insert, select
 from sqlalchemy.orm import Session
 
 from app.audit.csv import csv_safe
 from app.audit.models import AuditEntry
 from app.db import LONDON, utcnow
+from app.keyset import (
+    CappedCount,
+    Cursor,
+    KeysetPage,
+    capped_count,
+    keyset_page,
+    stepped_distinct,
+)
 
 
 class Person(Protocol):
@@ -117,24 +125,27 @@ def _filtered(query: Select[Any], audit_filter: AuditFilter) -> Select[Any]:
 
 
 def list_entries(
-    db: Session, *, audit_filter: AuditFilter, offset: int, limit: int
-) -> tuple[list[AuditEntry], int]:
-    query = _filtered(select(AuditEntry), audit_filter)
-    total = db.execute(
-        _filtered(select(func.count()).select_from(AuditEntry), audit_filter)
-    ).scalar_one()
-    rows = db.execute(
-        query.order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
-        .offset(offset)
-        .limit(limit)
-    ).scalars()
-    return list(rows), total
+    db: Session, *, audit_filter: AuditFilter, cursor: Cursor | None, limit: int
+) -> tuple[list[AuditEntry], CappedCount, KeysetPage[Any]]:
+    """Newest first."""
+    total = capped_count(db, _filtered(select(AuditEntry.id), audit_filter))
+    page = keyset_page(
+        db,
+        _filtered(select(AuditEntry), audit_filter),
+        keys=[AuditEntry.created_at, AuditEntry.id],
+        descending=True,
+        cursor=cursor,
+        limit=limit,
+    )
+    return [row[0] for row in page.items], total, page
 
 
 def actions_in_use(db: Session) -> list[str]:
-    return list(
-        db.execute(select(AuditEntry.action).distinct().order_by(AuditEntry.action)).scalars()
-    )
+    actions = stepped_distinct(AuditEntry.action)
+    found = db.execute(
+        select(actions.c.value).where(actions.c.value.is_not(None)).order_by(actions.c.value)
+    ).scalars()
+    return list(found)
 
 
 CSV_COLUMNS = ("time (Europe/London)", "actor", "action", "subject", "reason", "before", "after")

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app.guard.models import GuardReason
 from app.members.schemas import TopicOut
+from app.web.pagination import CursorPageOut
 
 TITLE_MAX_LENGTH = 150
 BODY_MAX_LENGTH = 20_000
@@ -176,10 +177,7 @@ class ThreadSummaryOut(BaseModel):
     new_replies: int
 
 
-class ThreadListOut(BaseModel):
-    total: int
-    offset: int
-    limit: int
+class ThreadListOut(CursorPageOut):
     threads: list[ThreadSummaryOut]
 
 

@@ -23,7 +23,7 @@ from app.events.schemas import (
 from app.events.views import ics_response
 from app.security.rate_limits import member_rate_limit
 from app.web.deps import CurrentMember, DbSession, SettingsDep
-from app.web.pagination import PageRequest, page_request
+from app.web.pagination import PAGE_SIZE, ListCursor, cursor_page_fields
 
 router = APIRouter(prefix="/api/v1/events", tags=["events"])
 
@@ -60,24 +60,24 @@ def event_out(view: service.EventView) -> EventOut:
 def list_events(
     db: DbSession,
     member: CurrentMember,
-    page: Annotated[PageRequest, Depends(page_request)],
+    cursor: ListCursor,
     when: Annotated[str, Query(pattern="^(upcoming|past|mine)$")] = "upcoming",
     type: EventType | None = None,
     month: Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}$")] = None,
     organisation_id: Annotated[str | None, Query(max_length=36)] = None,
     format: Annotated[str | None, Query(pattern="^(online|in_person)$")] = None,
 ) -> EventPage:
-    views, total = service.list_events(
+    views, total, page = service.list_events(
         db,
         viewer=member,
         event_filter=service.EventFilter(
             when=when, type=type, month=month, organisation_id=organisation_id, format=format
         ),
-        offset=page.offset,
-        limit=page.size,
+        cursor=cursor,
+        limit=PAGE_SIZE,
     )
     return EventPage(
-        total=total, offset=page.offset, limit=page.size, events=[event_out(v) for v in views]
+        **cursor_page_fields(page, total, PAGE_SIZE), events=[event_out(v) for v in views]
     )
 
 

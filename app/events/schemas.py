@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from app.db import LONDON
 from app.events.models import BookingStatus, EventStatus, EventType
 from app.guard.schemas import GuardChoice
+from app.web.pagination import CursorPageOut
 
 
 def london(day: date, at: time) -> datetime:
@@ -143,10 +144,7 @@ class EventOut(BaseModel):
     calendar_url: str
 
 
-class EventPage(BaseModel):
-    total: int
-    offset: int
-    limit: int
+class EventPage(CursorPageOut):
     events: list[EventOut]
 
 

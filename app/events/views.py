@@ -27,12 +27,11 @@ from app.web.confirmation import Confirmation, Confirmed, confirmation_page, is_
 from app.web.deps import CurrentMember, DbSession, SettingsDep
 from app.web.flash import flash
 from app.web.forms import plain_field_errors
-from app.web.pagination import PageRequest, page_request, paginate
+from app.web.pagination import PAGE_SIZE, ListCursor, cursor_pager
 from app.web.reference_data import organisation_list
 from app.web.templating import render
 
 router = APIRouter(tags=["events"])
-Page = Annotated[PageRequest, Depends(page_request)]
 FORM_FIELDS = (
     "title",
     "description",
@@ -80,7 +79,7 @@ def list_events(
     request: Request,
     db: DbSession,
     member: CurrentMember,
-    page: Page,
+    cursor: ListCursor,
     when: Annotated[str, Query(pattern="^(upcoming|past|mine)$")] = "upcoming",
     type: Annotated[str | None, Query(max_length=20)] = None,
     month: Annotated[str | None, Query(max_length=7)] = None,
@@ -88,7 +87,7 @@ def list_events(
     format: Annotated[str | None, Query(max_length=10)] = None,
 ) -> Response:
     event_type = EventType(type) if type in {t.value for t in EventType} else None
-    views, total = service.list_events(
+    views, total, page = service.list_events(
         db,
         viewer=member,
         event_filter=service.EventFilter(
@@ -98,8 +97,8 @@ def list_events(
             organisation_id=organisation or None,
             format=format or None,
         ),
-        offset=page.offset,
-        limit=page.size,
+        cursor=cursor,
+        limit=PAGE_SIZE,
     )
     filters = {
         "when": when,
@@ -114,7 +113,7 @@ def list_events(
         {
             "views": views,
             "total": total,
-            "pager": paginate(page, total, filters),
+            "pager": cursor_pager(page, filters),
             "filters": filters,
             "types": list(EventType),
             "organisations": organisation_list(request, db),

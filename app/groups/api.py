@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import Response
 
+from app.groups import listing as group_listing
 from app.groups import service
 from app.groups.schemas import (
     AnswerBody,
@@ -35,7 +36,7 @@ def list_groups(db: DbSession, member: CurrentMember) -> list[GroupOut]:
             member_count=listing.member_count,
             my_role=listing.my_role,
         )
-        for listing in service.list_groups(db, viewer=member)
+        for listing in group_listing.list_groups(db, viewer=member)
     ]
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from app.db import utcnow
@@ -35,7 +35,6 @@ from app.policy import (
     check_manage_group_permission,
     check_see_inside_group_permission,
     check_view_group_permission,
-    listed_groups_filter,
     listed_in_directory,
     may_see_group_content,
     may_see_inside_group,
@@ -145,42 +144,6 @@ def create_group(
     )
     record_override(db, actor=actor, subject=subject, override=override)
     return group
-
-
-@dataclass(frozen=True)
-class GroupListing:
-    group: Group
-    member_count: int
-    my_role: GroupRole | None
-    pending_request: bool
-
-
-def list_groups(db: Session, *, viewer: Member) -> list[GroupListing]:
-    groups = list(
-        db.execute(select(Group).where(listed_groups_filter(viewer)).order_by(Group.name)).scalars()
-    )
-    counts = dict(
-        db.execute(
-            select(GroupMembership.group_id, func.count()).group_by(GroupMembership.group_id)
-        ).all()
-    )
-    roles = dict(
-        db.execute(
-            select(GroupMembership.group_id, GroupMembership.role).where(
-                GroupMembership.member_id == viewer.id
-            )
-        ).all()
-    )
-    pending = set(
-        db.execute(
-            select(JoinRequest.group_id).where(
-                JoinRequest.member_id == viewer.id,
-                JoinRequest.status == RequestStatus.PENDING,
-                JoinRequest.is_invitation.is_(False),
-            )
-        ).scalars()
-    )
-    return [GroupListing(g, counts.get(g.id, 0), roles.get(g.id), g.id in pending) for g in groups]
 
 
 @dataclass(frozen=True)

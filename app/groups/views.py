@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from app.errors import Forbidden, InvalidAction, InvalidInput
 from app.groups import service
+from app.groups.listing import page_groups
 from app.groups.models import GroupKind, GroupRole
 from app.guard.forms import form_refusal_context, refusal_status
 from app.guard.service import PassagesFound
@@ -17,6 +18,7 @@ from app.members.profiles import DirectoryFilter, list_directory
 from app.web.confirmation import Confirmation, Confirmed, confirmation_page, is_confirmed
 from app.web.deps import CurrentMember, DbSession
 from app.web.flash import flash
+from app.web.pagination import PAGE_SIZE, ListCursor, cursor_pager
 from app.web.templating import render
 
 router = APIRouter(prefix="/groups", tags=["groups"])
@@ -24,12 +26,16 @@ Text = Annotated[str, Form()]
 
 
 @router.get("", summary="Groups you can see and join")
-def list_groups(request: Request, db: DbSession, member: CurrentMember) -> Response:
+def list_groups(
+    request: Request, db: DbSession, member: CurrentMember, cursor: ListCursor
+) -> Response:
+    listings, page = page_groups(db, viewer=member, cursor=cursor, limit=PAGE_SIZE)
     return render(
         request,
         "groups/list.html",
         {
-            "listings": service.list_groups(db, viewer=member),
+            "listings": listings,
+            "pager": cursor_pager(page, {}),
             "kinds": list(GroupKind),
             "errors": {},
             "form": {},
@@ -54,11 +60,13 @@ def create_group(
     values = {"name": name, "description": description, "kind": kind}
 
     def again(status_code: int, **context: Any) -> Response:
+        listings, page = page_groups(db, viewer=member, cursor=None, limit=PAGE_SIZE)
         return render(
             request,
             "groups/list.html",
             {
-                "listings": service.list_groups(db, viewer=member),
+                "listings": listings,
+                "pager": cursor_pager(page, {}),
                 "kinds": list(GroupKind),
                 "errors": {},
                 "form": values,
@@ -115,8 +123,8 @@ def _page(
     page = service.group_page(db, viewer=member, slug=slug)
     candidates: list[Any] = []
     if page.may_manage:
-        candidates, _total = list_directory(
-            db, viewer=member, directory_filter=DirectoryFilter(), offset=0, limit=200
+        candidates, _total, _page = list_directory(
+            db, viewer=member, directory_filter=DirectoryFilter(), cursor=None, limit=200
         )
         inside = {m.member_id for m in page.members}
         candidates = [c for c in candidates if c.id not in inside]

@@ -26,35 +26,32 @@ from app.members.admin_views import REASON_ONLY_ACTIONS
 from app.members.models import Member, MemberRole, MemberStatus
 from app.policy import check_admin_only_permission
 from app.web.deps import CurrentMember, DbSession, require_admin, require_staff
-from app.web.pagination import PageRequest, page_request
+from app.web.pagination import PAGE_SIZE, ListCursor, cursor_page_fields
 
 router = APIRouter(prefix="/api/v1/admin", tags=["admin"], dependencies=[Depends(require_staff)])
-Page = Annotated[PageRequest, Depends(page_request)]
 
 
 @router.get("/members", response_model=AdminMemberPage, summary="Members, with filters")
 def list_members(
     db: DbSession,
     member: CurrentMember,
-    page: Page,
+    cursor: ListCursor,
     status: MemberStatus | None = None,
     organisation_id: str | None = None,
     role: MemberRole | None = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
 ) -> AdminMemberPage:
-    members, total = service.list_members(
+    members, total, page = service.list_members(
         db,
         actor=member,
         member_filter=service.MemberFilter(
             status=status, organisation_id=organisation_id, role=role, query=q
         ),
-        offset=page.offset,
-        limit=page.size,
+        cursor=cursor,
+        limit=PAGE_SIZE,
     )
     return AdminMemberPage(
-        total=total,
-        offset=page.offset,
-        limit=page.size,
+        **cursor_page_fields(page, total, PAGE_SIZE),
         members=[AdminMemberOut.model_validate(subject) for subject in members],
     )
 

@@ -8,6 +8,7 @@ from typing import Any, Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from app.members.models import MemberRole, MemberStatus, OrganisationKind
+from app.web.pagination import CursorPageOut
 
 
 class AdminMemberOut(BaseModel):
@@ -32,10 +33,7 @@ class AdminMemberOut(BaseModel):
     last_seen_at: datetime | None
 
 
-class AdminMemberPage(BaseModel):
-    total: int
-    offset: int
-    limit: int
+class AdminMemberPage(CursorPageOut):
     members: list[AdminMemberOut]
 
 
@@ -120,8 +118,5 @@ class AuditEntryOut(BaseModel):
     after: dict[str, Any]
 
 
-class AuditPage(BaseModel):
-    total: int
-    offset: int
-    limit: int
+class AuditPage(CursorPageOut):
     entries: list[AuditEntryOut]

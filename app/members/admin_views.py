@@ -24,11 +24,10 @@ from app.policy.members import (
 )
 from app.web.deps import CurrentMember, DbSession, require_admin, require_staff
 from app.web.flash import flash
-from app.web.pagination import PageRequest, page_request, paginate
+from app.web.pagination import PAGE_SIZE, ListCursor, cursor_pager
 from app.web.templating import render
 
 router = APIRouter(prefix="/admin", tags=["admin"], dependencies=[Depends(require_staff)])
-Page = Annotated[PageRequest, Depends(page_request)]
 Reason = Annotated[str | None, Form()]
 
 
@@ -50,7 +49,7 @@ def members_list(
     request: Request,
     db: DbSession,
     member: CurrentMember,
-    page: Page,
+    cursor: ListCursor,
     status: Annotated[str | None, Query()] = None,
     organisation: Annotated[str | None, Query()] = None,
     role: Annotated[str | None, Query()] = None,
@@ -62,8 +61,8 @@ def members_list(
         role=_enum_or_none(MemberRole, role),
         query=q or None,
     )
-    members, total = service.list_members(
-        db, actor=member, member_filter=member_filter, offset=page.offset, limit=page.size
+    members, total, page = service.list_members(
+        db, actor=member, member_filter=member_filter, cursor=cursor, limit=PAGE_SIZE
     )
     filters = {"status": status, "organisation": organisation, "role": role, "q": q}
     return render(
@@ -73,7 +72,7 @@ def members_list(
             "members": members,
             "role_tags": {subject.id: _role_tag(subject) for subject in members},
             "total": total,
-            "pager": paginate(page, total, filters),
+            "pager": cursor_pager(page, filters),
             "filters": filters,
             "statuses": list(MemberStatus),
             "roles": list(MemberRole),

@@ -22,11 +22,9 @@ from app.members.schemas import (
 )
 from app.security.rate_limits import member_rate_limit
 from app.web.deps import CurrentMember, DbSession
-from app.web.pagination import PageRequest, page_request
+from app.web.pagination import PAGE_SIZE, ListCursor, cursor_page_fields
 
 router = APIRouter(prefix="/api/v1", tags=["members"])
-
-Page = Annotated[PageRequest, Depends(page_request)]
 
 
 @router.get("/me", response_model=MemberSelf, summary="The signed-in member")
@@ -55,13 +53,13 @@ def replace_my_profile(db: DbSession, member: CurrentMember, data: ProfileUpdate
 def list_members(
     db: DbSession,
     member: CurrentMember,
-    page: Page,
+    cursor: ListCursor,
     organisation_id: Annotated[str | None, Query(max_length=36)] = None,
     role: MemberRole | None = None,
     topic: Annotated[str | None, Query(max_length=80, description="A topic slug")] = None,
     q: Annotated[str | None, Query(max_length=100, description="Part of a name")] = None,
 ) -> DirectoryPage:
-    entries, total = profiles.list_directory(
+    entries, total, page = profiles.list_directory(
         db,
         viewer=member,
         directory_filter=DirectoryFilter(
@@ -70,10 +68,10 @@ def list_members(
             topic_slug=topic or None,
             query=(q or "").strip() or None,
         ),
-        offset=page.offset,
-        limit=page.size,
+        cursor=cursor,
+        limit=PAGE_SIZE,
     )
-    return DirectoryPage(total=total, offset=page.offset, limit=page.size, members=entries)
+    return DirectoryPage(**cursor_page_fields(page, total, PAGE_SIZE), members=entries)
 
 
 @router.get(

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.errors import InvalidInput, NotFound
 from app.guard.service import GuardSubject, check_before_saving, record_override
+from app.keyset import CappedCount, Cursor, KeysetPage, capped_count, keyset_page
 from app.members.models import Member, MemberRole, Organisation
 from app.members.schemas import ProfileOut, ProfileUpdate, TopicOut
 from app.outbox.sync import enqueue_sync
@@ -77,8 +78,13 @@ class DirectoryFilter:
 
 
 def list_directory(
-    db: Session, *, viewer: Member, directory_filter: DirectoryFilter, offset: int, limit: int
-) -> tuple[list[ProfileOut], int]:
+    db: Session,
+    *,
+    viewer: Member,
+    directory_filter: DirectoryFilter,
+    cursor: Cursor | None,
+    limit: int,
+) -> tuple[list[ProfileOut], CappedCount, KeysetPage[Any]]:
     conditions = [listed_in_directory()]
     if directory_filter.organisation_id:
         conditions.append(Member.organisation_id == directory_filter.organisation_id)
@@ -100,14 +106,16 @@ def list_directory(
         )
         # Filtering by an area of practice must not reveal areas a member hides.
         conditions.append(profile_field_visible_filter(viewer, "areas_of_practice"))
-    total = db.execute(select(func.count()).select_from(Member).where(*conditions)).scalar_one()
-    members = db.execute(
-        _with_profile(select(Member).where(*conditions))
-        .order_by(Member.display_name, Member.id)
-        .offset(offset)
-        .limit(limit)
-    ).scalars()
-    return [profile_for(viewer, member) for member in members], total
+    total = capped_count(db, select(Member.id).where(*conditions))
+    page = keyset_page(
+        db,
+        _with_profile(select(Member).where(*conditions)),
+        keys=[Member.display_name, Member.id],
+        descending=False,
+        cursor=cursor,
+        limit=limit,
+    )
+    return [profile_for(viewer, row[0]) for row in page.items], total, page
 
 
 def all_topics(db: Session) -> list[Topic]:

@@ -11,6 +11,7 @@ from app.members.models import (
     MemberStatus,
     Visibility,
 )
+from app.web.pagination import CursorPageOut
 
 
 class MemberSelf(BaseModel):
@@ -84,10 +85,7 @@ class ProfileOut(BaseModel):
     joined_at: datetime
 
 
-class DirectoryPage(BaseModel):
-    total: int
-    offset: int
-    limit: int
+class DirectoryPage(CursorPageOut):
     members: list[ProfileOut]
 
 

@@ -27,12 +27,10 @@ from app.moderation.service import my_warnings
 from app.security.rate_limits import member_rate_limit
 from app.web.deps import CurrentMember, DbSession
 from app.web.flash import flash
-from app.web.pagination import PageRequest, page_request, paginate
+from app.web.pagination import PAGE_SIZE, ListCursor, cursor_pager
 from app.web.templating import render
 
 router = APIRouter(tags=["members"])
-
-Page = Annotated[PageRequest, Depends(page_request)]
 
 
 @router.get("/members", response_class=HTMLResponse, summary="Member directory")
@@ -40,13 +38,13 @@ def directory(
     request: Request,
     db: DbSession,
     member: CurrentMember,
-    page: Page,
+    cursor: ListCursor,
     organisation: Annotated[str, Query(max_length=36)] = "",
     role: Annotated[MemberRole | Literal[""], Query()] = "",
     area: Annotated[str, Query(max_length=80)] = "",
     q: Annotated[str, Query(max_length=100)] = "",
 ) -> HTMLResponse:
-    entries, total = profiles.list_directory(
+    entries, total, page = profiles.list_directory(
         db,
         viewer=member,
         directory_filter=DirectoryFilter(
@@ -55,8 +53,8 @@ def directory(
             topic_slug=area or None,
             query=q.strip() or None,
         ),
-        offset=page.offset,
-        limit=page.size,
+        cursor=cursor,
+        limit=PAGE_SIZE,
     )
     filters = {"organisation": organisation, "role": role, "area": area, "q": q}
     return render(
@@ -65,7 +63,7 @@ def directory(
         {
             "entries": entries,
             "total": total,
-            "pager": paginate(page, total, filters),
+            "pager": cursor_pager(page, filters),
             "filters": filters,
             "organisation_options": [
                 (choice.id, choice.name) for choice in profiles.organisation_choices(db)

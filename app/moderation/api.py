@@ -25,7 +25,7 @@ from app.moderation.views import AuditFilterDep, audit_csv_response
 from app.policy import check_admin_only_permission
 from app.security.rate_limits import member_rate_limit
 from app.web.deps import CurrentMember, DbSession, require_admin
-from app.web.pagination import PageRequest, page_request
+from app.web.pagination import PAGE_SIZE, ListCursor, cursor_page_fields
 
 router = APIRouter(prefix="/api/v1/admin", tags=["admin"], dependencies=[Depends(require_admin)])
 
@@ -35,16 +35,14 @@ def list_audit(
     db: DbSession,
     member: CurrentMember,
     audit_filter: AuditFilterDep,
-    page: Annotated[PageRequest, Depends(page_request)],
+    cursor: ListCursor,
 ) -> AuditPage:
     check_admin_only_permission(member)
-    entries, total = audit.list_entries(
-        db, audit_filter=audit_filter, offset=page.offset, limit=page.size
+    entries, total, page = audit.list_entries(
+        db, audit_filter=audit_filter, cursor=cursor, limit=PAGE_SIZE
     )
     return AuditPage(
-        total=total,
-        offset=page.offset,
-        limit=page.size,
+        **cursor_page_fields(page, total, PAGE_SIZE),
         entries=[AuditEntryOut.model_validate(entry) for entry in entries],
     )
 
@@ -92,15 +90,13 @@ def create_report(db: DbSession, member: CurrentMember, body: ReportCreate) -> R
 def list_reports(
     db: DbSession,
     member: CurrentMember,
-    page: Annotated[PageRequest, Depends(page_request)],
+    cursor: ListCursor,
     status: Annotated[Literal["open", "closed", "all"], Query()] = "open",
 ) -> QueueOut:
-    found = reports.queue(db, actor=member, status=status, offset=page.offset, limit=page.size)
+    found = reports.queue(db, actor=member, status=status, cursor=cursor, limit=PAGE_SIZE)
     return QueueOut(
-        total=found.total,
+        **cursor_page_fields(found.page, found.total, PAGE_SIZE),
         open=found.open_count,
-        offset=page.offset,
-        limit=page.size,
         reports=[ReportOut.model_validate(report) for report in found.reports],
     )
 

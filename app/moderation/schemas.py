@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from app.guard.schemas import GuardChoice
 from app.moderation.models import ReportReason, ReportStatus, ReportTarget
 from app.moderation.service import MESSAGE_MAX_LENGTH, NOTE_MAX_LENGTH
+from app.web.pagination import CursorPageOut
 
 
 class _Strict(BaseModel):
@@ -59,11 +60,8 @@ class ReportOut(BaseModel):
     handled_note: str | None
 
 
-class QueueOut(BaseModel):
-    total: int
+class QueueOut(CursorPageOut):
     open: int
-    offset: int
-    limit: int
     reports: list[ReportOut]
 
 

@@ -24,7 +24,7 @@ from app.policy import check_admin_only_permission
 from app.security.rate_limits import RateLimited, check_member_rate
 from app.web.deps import CurrentMember, DbSession, require_admin
 from app.web.flash import flash
-from app.web.pagination import PageRequest, page_request, paginate
+from app.web.pagination import PAGE_SIZE, ListCursor, cursor_pager
 from app.web.templating import render
 
 router = APIRouter(prefix="/admin", tags=["admin"], dependencies=[Depends(require_admin)])
@@ -60,20 +60,24 @@ def audit_log(
     db: DbSession,
     member: CurrentMember,
     audit_filter: AuditFilterDep,
-    page: Annotated[PageRequest, Depends(page_request)],
+    cursor: ListCursor,
 ) -> Response:
     check_admin_only_permission(member)
-    entries, total = audit.list_entries(
-        db, audit_filter=audit_filter, offset=page.offset, limit=page.size
+    entries, total, page = audit.list_entries(
+        db, audit_filter=audit_filter, cursor=cursor, limit=PAGE_SIZE
     )
-    query = {key: value for key, value in request.query_params.items() if key != "page"}
+    query = {
+        key: value
+        for key, value in request.query_params.items()
+        if key not in ("page", "after", "before")
+    }
     return render(
         request,
         "admin/audit.html",
         {
             "entries": entries,
             "total": total,
-            "pager": paginate(page, total, query),
+            "pager": cursor_pager(page, dict(query)),
             "query": query,
             "actions": audit.actions_in_use(db),
         },
@@ -274,17 +278,17 @@ def queue_page(
     request: Request,
     db: DbSession,
     member: CurrentMember,
-    page: Annotated[PageRequest, Depends(page_request)],
+    cursor: ListCursor,
     status: Annotated[Literal["open", "closed", "all"], Query()] = "open",
 ) -> Response:
-    found = reports.queue(db, actor=member, status=status, offset=page.offset, limit=page.size)
+    found = reports.queue(db, actor=member, status=status, cursor=cursor, limit=PAGE_SIZE)
     return render(
         request,
         "moderation/queue.html",
         {
             "queue": found,
             "status": status,
-            "pager": paginate(page, found.total, {"status": status}),
+            "pager": cursor_pager(found.page, {"status": status}),
         },
     )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 
 from app.notifications import service
 from app.notifications.rendering import NotificationItem
@@ -17,7 +17,7 @@ from app.notifications.schemas import (
     PreferencesOut,
 )
 from app.web.deps import CurrentMember, DbSession
-from app.web.pagination import PageRequest, page_request
+from app.web.pagination import PAGE_SIZE, ListCursor, cursor_page_fields
 
 router = APIRouter(prefix="/api/v1/notifications", tags=["notifications"])
 
@@ -39,17 +39,15 @@ def _out(item: NotificationItem) -> NotificationOut:
 def list_notifications(
     db: DbSession,
     member: CurrentMember,
-    page: Annotated[PageRequest, Depends(page_request)],
+    cursor: ListCursor,
     unread: Annotated[bool, Query()] = False,
 ) -> NotificationPageOut:
     listing = service.list_notifications(
-        db, viewer=member, offset=page.offset, limit=page.size, unread_only=unread
+        db, viewer=member, cursor=cursor, limit=PAGE_SIZE, unread_only=unread
     )
     return NotificationPageOut(
-        total=listing.total,
+        **cursor_page_fields(listing.page, listing.total, PAGE_SIZE),
         unread=listing.unread,
-        offset=page.offset,
-        limit=page.size,
         notifications=[_out(item) for item in listing.items],
     )
 

@@ -9,6 +9,7 @@ from fastapi import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.notifications.kinds import KINDS, NotificationKind
+from app.web.pagination import CursorPageOut
 
 NotificationId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 """Larger numbers are no notification, and would overflow the database's integer."""
@@ -25,11 +26,8 @@ class NotificationOut(BaseModel):
     read: bool
 
 
-class NotificationPageOut(BaseModel):
-    total: int
+class NotificationPageOut(CursorPageOut):
     unread: int
-    offset: int
-    limit: int
     notifications: list[NotificationOut]
 
 

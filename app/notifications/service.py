@@ -23,6 +23,7 @@ from app.db import LONDON, new_id, utcnow, write_after_reading
 from app.discussions.models import Post, Thread
 from app.errors import InvalidInput, NotFound
 from app.events.models import Event
+from app.keyset import CappedCount, Cursor, KeysetPage, capped_count, keyset_page
 from app.members.models import Member
 from app.notifications.audiences import Audience
 from app.notifications.kinds import (
@@ -271,29 +272,35 @@ def unread_count_statement(*, member_id: Any, visible: ColumnElement[bool]) -> S
 @dataclass(frozen=True)
 class NotificationPage:
     items: list[NotificationItem]
-    total: int
+    total: CappedCount
     unread: int
+    page: KeysetPage[Any]
 
 
 def list_notifications(
-    db: Session, *, viewer: Member, offset: int, limit: int, unread_only: bool = False
+    db: Session,
+    *,
+    viewer: Member,
+    cursor: Cursor | None,
+    limit: int,
+    unread_only: bool = False,
 ) -> NotificationPage:
     """Newest first. Notifications about things the member may no longer see are left
     out of the page and marked read, so the header stops counting them (they still count
-    towards the total, so page links stay stable)."""
+    towards the total)."""
     where = [Notification.member_id == viewer.id]
     if unread_only:
         where.append(Notification.read_at.is_(None))
-    rows = list(
-        db.execute(
-            select(Notification)
-            .where(*where)
-            .order_by(Notification.updated_at.desc(), Notification.id.desc())
-            .offset(offset)
-            .limit(limit)
-        ).scalars()
+    page = keyset_page(
+        db,
+        select(Notification).where(*where),
+        keys=[Notification.updated_at, Notification.id],
+        descending=True,
+        cursor=cursor,
+        limit=limit,
     )
-    total = db.execute(select(func.count()).select_from(Notification).where(*where)).scalar_one()
+    rows = [row[0] for row in page.items]
+    total = capped_count(db, select(Notification.id).where(*where))
     items: list[NotificationItem] = []
     never_shown: list[int] = []
     for notification, item in zip(rows, describe(db, viewer, rows), strict=True):
@@ -310,7 +317,7 @@ def list_notifications(
             .values(read_at=utcnow()),
         )
     unread = unread_count(db, viewer, leaving_out=never_shown)
-    return NotificationPage(items=items, total=total, unread=unread)
+    return NotificationPage(items=items, total=total, unread=unread, page=page)
 
 
 def _own_notification(db: Session, viewer: Member, notification_id: int) -> Notification:

@@ -17,7 +17,7 @@ from app.notifications.mail_status import email_status
 from app.notifications.schemas import NotificationId, PreferencesForm
 from app.web.deps import CurrentMember, DbSession, WritingDbSession, require_admin
 from app.web.flash import flash
-from app.web.pagination import PageRequest, page_request, paginate
+from app.web.pagination import PAGE_SIZE, ListCursor, cursor_pager
 from app.web.templating import render
 
 router = APIRouter(tags=["notifications"])
@@ -31,11 +31,11 @@ def notification_list(
     request: Request,
     db: DbSession,
     member: CurrentMember,
-    page: Annotated[PageRequest, Depends(page_request)],
+    cursor: ListCursor,
     show: Annotated[Show, Query()] = "all",
 ) -> Response:
     listing = service.list_notifications(
-        db, viewer=member, offset=page.offset, limit=page.size, unread_only=show == "unread"
+        db, viewer=member, cursor=cursor, limit=PAGE_SIZE, unread_only=show == "unread"
     )
     return render(
         request,
@@ -43,7 +43,7 @@ def notification_list(
         {
             "listing": listing,
             "show": show,
-            "pager": paginate(page, listing.total, {"show": show if show != "all" else None}),
+            "pager": cursor_pager(listing.page, {"show": show if show != "all" else None}),
         },
     )
 

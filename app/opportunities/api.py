@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 
 from app.opportunities import service
 from app.opportunities.models import OpportunityKind, WorkLocation
@@ -17,7 +17,7 @@ from app.opportunities.schemas import (
     WithdrawOpportunity,
 )
 from app.web.deps import CurrentMember, DbSession
-from app.web.pagination import PageRequest, page_request
+from app.web.pagination import PAGE_SIZE, ListCursor, cursor_page_fields
 
 router = APIRouter(prefix="/api/v1/opportunities", tags=["opportunities"])
 
@@ -52,7 +52,7 @@ def opportunity_out(view: service.OpportunityView) -> OpportunityOut:
 def list_opportunities(
     db: DbSession,
     member: CurrentMember,
-    page: Annotated[PageRequest, Depends(page_request)],
+    cursor: ListCursor,
     kind: OpportunityKind | None = None,
     organisation_id: Annotated[str | None, Query(max_length=36)] = None,
     practice_area: Annotated[str | None, Query(max_length=120)] = None,
@@ -60,7 +60,7 @@ def list_opportunities(
     closing_within_week: bool = False,
     sort: Annotated[str, Query(pattern="^(closing|newest)$")] = "closing",
 ) -> OpportunityPage:
-    views, total = service.list_opportunities(
+    views, total, page = service.list_opportunities(
         db,
         viewer=member,
         opportunity_filter=service.OpportunityFilter(
@@ -71,13 +71,11 @@ def list_opportunities(
             closing_within_week=closing_within_week,
         ),
         sort="newest" if sort == "newest" else "closing",
-        offset=page.offset,
-        limit=page.size,
+        cursor=cursor,
+        limit=PAGE_SIZE,
     )
     return OpportunityPage(
-        total=total,
-        offset=page.offset,
-        limit=page.size,
+        **cursor_page_fields(page, total, PAGE_SIZE),
         opportunities=[opportunity_out(view) for view in views],
     )
 

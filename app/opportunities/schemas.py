@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from app.guard.schemas import GuardChoice
 from app.opportunities.models import OpportunityKind, WorkLocation
+from app.web.pagination import CursorPageOut
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _WEB = re.compile(r"^https://[^\s/$.?#].[^\s]*$")
@@ -119,10 +120,7 @@ class OpportunityOut(BaseModel):
     may_manage: bool
 
 
-class OpportunityPage(BaseModel):
-    total: int
-    offset: int
-    limit: int
+class OpportunityPage(CursorPageOut):
     opportunities: list[OpportunityOut]
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Literal
+from typing import Any, Literal
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, selectinload
@@ -17,6 +17,7 @@ from app.db import new_id
 from app.discussions.markdown import render_markdown
 from app.errors import InvalidInput, NotFound
 from app.guard.service import GuardSubject, Override, check_before_saving, record_override
+from app.keyset import CappedCount, Cursor, KeysetPage, capped_count, keyset_page
 from app.members.models import Member, Organisation
 from app.opportunities import clock
 from app.opportunities.alerts import announce_to_alerts
@@ -209,36 +210,36 @@ def list_opportunities(
     viewer: Member,
     opportunity_filter: OpportunityFilter,
     sort: Sort = "closing",
-    offset: int,
+    cursor: Cursor | None,
     limit: int,
-) -> tuple[list[OpportunityView], int]:
-    """Open opportunities only; two queries (count and page) plus one for organisations,
-    whatever the number of rows."""
+) -> tuple[list[OpportunityView], CappedCount, KeysetPage[Any]]:
+    """Open opportunities only, closing soonest or newest first; two queries (count and
+    page) plus one for organisations, whatever the number of rows."""
     now = clock.now()
     conditions = [listed_opportunities_filter(now), *filter_conditions(opportunity_filter, now)]
-    total = db.execute(
-        select(func.count()).select_from(Opportunity).where(*conditions)  # type: ignore[arg-type]
-    ).scalar_one()
-    order = (
-        [Opportunity.closes_at, Opportunity.id]
-        if sort == "closing"
-        else [Opportunity.created_at.desc(), Opportunity.id]
-    )
-    rows = db.execute(
+    total = capped_count(db, select(Opportunity.id).where(*conditions))  # type: ignore[arg-type]
+    page = keyset_page(
+        db,
         select(Opportunity)
         .where(*conditions)  # type: ignore[arg-type]
-        .options(selectinload(Opportunity.organisation))
-        .order_by(*order)
-        .offset(offset)
-        .limit(limit)
-    ).scalars()
+        .options(selectinload(Opportunity.organisation)),
+        keys=(
+            [Opportunity.closes_at, Opportunity.id]
+            if sort == "closing"
+            else [Opportunity.created_at, Opportunity.id]
+        ),
+        descending=sort != "closing",
+        cursor=cursor,
+        limit=limit,
+    )
+    rows = [row[0] for row in page.items]
     views = [
         OpportunityView(
             opportunity=row, is_closed=False, may_manage=may_manage_opportunity(viewer, row)
         )
         for row in rows
     ]
-    return views, total
+    return views, total, page
 
 
 def new_this_week(db: Session, *, viewer: Member, limit: int = 5) -> list[OpportunityView]:

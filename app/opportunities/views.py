@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from starlette.background import BackgroundTask
@@ -22,11 +22,10 @@ from app.policy.opportunities import may_post_opportunities
 from app.web.deps import CurrentMember, DbSession
 from app.web.flash import flash
 from app.web.forms import plain_field_errors
-from app.web.pagination import PageRequest, page_request, paginate
+from app.web.pagination import PAGE_SIZE, ListCursor, cursor_pager
 from app.web.templating import render
 
 router = APIRouter(tags=["opportunities"])
-Page = Annotated[PageRequest, Depends(page_request)]
 FORM_FIELDS = (
     "title",
     "organisation_id",
@@ -73,7 +72,7 @@ def list_opportunities(
     request: Request,
     db: DbSession,
     member: CurrentMember,
-    page: Page,
+    cursor: ListCursor,
     kind: Annotated[str | None, Query(max_length=40)] = None,
     organisation: Annotated[str | None, Query(max_length=36)] = None,
     practice_area: Annotated[str | None, Query(max_length=120)] = None,
@@ -81,15 +80,15 @@ def list_opportunities(
     closing: Annotated[str | None, Query(max_length=10)] = None,
     sort: Annotated[str, Query(pattern="^(closing|newest)$")] = "closing",
 ) -> Response:
-    views, total = service.list_opportunities(
+    views, total, page = service.list_opportunities(
         db,
         viewer=member,
         opportunity_filter=opportunity_filter_from(
             kind, organisation, practice_area, location, closing
         ),
         sort="newest" if sort == "newest" else "closing",
-        offset=page.offset,
-        limit=page.size,
+        cursor=cursor,
+        limit=PAGE_SIZE,
     )
     filters = {
         "kind": kind,
@@ -105,7 +104,7 @@ def list_opportunities(
         {
             "views": views,
             "total": total,
-            "pager": paginate(page, total, filters),
+            "pager": cursor_pager(page, filters),
             "filters": filters,
             "kinds": list(OpportunityKind),
             "locations": list(WorkLocation),

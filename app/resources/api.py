@@ -29,7 +29,7 @@ from app.security.rate_limits import member_rate_limit
 from app.uploads.forms import uploads_from
 from app.web.deps import CurrentMember, DbSession
 from app.web.forms import plain_field_errors
-from app.web.pagination import PageRequest, page_request
+from app.web.pagination import PAGE_SIZE, ListCursor, cursor_page_fields
 
 router = APIRouter(prefix="/api/v1/resources", tags=["resources"])
 
@@ -76,7 +76,7 @@ def resource_out(resource: Resource, *, with_files: bool) -> ResourceOut:
 def list_resources(
     db: DbSession,
     member: CurrentMember,
-    page: Annotated[PageRequest, Depends(page_request)],
+    cursor: ListCursor,
     type: ResourceType | None = None,
     topic: Annotated[str | None, Query(max_length=80)] = None,
     year: Annotated[int | None, Query(ge=1900, le=2200)] = None,
@@ -84,7 +84,7 @@ def list_resources(
     mine: bool = False,
     sort: Annotated[str, Query(pattern="^(newest|downloads|title)$")] = "newest",
 ) -> ResourcePage:
-    resources, total = service.list_resources(
+    resources, total, page = service.list_resources(
         db,
         viewer=member,
         resource_filter=service.ResourceFilter(
@@ -95,13 +95,11 @@ def list_resources(
             owner_id=member.id if mine else None,
         ),
         sort=sort,
-        offset=page.offset,
-        limit=page.size,
+        cursor=cursor,
+        limit=PAGE_SIZE,
     )
     return ResourcePage(
-        total=total,
-        offset=page.offset,
-        limit=page.size,
+        **cursor_page_fields(page, total, PAGE_SIZE),
         resources=[resource_out(resource, with_files=False) for resource in resources],
     )
 

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 from app.guard.schemas import GuardChoice
 from app.members.schemas import TopicOut
 from app.resources.models import ExtractionStatus, ResourceStatus, ResourceType
+from app.web.pagination import CursorPageOut
 
 DOI_PATTERN = re.compile(r"^10\.\d{4,9}/\S+$")
 
@@ -160,8 +161,5 @@ class ResourceOut(BaseModel):
     files: list[ResourceFileOut] | None = None
 
 
-class ResourcePage(BaseModel):
-    total: int
-    offset: int
-    limit: int
+class ResourcePage(CursorPageOut):
     resources: list[ResourceOut]

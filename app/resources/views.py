@@ -23,6 +23,7 @@ from app.groups.service import group_choices, group_names
 from app.guard.forms import form_refusal_context, refusal_status
 from app.guard.schemas import guard_choice_from
 from app.guard.service import PassagesFound
+from app.keyset import Cursor
 from app.members.models import Member
 from app.policy.resources import (
     may_change_resource,
@@ -41,12 +42,11 @@ from app.web.confirmation import Confirmation, Confirmed, confirmation_page, is_
 from app.web.deps import CurrentMember, DbSession
 from app.web.flash import flash
 from app.web.forms import plain_field_errors
-from app.web.pagination import PageRequest, page_request, paginate
+from app.web.pagination import PAGE_SIZE, ListCursor, cursor_pager
 from app.web.reference_data import organisation_list, topic_choices
 from app.web.templating import render
 
 router = APIRouter(prefix="/resources", tags=["resources"])
-Page = Annotated[PageRequest, Depends(page_request)]
 FORM_FIELDS = (
     "title",
     "summary",
@@ -84,20 +84,20 @@ def _list_page(
     request: Request,
     db: DbSession,
     member: Member,
-    page: PageRequest,
+    cursor: Cursor | None,
     *,
     heading: str,
     resource_filter: service.ResourceFilter,
     sort: str,
     filters: dict[str, str | None],
 ) -> Response:
-    resources, total = service.list_resources(
+    resources, total, page = service.list_resources(
         db,
         viewer=member,
         resource_filter=resource_filter,
         sort=sort,
-        offset=page.offset,
-        limit=page.size,
+        cursor=cursor,
+        limit=PAGE_SIZE,
     )
     return render(
         request,
@@ -106,7 +106,7 @@ def _list_page(
             "heading": heading,
             "resources": resources,
             "total": total,
-            "pager": paginate(page, total, {**filters, "sort": sort}),
+            "pager": cursor_pager(page, {**filters, "sort": sort}),
             "filters": filters,
             "sort": sort,
             "types": list(ResourceType),
@@ -126,7 +126,7 @@ def browse(
     request: Request,
     db: DbSession,
     member: CurrentMember,
-    page: Page,
+    cursor: ListCursor,
     type: Annotated[str | None, Query()] = None,
     topic: Annotated[str | None, Query(max_length=80)] = None,
     year: Annotated[str | None, Query(max_length=4)] = None,
@@ -144,7 +144,7 @@ def browse(
         request,
         db,
         member,
-        page,
+        cursor,
         heading="Resources",
         resource_filter=resource_filter,
         sort=sort if sort in service.SORTS else "newest",
@@ -153,12 +153,12 @@ def browse(
 
 
 @router.get("/mine", summary="Resources you added")
-def mine(request: Request, db: DbSession, member: CurrentMember, page: Page) -> Response:
+def mine(request: Request, db: DbSession, member: CurrentMember, cursor: ListCursor) -> Response:
     return _list_page(
         request,
         db,
         member,
-        page,
+        cursor,
         heading="Your resources",
         resource_filter=service.ResourceFilter(owner_id=member.id),
         sort="newest",

@@ -34,6 +34,7 @@ from app.discussions.schemas import (
 from app.members.schemas import TopicOut
 from app.security.rate_limits import member_rate_limit
 from app.web.deps import CurrentMember, DbSession
+from app.web.pagination import PAGE_SIZE, ListCursor, cursor_page_fields
 
 router = APIRouter(prefix="/api/v1/discussions", tags=["discussions"])
 
@@ -47,7 +48,7 @@ router = APIRouter(prefix="/api/v1/discussions", tags=["discussions"])
 def list_threads(
     db: DbSession,
     member: CurrentMember,
-    page: Page,
+    cursor: ListCursor,
     view: service.ThreadView = "all",
     category: Annotated[str | None, Query(max_length=80, description="A category slug")] = None,
     topic: Annotated[str | None, Query(max_length=80, description="A topic slug")] = None,
@@ -58,13 +59,11 @@ def list_threads(
         view=view,
         category_slug=category or None,
         topic_slug=topic or None,
-        offset=page.offset,
-        limit=page.size,
+        cursor=cursor,
+        limit=PAGE_SIZE,
     )
     return ThreadListOut(
-        total=browse.total,
-        offset=page.offset,
-        limit=page.size,
+        **cursor_page_fields(browse.page, browse.total, PAGE_SIZE),
         threads=[_summary(listing) for listing in browse.threads],
     )
 

@@ -14,12 +14,13 @@ from app.discussions.models import Category, CategoryFollow, Thread
 from app.discussions.schemas import CategoryWrite
 from app.discussions.service._common import _topics_for
 from app.errors import InvalidInput, NotFound
+from app.groups.models import GroupMembership
+from app.keyset import COUNT_CAP
 from app.members.models import Member
 from app.members.reference_data import slugify
 from app.policy import (
     check_manage_categories_permission,
     check_view_category_permission,
-    listed_threads_filter,
     visible_categories_filter,
 )
 from app.topics.models import Topic
@@ -31,6 +32,7 @@ class CategoryListing:
     thread_count: int
     last_post_at: datetime | None
     following: bool
+    thread_count_capped: bool = False
 
 
 def _visible_category(
@@ -53,21 +55,41 @@ def get_category(db: Session, *, viewer: Member, slug: str) -> CategoryListing:
     return CategoryListing(category, 0, None, following)
 
 
-def list_categories(db: Session, *, viewer: Member) -> list[CategoryListing]:
+def list_categories(
+    db: Session, *, viewer: Member, joined_groups_only: bool = False
+) -> list[CategoryListing]:
+    """The categories the viewer may see with their thread counts (up to 1,000: past that
+    ``thread_count_capped``) and latest activity. ``joined_groups_only`` leaves out the
+    categories of groups the viewer has not joined (the discussions page: at national size
+    every open group's category would make hundreds of rows; the group's page links it).
+
+    A thread's group is its category's (start_thread, move_thread), so a category the
+    viewer may see holds only threads they may see: the counts need no access filter of
+    their own, and each is read from the listed-threads index of its category alone."""
+    conditions = [visible_categories_filter(viewer, Category)]
+    if joined_groups_only:
+        joined = select(GroupMembership.group_id).where(GroupMembership.member_id == viewer.id)
+        conditions.append(or_(Category.group_id.is_(None), Category.group_id.in_(joined)))
     categories = list(
         db.execute(
             select(Category)
-            .where(visible_categories_filter(viewer, Category))
+            .where(*conditions)
             .options(selectinload(Category.topics))
             .order_by(Category.position, Category.name)
         ).scalars()
     )
+    listed = (Thread.category_id == Category.id, Thread.deleted_at.is_(None))
+    first_threads = (
+        select(Thread.id).where(*listed).limit(COUNT_CAP + 1).correlate(Category).subquery()
+    )
+    thread_count = select(func.count()).select_from(first_threads).scalar_subquery()
+    last_post_at = select(func.max(Thread.last_post_at)).where(*listed).scalar_subquery()
     stats = {
         category_id: (count, last)
         for category_id, count, last in db.execute(
-            select(Thread.category_id, func.count(), func.max(Thread.last_post_at))
-            .where(listed_threads_filter(viewer, Thread))
-            .group_by(Thread.category_id)
+            select(Category.id, thread_count, last_post_at).where(
+                Category.id.in_([category.id for category in categories])
+            )
         )
     }
     followed = set(
@@ -78,9 +100,10 @@ def list_categories(db: Session, *, viewer: Member) -> list[CategoryListing]:
     return [
         CategoryListing(
             category,
-            stats.get(category.id, (0, None))[0],
+            min(stats.get(category.id, (0, None))[0], COUNT_CAP),
             stats.get(category.id, (0, None))[1],
             category.id in followed,
+            thread_count_capped=stats.get(category.id, (0, None))[0] > COUNT_CAP,
         )
         for category in categories
     ]

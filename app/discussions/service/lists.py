@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import Select, and_, case, func, or_, select, update
+from sqlalchemy import Select, and_, or_, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from app.db import utcnow, write_after_reading
 from app.discussions.models import CategoryFollow, DiscussionVisit, Thread, ThreadFollow, ThreadRead
 from app.discussions.service._common import _upsert
 from app.discussions.service.categories import CategoryListing, get_category, list_categories
+from app.keyset import CappedCount, Cursor, KeysetPage, capped_count, capped_counts, keyset_page
 from app.members.models import Member
 from app.policy import listed_threads_filter
 from app.topics.models import Topic
@@ -72,11 +73,12 @@ def list_threads(
     view: ThreadView = "all",
     category_id: str | None = None,
     topic_slug: str | None = None,
-    offset: int,
+    cursor: Cursor | None,
     limit: int,
-) -> tuple[list[ThreadListing], int]:
-    """A page of threads the viewer may see, with their unread markers. ``since`` is the
-    viewer's previous visit (record_visit)."""
+) -> tuple[list[ThreadListing], CappedCount, KeysetPage[Any]]:
+    """A page of threads the viewer may see, newest activity first (a category's pinned
+    threads first), with their unread markers. ``since`` is the viewer's previous visit
+    (record_visit)."""
     conditions = [listed_threads_filter(viewer, Thread)]
     if category_id is not None:
         conditions.append(Thread.category_id == category_id)
@@ -99,13 +101,14 @@ def list_threads(
                 ),
             )
         )
-    total = db.execute(select(func.count()).select_from(Thread).where(*conditions)).scalar_one()
-    order = (
-        [Thread.is_pinned.desc(), Thread.last_post_at.desc(), Thread.id]
+    total = capped_count(db, select(Thread.id).where(*conditions))
+    keys = (
+        [Thread.is_pinned, Thread.last_post_at, Thread.id]
         if category_id is not None and view == "all"
-        else [Thread.last_post_at.desc(), Thread.id]
+        else [Thread.last_post_at, Thread.id]
     )
-    rows = db.execute(
+    page = keyset_page(
+        db,
         _with_list_loads(
             select(Thread, ThreadRead.last_read_number)
             .outerjoin(
@@ -113,12 +116,14 @@ def list_threads(
                 and_(ThreadRead.thread_id == Thread.id, ThreadRead.member_id == viewer.id),
             )
             .where(*conditions)
-        )
-        .order_by(*order)
-        .offset(offset)
-        .limit(limit)
-    ).all()
-    return [_listing(thread, last_read, since) for thread, last_read in rows], total
+        ),
+        keys=keys,
+        descending=True,
+        cursor=cursor,
+        limit=limit,
+    )
+    listings = [_listing(thread, last_read, since) for thread, last_read in page.items]
+    return listings, total, page
 
 
 def _listing(thread: Thread, last_read: int | None, since: datetime) -> ThreadListing:
@@ -132,9 +137,10 @@ def _listing(thread: Thread, last_read: int | None, since: datetime) -> ThreadLi
 @dataclass(frozen=True)
 class ThreadBrowse:
     threads: list[ThreadListing]
-    total: int
+    total: CappedCount
     since: datetime
     category: CategoryListing | None
+    page: KeysetPage[Any]
 
 
 def browse_threads(
@@ -144,42 +150,43 @@ def browse_threads(
     view: ThreadView = "all",
     category_slug: str | None = None,
     topic_slug: str | None = None,
-    offset: int,
+    cursor: Cursor | None,
     limit: int,
 ) -> ThreadBrowse:
     """A list page: records the visit, then lists (a category's) threads."""
     category = get_category(db, viewer=viewer, slug=category_slug) if category_slug else None
     since = record_visit(db, member=viewer)
-    threads, total = list_threads(
+    threads, total, page = list_threads(
         db,
         viewer=viewer,
         since=since,
         view=view,
         category_id=category.category.id if category else None,
         topic_slug=topic_slug,
-        offset=offset,
+        cursor=cursor,
         limit=limit,
     )
-    return ThreadBrowse(threads, total, since, category)
+    return ThreadBrowse(threads, total, since, category, page)
 
 
 @dataclass(frozen=True)
 class Overview:
     categories: list[CategoryListing]
     since: datetime
-    new_count: int
-    unanswered_count: int
+    new_count: CappedCount
+    unanswered_count: CappedCount
 
 
 def overview(db: Session, *, viewer: Member) -> Overview:
     since = record_visit(db, member=viewer)
-    new_count, unanswered = db.execute(
-        select(
-            func.count(case((Thread.last_post_at > since, 1))),
-            func.count(case((and_(Thread.is_question, Thread.accepted_post_id.is_(None)), 1))),
-        ).where(listed_threads_filter(viewer, Thread))
-    ).one()
-    return Overview(list_categories(db, viewer=viewer), since, new_count, unanswered)
+    visible = listed_threads_filter(viewer, Thread)
+    new_count, unanswered = capped_counts(
+        db,
+        select(Thread.id).where(visible, Thread.last_post_at > since),
+        select(Thread.id).where(visible, Thread.is_question, Thread.accepted_post_id.is_(None)),
+    )
+    categories = list_categories(db, viewer=viewer, joined_groups_only=True)
+    return Overview(categories, since, new_count, unanswered)
 
 
 def recent_activity(db: Session, *, viewer: Member, limit: int = 5) -> list[Thread]:

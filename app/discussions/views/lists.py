@@ -11,11 +11,11 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from app.discussions import service
-from app.discussions.views._common import Page
 from app.groups.service import group_names
+from app.keyset import Cursor
 from app.members.models import Member
 from app.web.deps import CurrentMember, DbSession
-from app.web.pagination import PageRequest, paginate
+from app.web.pagination import PAGE_SIZE, ListCursor, cursor_pager
 from app.web.templating import render
 
 router = APIRouter(tags=["discussions"])
@@ -38,7 +38,7 @@ def _list_page(
     request: Request,
     db: Session,
     member: Member,
-    page: PageRequest,
+    cursor: Cursor | None,
     *,
     view: service.ThreadView,
     category_slug: str | None = None,
@@ -50,8 +50,8 @@ def _list_page(
         view=view,
         category_slug=category_slug,
         topic_slug=topic or None,
-        offset=page.offset,
-        limit=page.size,
+        cursor=cursor,
+        limit=PAGE_SIZE,
     )
     title = browse.category.category.name if browse.category else VIEW_TITLES[view]
     return render(
@@ -61,7 +61,7 @@ def _list_page(
             "browse": browse,
             "view": view,
             "list_title": title,
-            "pager": paginate(page, browse.total, {"topic": topic}),
+            "pager": cursor_pager(browse.page, {"topic": topic}),
             "group_names": group_names(
                 db, viewer=member, group_ids=[item.thread.group_id for item in browse.threads]
             ),
@@ -74,16 +74,18 @@ def category(
     request: Request,
     db: DbSession,
     member: CurrentMember,
-    page: Page,
+    cursor: ListCursor,
     slug: str,
     topic: Annotated[str, Query(max_length=80)] = "",
 ) -> Response:
-    return _list_page(request, db, member, page, view="all", category_slug=slug, topic=topic)
+    return _list_page(request, db, member, cursor, view="all", category_slug=slug, topic=topic)
 
 
 def _view_route(view: service.ThreadView) -> Callable[..., Response]:
-    def route(request: Request, db: DbSession, member: CurrentMember, page: Page) -> Response:
-        return _list_page(request, db, member, page, view=view)
+    def route(
+        request: Request, db: DbSession, member: CurrentMember, cursor: ListCursor
+    ) -> Response:
+        return _list_page(request, db, member, cursor, view=view)
 
     return route
 

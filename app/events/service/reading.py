@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from app.db import LONDON, utcnow
 from app.events.models import Booking, BookingStatus, Event, EventType
 from app.events.service._common import ACTIVE, _load_event
+from app.keyset import CappedCount, Cursor, KeysetPage, capped_count, keyset_page
 from app.members.models import Member
 from app.policy import check_view_event_permission, listed_events_filter, may_see_joining_link
 from app.policy.events import may_manage_event
@@ -93,15 +95,38 @@ def _month_range(month: str) -> tuple[datetime, datetime] | None:
     return first, following
 
 
+def _not_before_the_earliest_unfinished(now: datetime) -> ColumnElement[bool]:
+    """A redundant bound for the upcoming list, read in starts_at order: nothing unfinished
+    starts before the earliest-starting unfinished event, so the index can begin there
+    instead of stepping over every past event first (thousands, and always growing). The
+    bound comes from the (ends_at, starts_at) index alone: ``min(coalesce(starts_at,
+    starts_at))`` rather than ``min(starts_at)``, which PostgreSQL would answer by walking
+    the starts_at index from the oldest event, the very walk this avoids."""
+    earliest = (
+        select(func.min(func.coalesce(Event.starts_at, Event.starts_at)))
+        .where(Event.ends_at >= now)
+        .scalar_subquery()
+    )
+    return Event.starts_at >= earliest
+
+
 def list_events(
-    db: Session, *, viewer: Member, event_filter: EventFilter, offset: int, limit: int
-) -> tuple[list[EventView], int]:
+    db: Session,
+    *,
+    viewer: Member,
+    event_filter: EventFilter,
+    cursor: Cursor | None,
+    limit: int,
+) -> tuple[list[EventView], CappedCount, KeysetPage[Any]]:
+    """A page of events: upcoming and the viewer's soonest first, past ones latest first."""
     now = utcnow()
     conditions = [listed_events_filter(viewer)]
-    order = [Event.starts_at, Event.id]
+    descending = False
     if event_filter.when == "past":
-        conditions.append(Event.ends_at < now)
-        order = [Event.starts_at.desc(), Event.id]
+        # An event starts before it ends: the redundant bound lets the starts_at index
+        # begin at now instead of stepping over every upcoming event first.
+        conditions += [Event.ends_at < now, Event.starts_at < now]
+        descending = True
     elif event_filter.when == "mine":
         conditions.append(
             Event.id.in_(
@@ -112,7 +137,7 @@ def list_events(
         )
         conditions.append(Event.ends_at >= now)
     else:
-        conditions.append(Event.ends_at >= now)
+        conditions += [Event.ends_at >= now, _not_before_the_earliest_unfinished(now)]
     if event_filter.type:
         conditions.append(Event.type == event_filter.type)
     if event_filter.organisation_id:
@@ -121,23 +146,23 @@ def list_events(
         conditions.append(Event.online.is_(event_filter.format == "online"))
     if event_filter.month and (bounds := _month_range(event_filter.month)):
         conditions.append(and_(Event.starts_at < bounds[1], Event.ends_at > bounds[0]))
-    total = db.execute(select(func.count()).select_from(Event).where(*conditions)).scalar_one()
-    events = list(
-        db.execute(
-            select(Event)
-            .where(*conditions)
-            .options(joinedload(Event.organiser), joinedload(Event.host_organisation))
-            .order_by(*order)
-            .offset(offset)
-            .limit(limit)
-        ).scalars()
+    total = capped_count(db, select(Event.id).where(*conditions))
+    page = keyset_page(
+        db,
+        select(Event)
+        .where(*conditions)
+        .options(joinedload(Event.organiser), joinedload(Event.host_organisation)),
+        keys=[Event.starts_at, Event.id],
+        descending=descending,
+        cursor=cursor,
+        limit=limit,
     )
-    return _views(db, viewer, events), total
+    return _views(db, viewer, [row[0] for row in page.items]), total, page
 
 
 def upcoming_for_home(db: Session, *, viewer: Member, limit: int = 3) -> list[EventView]:
-    views, _total = list_events(
-        db, viewer=viewer, event_filter=EventFilter(), offset=0, limit=limit
+    views, _total, _page = list_events(
+        db, viewer=viewer, event_filter=EventFilter(), cursor=None, limit=limit
     )
     return views
 

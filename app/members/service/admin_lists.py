@@ -4,12 +4,14 @@ and one member's details with their recent audit entries."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.audit.models import AuditEntry
 from app.errors import NotFound
+from app.keyset import CappedCount, Cursor, KeysetPage, capped_count, keyset_page
 from app.members.models import Member, MemberIdentity, MemberRole, MemberStatus, Organisation
 from app.members.service.admin_actions import holder_identities
 from app.policy import check_use_admin_area_permission
@@ -24,8 +26,14 @@ class MemberFilter:
 
 
 def list_members(
-    db: Session, *, actor: Member, member_filter: MemberFilter, offset: int, limit: int
-) -> tuple[list[Member], int]:
+    db: Session,
+    *,
+    actor: Member,
+    member_filter: MemberFilter,
+    cursor: Cursor | None,
+    limit: int,
+) -> tuple[list[Member], CappedCount, KeysetPage[Any]]:
+    """Pending members first, then by name."""
     check_use_admin_area_permission(actor)
     conditions = []
     if member_filter.status:
@@ -40,16 +48,16 @@ def list_members(
             func.lower(Member.display_name).contains(needle, autoescape=True)
             | func.lower(Member.email).contains(needle, autoescape=True)
         )
-    total = db.execute(select(func.count()).select_from(Member).where(*conditions)).scalar_one()
-    members = db.execute(
-        select(Member)
-        .where(*conditions)
-        .options(selectinload(Member.organisation))
-        .order_by(Member.status != MemberStatus.PENDING, Member.display_name, Member.id)
-        .offset(offset)
-        .limit(limit)
-    ).scalars()
-    return list(members), total
+    total = capped_count(db, select(Member.id).where(*conditions))
+    page = keyset_page(
+        db,
+        select(Member).where(*conditions).options(selectinload(Member.organisation)),
+        keys=[Member.status != MemberStatus.PENDING, Member.display_name, Member.id],
+        descending=False,
+        cursor=cursor,
+        limit=limit,
+    )
+    return [row[0] for row in page.items], total, page
 
 
 def pending_count(db: Session) -> int:

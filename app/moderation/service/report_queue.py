@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass, field
+from typing import Any
 
 import nh3
 from sqlalchemy import func, select
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.discussions.models import Post, Thread
 from app.events.models import Event
+from app.keyset import CappedCount, Cursor, KeysetPage, capped_count, keyset_page
 from app.members.models import Member
 from app.moderation.models import Report, ReportStatus, ReportTarget
 from app.moderation.service._common import _load_report
@@ -26,9 +28,10 @@ from app.resources.models import Resource, ResourceStatus
 @dataclass(frozen=True)
 class Queue:
     reports: list[Report]
-    total: int
+    total: CappedCount
     open_count: int
     may_act: bool
+    page: KeysetPage[Any]
     excerpts: dict[str, str] = field(default_factory=dict)
     """Report id → the start of the reported text, so the queue can be read without
     opening each report."""
@@ -77,7 +80,8 @@ def _excerpts(db: Session, reports: list[Report]) -> dict[str, str]:
 QUEUE_STATUSES = ("open", "closed", "all")
 
 
-def queue(db: Session, *, actor: Member, status: str, offset: int, limit: int) -> Queue:
+def queue(db: Session, *, actor: Member, status: str, cursor: Cursor | None, limit: int) -> Queue:
+    """Open reports oldest first (first come, first handled); closed ones newest first."""
     groups = moderated_group_ids(db, actor)
     check_use_moderation_queue_permission(actor, groups)
     visible = visible_reports_filter(actor, Report)
@@ -86,26 +90,27 @@ def queue(db: Session, *, actor: Member, status: str, offset: int, limit: int) -
         conditions.append(Report.status == ReportStatus.OPEN)
     elif status == "closed":
         conditions.append(Report.status != ReportStatus.OPEN)
-    total = db.execute(select(func.count()).select_from(Report).where(*conditions)).scalar_one()
+    total = capped_count(db, select(Report.id).where(*conditions))
     open_count = db.execute(
         select(func.count()).select_from(Report).where(visible, Report.status == ReportStatus.OPEN)
     ).scalar_one()
-    order = Report.created_at if status == "open" else Report.created_at.desc()
-    reports = list(
-        db.execute(
-            select(Report)
-            .where(*conditions)
-            .options(selectinload(Report.reporter), selectinload(Report.author))
-            .order_by(order, Report.id)
-            .offset(offset)
-            .limit(limit)
-        ).scalars()
+    page = keyset_page(
+        db,
+        select(Report)
+        .where(*conditions)
+        .options(selectinload(Report.reporter), selectinload(Report.author)),
+        keys=[Report.created_at, Report.id],
+        descending=status != "open",
+        cursor=cursor,
+        limit=limit,
     )
+    reports = [row[0] for row in page.items]
     return Queue(
         reports,
         total,
         open_count,
         may_act=may_act_on_reports(actor),
+        page=page,
         excerpts=_excerpts(db, reports),
     )
 

@@ -1,8 +1,8 @@
 """organisation admins: members an admin names to approve applicants from their own
 organisation, who are told when one waits
 
-Revision ID: 0025
-Revises: 0020
+Revision ID: 0022
+Revises: 0021
 Create Date: 2026-12-01 20:30:00
 """
 
@@ -11,8 +11,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0025"
-down_revision: str | None = "0020"
+revision: str = "0022"
+down_revision: str | None = "0021"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
