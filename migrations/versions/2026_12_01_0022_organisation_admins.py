@@ -18,14 +18,13 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("member", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column(
-                "is_organisation_admin", sa.Boolean(), nullable=False, server_default=sa.false()
-            )
-        )
+    # Plain ALTER TABLE, not batch mode: SQLite's batch copy of the member table would drop
+    # the expression index of 0021 (ix_keyset_member_admin), which it cannot reflect.
+    op.add_column(
+        "member",
+        sa.Column("is_organisation_admin", sa.Boolean(), nullable=False, server_default=sa.false()),
+    )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("member", schema=None) as batch_op:
-        batch_op.drop_column("is_organisation_admin")
+    op.drop_column("member", "is_organisation_admin")
