@@ -68,7 +68,38 @@ def phone_ok(match: re.Match[str]) -> bool:
         valid = len(digits) in (11, 12) and digits[2] in "127"
     else:
         valid = len(digits) in (10, 11) and digits[1] in "127"
-    return valid and not in_public_place(match)
+    if not valid:
+        return False
+    mobile = digits.startswith(("07", "447"))
+    return not (mobile_of_a_service(match) if mobile else in_public_place(match))
+
+
+# A relative's or a young person's own phone: "mum's mobile", "dads new number", "yp's phone".
+_FAMILY_PHONE = re.compile(
+    r"\b(?:mum|mom|dad|nan|gran|grandma|grandad|aunt|auntie|uncle|yp|carer|parent|sister"
+    r"|brother|girlfriend|boyfriend|partner)s?(?:['’]s)?\b[^.\n]{0,25}$",
+    re.IGNORECASE,
+)
+
+
+_SERVICE_MOBILE = re.compile(
+    r"\b(?:EDT|on[ \t-]call|manager|out[ \t]of[ \t]hours|OOH|emergency|social[ \t]worker)\b",
+    re.IGNORECASE,
+)
+
+
+def mobile_of_a_service(match: re.Match[str]) -> bool:
+    """A mobile number is a service's only when the words right by it say so ("EDT mobile
+    07...", "07... (duty manager)"); "dads number is 07..., he keeps ringing duty" is dad's."""
+    head, tail = sentence_around(match)
+    if _FAMILY_PHONE.search(head[-40:]):
+        return False
+    near = head[-40:]
+    return bool(
+        _PUBLIC_PLACE.search(near)
+        or _SERVICE_MOBILE.search(near)
+        or _PUBLIC_PLACE.search(tail[:15])
+    )
 
 
 def postcode_ok(match: re.Match[str]) -> bool:

@@ -35,6 +35,7 @@ from app.guard.names import (
     first_names,
     is_first_name,
     is_lower_case_first_name,
+    is_surname,
 )
 from app.guard.people_cues import (
     Token,
@@ -45,6 +46,17 @@ from app.guard.people_cues import (
     word_after,
     word_near,
     year_group_after,
+)
+from app.guard.people_grammar import (
+    CHILD_BEFORE_A_NAME,
+    NEVER_A_LOWER_CASE_NAME,
+    NOT_BEFORE_A_PERSON,
+    child_cue_in_sentence,
+    is_an_unknown_word,
+    professional_sentence,
+    surname_after,
+    unknown_name_with_age,
+    word_name_in_grammar,
 )
 from app.guard.people_words import (
     A_PARENT_SAYS,
@@ -112,7 +124,7 @@ class RuleFinding:
 class Candidate:
     index: int  # first token
     last: int  # last token
-    kind: str  # "name", "surname", "initials", "nickname", "label"
+    kind: str  # "name", "full", "surname", "initials", "letter", "nickname", "word_name", ...
     adjacent_only: bool  # a weak candidate: counts only with an age or year right after it
 
 
@@ -121,6 +133,28 @@ def _is_capitalised(word: str) -> bool:
 
 
 def _name_candidate(tokens: list[Token], i: int) -> Candidate | None:
+    """A person candidate at ``i``; a first name followed by a listed surname ("jade
+    brennan", "Tomasz Wisniewski") is read as a full name."""
+    candidate = _first_name_candidate(tokens, i)
+    if candidate is None:
+        introduced = _introducing_phrase_before(tokens, i)
+        word = tokens[i].bare
+        after_child = i > 0 and tokens[i - 1].lower in CHILD_BEFORE_A_NAME
+        if (
+            (introduced is not None or after_child)
+            and word.isalpha()
+            and (word.lower() not in DETERMINERS and word.lower() not in NOT_BEFORE_A_PERSON)
+        ):
+            # "kid goes by spider", "the one they call tink", "our yp sky, 17": a nickname
+            # or a name no list holds, in any case.
+            return Candidate(i, i, "nickname_word", adjacent_only=True)
+        return None
+    if candidate.kind in {"name", "word_name"} and surname_after(tokens, i):
+        return Candidate(i, i + 1, "full", adjacent_only=False)
+    return candidate
+
+
+def _first_name_candidate(tokens: list[Token], i: int) -> Candidate | None:
     word = tokens[i].bare
     if not word or not word[0].isalpha():
         return None
@@ -149,7 +183,7 @@ def _name_candidate(tokens: list[Token], i: int) -> Candidate | None:
             return Candidate(i, i, "word_name", adjacent_only=True)
         hyphenated = "-" in word and head.capitalize() in first_names()
         if not (hyphenated or is_lower_case_first_name(word)):
-            if _could_be_an_unknown_name(word):
+            if _could_be_an_unknown_name(word) or is_an_unknown_word(word):
                 # A lower-case word the gazetteer does not know: a name only with an age
                 # spelt out as one ("babajide (12yrs)", "tyreese, aged 16,").
                 return Candidate(i, i, "lower_unknown", adjacent_only=True)
@@ -178,13 +212,26 @@ def _candidates(tokens: list[Token]) -> Iterator[Candidate]:
             group = tokens[i + 2].lower
             if group in SURNAME_GROUPS and _could_be_a_surname(surname):
                 # "the private family": in lower case, "family" needs more context.
-                weak = surname.islower() and group in {"family", "families"}
+                weak = (
+                    surname.islower()
+                    and group in {"family", "families"}
+                    and not is_surname(surname)
+                )
                 yield Candidate(i + 1, i + 2, "surname", adjacent_only=weak)
                 continue
         # Initials: "JK", "J.K." (two or three capitals, not an acronym).
         text = token.text
         if 2 <= len(text) <= 3 and text.isalpha() and text.isupper() and text not in ACRONYMS:
             yield Candidate(i, i, "initials", adjacent_only=True)
+            continue
+        # A single letter with an age between commas or brackets: "R, 7, came", "a lad, K, 15".
+        if (
+            len(text) == 1
+            and text.isupper()
+            and text not in {"I", "A"}
+            and _a_letter_alone(tokens, i)
+        ):
+            yield Candidate(i, i, "letter", adjacent_only=True)
             continue
         # A quoted nickname: 'Tiny', "Spider".
         if token.text in "'‘\"“" and i + 2 < count and tokens[i + 2].text in "'’\"”":
@@ -195,6 +242,15 @@ def _candidates(tokens: list[Token]) -> Iterator[Candidate]:
         candidate = _name_candidate(tokens, i)
         if candidate is not None:
             yield candidate
+
+
+def _a_letter_alone(tokens: list[Token], i: int) -> bool:
+    """A letter standing for a child, not a label's letter ("Plan B", "Child R", "Appendix
+    C"): at the start of the sentence or after a comma or a child word."""
+    if i == 0:
+        return True
+    previous = tokens[i - 1]
+    return previous.text in {",", "(", "-", ":"} or previous.lower in INTRODUCING_OR_ADJECTIVE
 
 
 def _could_be_a_surname(word: str) -> bool:
@@ -346,10 +402,29 @@ def _judge(tokens: list[Token], candidate: Candidate) -> tuple[str, int] | None:
             return "family", first - 1
         introducing = _introducing_phrase_before(tokens, first)
         title = last + 1 < len(tokens) and tokens[last + 1].text[:1].isupper()  # "Kiss My Disco"
-        return None if introducing is None or title else ("introduced", introducing)
+        if introducing is not None and not title:
+            return "introduced", introducing
+        end = unknown_name_with_age(tokens, first, last)  # "Yusra 15 refuses"
+        return None if end is None else ("age", end)
     if candidate.kind == "lower_unknown":
         end = bracketed_age_after(tokens, last, spelt_out=True)
+        if end is None:
+            end = unknown_name_with_age(tokens, first, last)  # "giorgi 17 arrived"
         return None if end is None else ("age", end)
+    if candidate.kind == "letter":
+        end = bracketed_age_after(tokens, last)
+        return None if end is None else ("age", end)
+    if candidate.kind == "nickname_word":
+        end = bracketed_age_after(tokens, last)
+        if end is not None:
+            return "age", end
+        introduced = tokens[first - 1].lower not in CHILD_BEFORE_A_NAME
+        cue = child_cue_in_sentence(tokens, first, last) if introduced else None
+        return None if cue is None else ("introduced", first - 1)
+    if candidate.kind == "word_name" or (candidate.kind == "name" and candidate.adjacent_only):
+        grammar = _word_name(tokens, candidate)
+        if grammar is not None:
+            return grammar
     if candidate.kind == "word_name":
         end = year_group_after(tokens, last)
         if end is not None:
@@ -372,6 +447,8 @@ def _judge(tokens: list[Token], candidate: Candidate) -> tuple[str, int] | None:
     adult = _relative_role_next_to(tokens, first, last)
     end = age_after(tokens, last, 2 if not candidate.adjacent_only else 1, adult)
     if end is not None:
+        if candidate.kind == "full" and not adult:
+            return "full_age", end
         return ("adult_age" if adult else "age"), end
     end = year_group_after(tokens, last)
     if end is not None:
@@ -393,7 +470,7 @@ def _judge(tokens: list[Token], candidate: Candidate) -> tuple[str, int] | None:
         return None if j == -1 else ("event", j)
     if candidate.adjacent_only:
         return None
-    if candidate.kind == "name":
+    if candidate.kind in {"name", "full"}:
         introducing = _introducing_phrase_before(tokens, first)
         if introducing is not None:
             return "introduced", introducing
@@ -415,6 +492,30 @@ def _judge(tokens: list[Token], candidate: Candidate) -> tuple[str, int] | None:
     j = word_near(tokens, first, last, FAMILY_ROLES, 3)
     if j != -1:
         return "family", j
+    # A name and a child's context far apart in the same sentence ("i spoke to jessica ...
+    # she is only 13"), unless the sentence is about professionals.
+    if not professional_sentence(tokens, first, last):
+        j = child_cue_in_sentence(tokens, first, last)
+        if j is not None:
+            return "sentence", j
+    return None
+
+
+def _word_name(tokens: list[Token], candidate: Candidate) -> tuple[str, int] | None:
+    """A name that is also a word ("grace", "precious") when the grammar says person, or
+    next to a named school or a place where a family lives ("precious from the estate")."""
+    grammar = word_name_in_grammar(tokens, candidate.index, candidate.last)
+    if grammar is not None:
+        return grammar
+    first = candidate.index
+    if tokens[first].lower in NEVER_A_LOWER_CASE_NAME:
+        return None
+    if first and tokens[first - 1].lower in DETERMINERS:
+        return None
+    for cue, words in (("school", SCHOOL_WORDS), ("home", STREET_WORDS)):
+        end = place_after(tokens, candidate.last, words)
+        if end is not None:
+            return cue, end
     return None
 
 
@@ -431,7 +532,7 @@ def find_people(text: str) -> Iterator[RuleFinding]:
             continue
         cited = CITATION.search(sentence) is not None
         for candidate in _candidates(tokens):
-            if candidate.kind in {"name", "surname"} and cited:
+            if candidate.kind in {"name", "surname", "full"} and cited:
                 continue
             judged = _judge(tokens, candidate)
             if judged is None:
