@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 from app.guard.detection import check_text
-from app.guard.people import _candidates, find_people
+from app.guard.people import find_people
+from app.guard.people_candidates import candidates as _candidates
 from app.guard.people_cues import Token
 from app.guard.people_words import TOKEN
 from tests.support.guard_set import ROOT, labelled_set, score

@@ -289,3 +289,23 @@ def labelled_record_ok(match: re.Match[str]) -> bool:
     return bool(RECORD_CONTEXT.search(head + " " + tail)) and not NOT_A_RECORD_BEFORE.search(
         head[-30:] + " " + match.group(0)
     )
+
+
+# A particular child or household in the sentence: "a 13 yr old girl", "the kids", "my yp",
+# "aged 9", "14yo"; not a range ("11-19 year olds") nor a service ("the family hub").
+_CHILD_IN_SENTENCE = re.compile(
+    r"\b(?:(?:a|the|my|our|this|her|his)[ \t]+(?:\d{1,2}[ \t-]*(?:yrs?|years?|y)[ \t-]*old[ \t]+)?"
+    r"(?:girl|boy|lad|yp|child|kid|kids|baby|toddler|teen|mum|dad|children|family"
+    r"(?![ \t]+(?:hub|centre|center|support|services?|group|court|network)))\b"
+    r"|(?<![-–\d])\d{1,2}[ \t-]*(?:yrs?|years?)[ \t-]*old(?!s)\b|(?<![-–\d])\d{1,2}[ \t]?y/?o\b"
+    r"|\baged[ \t]+\d{1,2}\b(?![ \t]*(?:-|–|to|and)))",
+    re.IGNORECASE,
+)
+
+
+def child_in_sentence(match: re.Match[str]) -> bool:
+    """A lower-case estate or address with a particular child or household in its sentence
+    ("a 13 yr old girl on the lincoln green estate"), not an office, a venue or a service."""
+    head, tail = sentence_around(match)
+    child = _CHILD_IN_SENTENCE.search(head) or _CHILD_IN_SENTENCE.search(tail)
+    return child is not None and not in_public_place(match)

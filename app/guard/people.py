@@ -26,17 +26,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 
-from app.guard.names import (
-    NAMES_THAT_ARE_WORDS,
-    NOT_NAMES,
-    first_names,
-    is_first_name,
-    is_lower_case_first_name,
-    is_surname,
-)
+from app.guard.people_candidates import Candidate, candidates, introducing_phrase_before
 from app.guard.people_cues import (
     Token,
     age_after,
@@ -50,34 +41,24 @@ from app.guard.people_cues import (
 from app.guard.people_grammar import (
     CHILD_BEFORE_A_NAME,
     NEVER_A_LOWER_CASE_NAME,
-    NOT_BEFORE_A_PERSON,
     child_cue_in_sentence,
-    is_an_unknown_word,
     professional_sentence,
-    surname_after,
     unknown_name_with_age,
     word_name_in_grammar,
 )
 from app.guard.people_words import (
     A_PARENT_SAYS,
-    ACRONYMS,
-    ADJECTIVES,
     BEFORE_A_CHILD_WORD,
     CHILD_ADJECTIVES,
     CHILD_NAMES_THAT_ARE_WORDS,
     CHILD_WORDS,
     CITATION,
     DETERMINERS,
-    ENGLISH_ENDING,
     EVENTS,
     EVENTS_FOR_INITIALS,
     FAMILY_CONTEXT,
     FAMILY_ROLES,
-    GROUP_NOUNS,
     INTRODUCING_OR_ADJECTIVE,
-    INTRODUCING_PHRASES,
-    LABEL_WORDS,
-    NOT_A_SURNAME_LOWER,
     ORGANISATION_AFTER,
     PLACEMENT,
     POSSESSIVES,
@@ -88,22 +69,11 @@ from app.guard.people_words import (
     SENTENCE_END,
     STREET_WORDS,
     SURNAME_GROUPS,
-    TITLES,
     TITLES_BEFORE,
     TOKEN,
     VERBS_BETWEEN,
 )
 from app.guard.vocabulary import NOT_A_NAME
-
-WORD_LIKE_NAMES = Path(__file__).resolve().parent / "data" / "word_like_names.txt"
-
-
-@lru_cache(maxsize=1)
-def word_like_names() -> frozenset[str]:
-    """Gazetteer names that are everyday English words in lower case ("long", "hope",
-    "james" too: wordfreq cannot tell), written by scripts/build_guard_names.py: in lower
-    case they count as a name only right next to an age or a school year."""
-    return frozenset(WORD_LIKE_NAMES.read_text(encoding="utf-8").split())
 
 
 @dataclass(frozen=True)
@@ -117,175 +87,16 @@ class RuleFinding:
 # --- the words the rule reads ---------------------------------------------------------------
 
 
-# --- candidates -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Candidate:
-    index: int  # first token
-    last: int  # last token
-    kind: str  # "name", "full", "surname", "initials", "letter", "nickname", "word_name", ...
-    adjacent_only: bool  # a weak candidate: counts only with an age or year right after it
-
-
-def _is_capitalised(word: str) -> bool:
-    return word[:1].isupper() and word[1:2].islower()
-
-
-def _name_candidate(tokens: list[Token], i: int) -> Candidate | None:
-    """A person candidate at ``i``; a first name followed by a listed surname ("jade
-    brennan", "Tomasz Wisniewski") is read as a full name."""
-    candidate = _first_name_candidate(tokens, i)
-    if candidate is None:
-        introduced = _introducing_phrase_before(tokens, i)
-        word = tokens[i].bare
-        after_child = i > 0 and tokens[i - 1].lower in CHILD_BEFORE_A_NAME
-        if (
-            (introduced is not None or after_child)
-            and word.isalpha()
-            and (word.lower() not in DETERMINERS and word.lower() not in NOT_BEFORE_A_PERSON)
-        ):
-            # "kid goes by spider", "the one they call tink", "our yp sky, 17": a nickname
-            # or a name no list holds, in any case.
-            return Candidate(i, i, "nickname_word", adjacent_only=True)
-        return None
-    if candidate.kind in {"name", "word_name"} and surname_after(tokens, i):
-        return Candidate(i, i + 1, "full", adjacent_only=False)
-    return candidate
-
-
-def _first_name_candidate(tokens: list[Token], i: int) -> Candidate | None:
-    word = tokens[i].bare
-    if not word or not word[0].isalpha():
-        return None
-    previous = tokens[i - 1].text if i else ""
-    after_label_word = previous.lower() in LABEL_WORDS
-    if _is_capitalised(word):
-        if word in NOT_A_NAME and word not in first_names():
-            return None
-        if is_first_name(word):
-            return Candidate(i, i, "name", adjacent_only=False)
-        head = word.split("-", 1)[0]
-        if head in NOT_NAMES or head in NOT_A_NAME or after_label_word:
-            return None
-        # A capitalised word the gazetteer does not know: a name only with an age in
-        # brackets or between commas right after it ("Ngozi (9)", "Kemi, 14,").
-        return Candidate(i, i, "unknown", adjacent_only=True)
-    if word.islower():
-        head = word.split("-", 1)[0]
-        if (
-            head in NAMES_THAT_ARE_WORDS
-            and head.capitalize() in first_names()
-            and "-" not in word  # "lily-mae" is a name, "lily" may be a flower
-        ):
-            # "precious", "pat", "grace": a name only with a school year right after it or
-            # with a relative's role and an age ("nan (pat, 67)").
-            return Candidate(i, i, "word_name", adjacent_only=True)
-        hyphenated = "-" in word and head.capitalize() in first_names()
-        if not (hyphenated or is_lower_case_first_name(word)):
-            if _could_be_an_unknown_name(word) or is_an_unknown_word(word):
-                # A lower-case word the gazetteer does not know: a name only with an age
-                # spelt out as one ("babajide (12yrs)", "tyreese, aged 16,").
-                return Candidate(i, i, "lower_unknown", adjacent_only=True)
-            return None
-        word_like = head in word_like_names() and not hyphenated
-        return Candidate(i, i, "name", adjacent_only=word_like)
-    return None
-
-
-def _candidates(tokens: list[Token]) -> Iterator[Candidate]:
-    count = len(tokens)
-    for i, token in enumerate(tokens):
-        low = token.lower
-        # Mr/Mrs/Ms + a surname in any case ("mrs akhtar", "Mr Osei").
-        if low.rstrip(".") in TITLES and i + 1 < count:
-            j = i + 2 if tokens[i + 1].text == "." and i + 2 < count else i + 1
-            surname = tokens[j].bare
-            if _could_be_a_surname(surname):
-                yield Candidate(i, j, "surname", adjacent_only=False)
-            continue
-        # the X kids / the X children / the X lot / the X twins.
-        if low in {"all", "both"} and i + 2 < count and number(tokens[i + 1]) is not None:
-            continue  # "all four Ward children": read from the word after the number
-        if low in {"the", "all", "both", "four", "three", "two", "five", "six"} and i + 2 < count:
-            surname = tokens[i + 1].bare
-            group = tokens[i + 2].lower
-            if group in SURNAME_GROUPS and _could_be_a_surname(surname):
-                # "the private family": in lower case, "family" needs more context.
-                weak = (
-                    surname.islower()
-                    and group in {"family", "families"}
-                    and not is_surname(surname)
-                )
-                yield Candidate(i + 1, i + 2, "surname", adjacent_only=weak)
-                continue
-        # Initials: "JK", "J.K." (two or three capitals, not an acronym).
-        text = token.text
-        if 2 <= len(text) <= 3 and text.isalpha() and text.isupper() and text not in ACRONYMS:
-            yield Candidate(i, i, "initials", adjacent_only=True)
-            continue
-        # A single letter with an age between commas or brackets: "R, 7, came", "a lad, K, 15".
-        if (
-            len(text) == 1
-            and text.isupper()
-            and text not in {"I", "A"}
-            and _a_letter_alone(tokens, i)
-        ):
-            yield Candidate(i, i, "letter", adjacent_only=True)
-            continue
-        # A quoted nickname: 'Tiny', "Spider".
-        if token.text in "'‘\"“" and i + 2 < count and tokens[i + 2].text in "'’\"”":
-            inner = tokens[i + 1].text
-            if inner[:1].isalpha() and (len(inner) >= 2 or inner.isupper()):
-                yield Candidate(i, i + 2, "nickname", adjacent_only=True)
-                continue
-        candidate = _name_candidate(tokens, i)
-        if candidate is not None:
-            yield candidate
-
-
-def _a_letter_alone(tokens: list[Token], i: int) -> bool:
-    """A letter standing for a child, not a label's letter ("Plan B", "Child R", "Appendix
-    C"): at the start of the sentence or after a comma or a child word."""
-    if i == 0:
-        return True
-    previous = tokens[i - 1]
-    return previous.text in {",", "(", "-", ":"} or previous.lower in INTRODUCING_OR_ADJECTIVE
-
-
-def _could_be_a_surname(word: str) -> bool:
-    low = word.lower()
-    if not word[:1].isalpha() or low in NOT_A_SURNAME_LOWER or low in ADJECTIVES:
-        return False
-    if word[:1].isupper():
-        return not low.endswith(("ish", "ese", "ian", "ean"))
-    return len(low) >= 3 and ENGLISH_ENDING.search(low) is None
-
-
-# --- cues -----------------------------------------------------------------------------------
-
-
-def _could_be_an_unknown_name(word: str) -> bool:
-    """Not an obvious English word by its shape: no plural -s, no English ending, not a
-    word the guard already knows as ordinary."""
-    return (
-        word.isalpha()
-        and len(word) >= 3
-        and not word.endswith("s")
-        and ENGLISH_ENDING.search(word) is None
-        and word not in NOT_A_SURNAME_LOWER
-        and word not in NAMES_THAT_ARE_WORDS
-        and word not in GROUP_NOUNS
-    )
-
-
 def _professional_near(tokens: list[Token], candidate: Candidate, cue: str, end: int) -> bool:
     """A title just before the person ("Dr Amina Yusuf", "ask Lisa"), a role in the few
     words after it ("Grace Lee, team manager", "Sophie from the fostering team") or just
     after the place it is next to ("Claire at Westfield Primary, the DSL")."""
     if candidate.kind == "surname":  # "Ms Jones said her team", "our lead, Mr Osei, will"
-        around = tokens[max(0, candidate.index - 6) : candidate.last + 9]
-        return any(t.lower in PROFESSIONAL for t in around)
+        start = max(0, candidate.index - 6)
+        around = tokens[start : candidate.last + 9]
+        return any(
+            t.lower in PROFESSIONAL and not _rang(tokens, start + k) for k, t in enumerate(around)
+        )
     before = tokens[max(0, candidate.index - 2) : candidate.index]
     after = _own_words(tokens[candidate.last + 1 : candidate.last + 5])
     if cue in {"school", "home"}:
@@ -293,6 +104,12 @@ def _professional_near(tokens: list[Token], candidate: Candidate, cue: str, end:
     return any(t.lower in TITLES_BEFORE for t in before) or any(
         t.lower in PROFESSIONAL for t in after
     )
+
+
+def _rang(tokens: list[Token], j: int) -> bool:
+    """ "mrs mensah rang duty": a family calling a service, not a professional."""
+    before = {t.lower for t in tokens[max(0, j - 2) : j]}
+    return bool(before & {"rang", "rung", "phoned", "called", "rings", "contacted"})
 
 
 def _own_words(tokens: list[Token]) -> list[Token]:
@@ -355,15 +172,6 @@ def _sentences(text: str) -> Iterator[tuple[int, int]]:
         yield start, len(text)
 
 
-def _introducing_phrase_before(tokens: list[Token], first: int) -> int | None:
-    """The index where an introducing phrase ends right before the name begins, or None."""
-    for phrase in INTRODUCING_PHRASES:
-        start = first - len(phrase)
-        if start >= 0 and tuple(t.lower for t in tokens[start:first]) == phrase:
-            return start
-    return None
-
-
 def _relative_role_next_to(tokens: list[Token], first: int, last: int) -> bool:
     """ "stepdad liam", "nan (pat", "kayleigh, mum,": a family role right by the name, so an
     adult's age next to it identifies a relative."""
@@ -400,7 +208,7 @@ def _judge(tokens: list[Token], candidate: Candidate) -> tuple[str, int] | None:
             return introduced
         if first > 0 and tokens[first - 1].lower in RELATIVES_BY_NAME:
             return "family", first - 1
-        introducing = _introducing_phrase_before(tokens, first)
+        introducing = introducing_phrase_before(tokens, first)
         title = last + 1 < len(tokens) and tokens[last + 1].text[:1].isupper()  # "Kiss My Disco"
         if introducing is not None and not title:
             return "introduced", introducing
@@ -471,7 +279,7 @@ def _judge(tokens: list[Token], candidate: Candidate) -> tuple[str, int] | None:
     if candidate.adjacent_only:
         return None
     if candidate.kind in {"name", "full"}:
-        introducing = _introducing_phrase_before(tokens, first)
+        introducing = introducing_phrase_before(tokens, first)
         if introducing is not None:
             return "introduced", introducing
     for cue, words in (("school", SCHOOL_WORDS), ("home", STREET_WORDS)):
@@ -531,7 +339,7 @@ def find_people(text: str) -> Iterator[RuleFinding]:
         if not tokens:
             continue
         cited = CITATION.search(sentence) is not None
-        for candidate in _candidates(tokens):
+        for candidate in candidates(tokens):
             if candidate.kind in {"name", "surname", "full"} and cited:
                 continue
             judged = _judge(tokens, candidate)

@@ -55,6 +55,21 @@ NEVER_A_LOWER_CASE_NAME = _words(
     marine german irish muslim christian islam china india asia america
     tiny sugar promise cash grant"""
 )
+# The other gazetteer names that wordfreq finds frequent in lower case (word_like_names.txt)
+# and that are places or everyday words ("paris", "gift", "junior"): read as a name only
+# by the grammar of a person. The rest of that list ("ryan", "sarah", "james") are names.
+EVERYDAY_WORDS_AMONG_NAMES = _words(
+    """america angeles asia atlanta carolina chelsea china dallas diego francisco georgia
+    hong india israel lincoln paris rio san santa sydney virginia hamilton austin jackson
+    bar bear bell bet bright buddy cash cat charity comfort dare deep del doc edit fan favour
+    fee fish flower fortune gay gen german gift glory hair hang happiness happy heaven hey
+    home honor innocent iron islam jazz jesus junior kings lovely lucky mad marine meet min
+    mine moon muslim pan peace pen pop praise pretty promise ran rock roman sat selling shell
+    smart song sugar than tiny tone unique urban van win wing wisdom christian irish long
+    angle chance grace hope faith joy precious liberty summer rose will mark frank grant
+    bill bob drew miles ray rob max jack hunter carter taylor smith jones williams wilson
+    johnson davis miller harris clark morgan lee james"""
+)
 POSSESSIVE_PRONOUNS = frozenset({"his", "her", "hes", "shes"})
 MISSING_AFTER = frozenset({"went", "gone", "go", "goes", "going", "reported", "been", "runs"})
 ABOUT = frozenset({"about", "around", "roughly", "approx"})
@@ -158,6 +173,8 @@ def _age_at(tokens: list[Token], j: int) -> bool:
     following = tokens[j + 1].lower if j + 1 < count else ""
     if previous in {"-", "–", "to", "under", "over", "£", "$", "#", "year", "yr", "y"}:
         return False
+    if previous in {"a", "an", "any", "every", "each"}:
+        return False  # "whether a 15 year old can consent": any child, not this one
     if following in {"-", "–", "to", "or", "and", "%"} or following in NOT_AN_AGE_AFTER:
         return False
     if AGE_WITH_UNIT.fullmatch(token.lower):

@@ -100,7 +100,8 @@ PROFESSIONAL = _words(
     practitioner colleague colleagues worker nqsw sw iro lado panel board director
     supervisor commissioner governor trainer facilitator consultant coordinator clinician
     nurse gp psychologist therapist paediatrician solicitor barrister cafcass educator tutor
-    assessor administrator admin business training course ask"""
+    assessor administrator admin business training course ask camhs yot yos nspcc police
+    barnardos barnardo's edt"""
 )
 
 
@@ -128,7 +129,9 @@ AGE_LEADS = _words(
 )
 
 
-NOT_AGE_YEARS = frozenset({"ago", "experience", "qualified", "in", "of", "service", "later"})
+NOT_AGE_YEARS = frozenset(
+    {"ago", "experience", "qualified", "in", "of", "service", "later", "olds"}
+)
 
 
 YEAR_WORDS = frozenset({"year", "yr", "y"})
