@@ -132,6 +132,8 @@ def _child_word_before(tokens: list[Token], first: int) -> tuple[str, int] | Non
         j -= 1
     if j < 0:
         return None
+    if tokens[j].lower in {"child", "kid", "yp"} and tokens[first - 1].text == ",":
+        return "introduced", j  # "the child, Temperance, is only 2"
     if tokens[j].lower in INTRODUCING_OR_ADJECTIVE:
         while j > 0 and tokens[j - 1].lower in CHILD_ADJECTIVES:
             j -= 1

@@ -160,6 +160,15 @@ def candidates(tokens: list[Token]) -> Iterator[Candidate]:
                 )
                 yield Candidate(i + 1, i + 2, "surname", adjacent_only=weak)
                 continue
+        # "Kovalenko family - mum and 3 kids", "doherty kids": a listed surname, no "the".
+        grouped = i + 1 < count and tokens[i + 1].lower in SURNAME_GROUPS
+        if (
+            grouped
+            and (i == 0 or tokens[i - 1].lower not in DETERMINERS)
+            and is_surname(token.bare)
+        ):
+            yield Candidate(i, i + 1, "surname", adjacent_only=False)
+            continue
         # Initials: "JK", "J.K." (two or three capitals, not an acronym).
         text = token.text
         if 2 <= len(text) <= 3 and text.isalpha() and text.isupper() and text not in ACRONYMS:

@@ -139,6 +139,8 @@ def word_name_in_grammar(tokens: list[Token], first: int, last: int) -> tuple[st
     before_comma = tokens[first - 2].lower if first > 1 and previous == "," else previous
     if previous in INTRODUCING or before_comma in CHILD_BEFORE_A_NAME:
         return "introduced", first - 1
+    if previous == "little" and first > 1 and tokens[first - 2].lower in {"my", "our"}:
+        return "introduced", first - 2  # "our little grace"
     if previous in NOT_BEFORE_A_PERSON:
         return None
     end = age_in_grammar(tokens, last)
@@ -196,7 +198,9 @@ def _year_group_at(tokens: list[Token], j: int) -> bool:
     low = tokens[j].lower
     count = len(tokens)
     previous = tokens[j - 1].lower if j else ""
-    if previous not in {"in", "is", "now", "from", "(", ",", "he's", "she's", "hes", "shes"}:
+    after_year = j + (1 if YEAR_GROUP.fullmatch(low) else 2)
+    child = after_year < count and tokens[after_year].lower in CHILD_BEFORE_A_NAME
+    if not child and previous not in {"in", "is", "now", "from", "(", ",", "he's", "she's"}:
         return False
     if YEAR_GROUP.fullmatch(low):
         after = j + 1

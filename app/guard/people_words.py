@@ -294,6 +294,8 @@ INTRODUCING_PHRASES = (
     ("called",),
     ("named",),
     ("name", "is"),
+    ("name's",),
+    ("names",),
     ("call", "him"),
     ("call", "her"),
     ("calls", "him"),
@@ -336,8 +338,8 @@ PERSON_VERBS = _words(
 
 # Events that tie a name to a child anywhere in the sentence, however far away.
 SENTENCE_EVENTS = _words(
-    """disclosed disclosure absconded absconding excluded exclusion arrested groomed grooming
-    exploited exploitation trafficked abused assaulted remanded placed placement
+    """disclosed disclosure absconded absconding charged excluded exclusion arrested groomed
+    grooming exploited exploitation trafficked abused assaulted remanded placed placement
     self-harming selfharming self-harm pregnant bruises bruising fgm cse cce"""
 )
 
