@@ -39,8 +39,10 @@ from app.guard.people_cues import (
     year_group_after,
 )
 from app.guard.people_grammar import (
-    CHILD_BEFORE_A_NAME,
     NEVER_A_LOWER_CASE_NAME,
+    after_a_child_word,
+    age_in_grammar,
+    child_apposition,
     child_cue_in_sentence,
     professional_sentence,
     unknown_name_with_age,
@@ -199,6 +201,10 @@ def _judge(tokens: list[Token], candidate: Candidate) -> tuple[str, int] | None:
         return None
     if any(t.lower in ORGANISATION_AFTER for t in tokens[last + 1 : last + 3]):
         return None
+    if candidate.kind in {"unknown", "lower_unknown", "nickname_word"}:
+        j = child_apposition(tokens, first, last)  # "the baby, nevaeh, who has a rash"
+        if j is not None:
+            return "introduced", j
     if candidate.kind == "unknown":
         end = bracketed_age_after(tokens, last)
         if end is not None:
@@ -225,10 +231,10 @@ def _judge(tokens: list[Token], candidate: Candidate) -> tuple[str, int] | None:
         end = bracketed_age_after(tokens, last)
         return None if end is None else ("age", end)
     if candidate.kind == "nickname_word":
-        end = bracketed_age_after(tokens, last)
+        end = age_in_grammar(tokens, last)
         if end is not None:
             return "age", end
-        introduced = tokens[first - 1].lower not in CHILD_BEFORE_A_NAME
+        introduced = not after_a_child_word(tokens, first)
         cue = child_cue_in_sentence(tokens, first, last) if introduced else None
         return None if cue is None else ("introduced", first - 1)
     if candidate.kind == "word_name" or (candidate.kind == "name" and candidate.adjacent_only):

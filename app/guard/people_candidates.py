@@ -23,10 +23,10 @@ from app.guard.names import (
 )
 from app.guard.people_cues import Token, number
 from app.guard.people_grammar import (
-    CHILD_BEFORE_A_NAME,
     EVERYDAY_WORDS_AMONG_NAMES,
     NEVER_A_LOWER_CASE_NAME,
     NOT_BEFORE_A_PERSON,
+    after_a_child_word,
     is_an_unknown_word,
     surname_after,
 )
@@ -78,7 +78,7 @@ def _name_candidate(tokens: list[Token], i: int) -> Candidate | None:
     if candidate is None:
         introduced = introducing_phrase_before(tokens, i)
         word = tokens[i].bare
-        after_child = i > 0 and tokens[i - 1].lower in CHILD_BEFORE_A_NAME
+        after_child = after_a_child_word(tokens, i)
         if (
             (introduced is not None or after_child)
             and word.isalpha()

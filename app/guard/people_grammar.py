@@ -70,6 +70,7 @@ EVERYDAY_WORDS_AMONG_NAMES = _words(
     bill bob drew miles ray rob max jack hunter carter taylor smith jones williams wilson
     johnson davis miller harris clark morgan lee james"""
 )
+POSSESSED_ROLES = FAMILY_ROLES | {"carer", "carers", "foster"}
 POSSESSIVE_PRONOUNS = frozenset({"his", "her", "hes", "shes"})
 MISSING_AFTER = frozenset({"went", "gone", "go", "goes", "going", "reported", "been", "runs"})
 ABOUT = frozenset({"about", "around", "roughly", "approx"})
@@ -110,7 +111,7 @@ def age_in_grammar(tokens: list[Token], last: int) -> int | None:
     j = last + 1
     if j + 1 < count and tokens[j].text == "," and tokens[j + 1].lower in {"is", "was", "aged"}:
         j += 1  # "the little one, daisy, is 3"
-    if j < count and tokens[j].lower in {"aged", "age", "is", "was", "turns", "turned"}:
+    if j < count and tokens[j].lower in {"aged", "age", "is", "was", "are", "were", "turns"}:
         j += 1
         if j < count and tokens[j].lower in AGE_QUALIFIERS:
             j += 1
@@ -127,6 +128,43 @@ def age_in_grammar(tokens: list[Token], last: int) -> int | None:
     if following in AGE_UNITS:
         return j + 1
     return j if following in VERBS_AFTER_AN_AGE else None
+
+
+DISCOURSE = _words(
+    """however though too also again meanwhile now then sadly thankfully apparently luckily
+    unfortunately aged age who which whom whose both all sadly obviously basically"""
+)
+
+
+FUNCTION_WORDS = (
+    NOT_BEFORE_A_PERSON
+    | DISCOURSE
+    | _words(
+        """is was has had have who and or but in on at for with by of from into about been
+        being does did do not isnt wasnt hasnt doesnt didnt cant wont needs wants"""
+    )
+)
+
+
+def after_a_child_word(tokens: list[Token], i: int) -> bool:
+    """ "our yp sky", "a lad, mo": a child word right before, perhaps with a comma."""
+    previous = tokens[i - 1].lower if i else ""
+    if previous == "," and i > 1:
+        previous = tokens[i - 2].lower
+    return previous in CHILD_BEFORE_A_NAME and tokens[i].lower not in FUNCTION_WORDS
+
+
+def child_apposition(tokens: list[Token], first: int, last: int) -> int | None:
+    """ "the baby, nevaeh, who": a word between commas after a child word, not an everyday
+    word ("her brother, however, is"). The child word's index, or None."""
+    if first < 2 or last + 1 >= len(tokens) or tokens[last + 1].text != ",":
+        return None
+    word = tokens[first].text
+    if tokens[first - 1].text != "," or tokens[first - 2].lower not in CHILD_BEFORE_A_NAME:
+        return None
+    if word.lower() in DISCOURSE or (word.islower() and word in english_words()):
+        return None
+    return first - 2
 
 
 def word_name_in_grammar(tokens: list[Token], first: int, last: int) -> tuple[str, int] | None:
@@ -227,7 +265,9 @@ def child_cue_in_sentence(tokens: list[Token], first: int, last: int) -> int | N
             return j
         if low == "missing" and j and tokens[j - 1].lower in MISSING_AFTER:
             return j
-        if low in FAMILY_ROLES and j and tokens[j - 1].lower in POSSESSIVE_PRONOUNS:
+        if low in POSSESSED_ROLES and j and tokens[j - 1].lower in POSSESSIVE_PRONOUNS:
+            return j
+        if low == "away" and j and tokens[j - 1].lower in {"ran", "run", "runs", "running"}:
             return j
         if _age_at(tokens, j) or _year_group_at(tokens, j):
             return j

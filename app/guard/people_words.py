@@ -101,13 +101,14 @@ PROFESSIONAL = _words(
     supervisor commissioner governor trainer facilitator consultant coordinator clinician
     nurse gp psychologist therapist paediatrician solicitor barrister cafcass educator tutor
     assessor administrator admin business training course ask camhs yot yos nspcc police
-    barnardos barnardo's edt"""
+    barnardos barnardo's edt research study report virtual"""
 )
 
 
 TITLES_BEFORE = _words(
     """dr prof professor cllr councillor judge justice rev sir dame lord lady ask thanks
-    speaker keynote presented led chaired hosted delivered facilitated"""
+    speaker keynote presented led chaired hosted delivered facilitated colleague colleagues
+    manager tm supervisor student"""
 )
 
 
