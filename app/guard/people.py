@@ -356,7 +356,7 @@ def find_people(text: str) -> Iterator[RuleFinding]:
             cue, end = judged
             if _professional_near(tokens, candidate, cue, end):
                 continue
-            if candidate.kind == "initials":
+            if candidate.kind in {"initials", "letter"}:
                 cue = "initials"
             elif candidate.kind == "nickname":
                 single_letter = len(tokens[candidate.index + 1].text) == 1
