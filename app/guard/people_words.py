@@ -100,7 +100,7 @@ PROFESSIONAL = _words(
     practitioner colleague colleagues worker nqsw sw iro lado panel board director
     supervisor commissioner governor trainer facilitator consultant coordinator clinician
     nurse gp psychologist therapist paediatrician solicitor barrister cafcass educator tutor
-    assessor administrator admin business training course ask camhs yot yos nspcc police
+    assessor administrator admin business training course ask camhs yot yos nspcc
     barnardos barnardo's edt research study report virtual"""
 )
 
