@@ -101,7 +101,13 @@ def _count_after(tokens: list[Token], j: int) -> bool:
     return plural and following not in VERBS_AFTER_AN_AGE and following not in AGE_UNITS
 
 
-def age_in_grammar(tokens: list[Token], last: int) -> int | None:
+# After a bare number, verbs that also follow a version or a count ("strat 2 is", "Tusla 2
+# was", "Liquidlogic 3 has"): enough after a known name ("ruby 13 has been"), not after a
+# word no list knows.
+VERSION_VERBS = _words("""is was has had and now still been who whos who's""")
+
+
+def age_in_grammar(tokens: list[Token], last: int, unknown: bool = False) -> int | None:
     """An age that says the word before it is a person: "(8)", ", 11,", "aged 9", "is 6", "is
     only 13", "13 has been", "9 yrs". The index of the age's last token, or None."""
     count = len(tokens)
@@ -127,6 +133,8 @@ def age_in_grammar(tokens: list[Token], last: int) -> int | None:
     following = tokens[j + 1].lower
     if following in AGE_UNITS:
         return j + 1
+    if unknown and following in VERSION_VERBS:
+        return None
     return j if following in VERBS_AFTER_AN_AGE else None
 
 
@@ -198,7 +206,7 @@ def unknown_name_with_age(tokens: list[Token], first: int, last: int) -> int | N
         return None
     if first and tokens[first - 1].lower in NOT_BEFORE_A_PERSON - {"and", "with"}:
         return None
-    return age_in_grammar(tokens, last)
+    return age_in_grammar(tokens, last, unknown=True)
 
 
 def _age_at(tokens: list[Token], j: int) -> bool:
