@@ -294,8 +294,9 @@ def labelled_record_ok(match: re.Match[str]) -> bool:
 # A particular child or household in the sentence: "a 13 yr old girl", "the kids", "my yp",
 # "aged 9", "14yo"; not a range ("11-19 year olds") nor a service ("the family hub").
 _CHILD_IN_SENTENCE = re.compile(
-    r"\b(?:(?:a|the|my|our|this|her|his)[ \t]+(?:\d{1,2}[ \t-]*(?:yrs?|years?|y)[ \t-]*old[ \t]+)?"
-    r"(?:girl|boy|lad|yp|child|kid|kids|baby|toddler|teen|mum|dad|children|family"
+    r"\b(?:(?:a|the|my|our|this|her|his|two|three|four|five|\d)[ \t]+"
+    r"(?:\d{1,2}[ \t-]*(?:yrs?|years?|y)[ \t-]*old[ \t]+)?"
+    r"(?:girl|boy|lad|yp|child|kid|kids|baby|toddler|teen|mum|dad|children|siblings|family"
     r"(?![ \t]+(?:hub|centre|center|support|services?|group|court|network)))\b"
     r"|(?<![-–\d])\d{1,2}[ \t-]*(?:yrs?|years?)[ \t-]*old(?!s)\b|(?<![-–\d])\d{1,2}[ \t]?y/?o\b"
     r"|\baged[ \t]+\d{1,2}\b(?![ \t]*(?:-|–|to|and)))",

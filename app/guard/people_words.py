@@ -40,7 +40,7 @@ FAMILY_ROLES = _words(
     stepmother nan nana nanna nanny gran granny grandma grandmother grandad granddad grandpa
     grandfather aunt auntie aunty uncle brother sister bro sis cousin sibling siblings
     half-brother half-sister stepbrother stepsister son daughter baby twin twins boyfriend
-    girlfriend bf gf partner"""
+    girlfriend bf gf partner fella bloke ex ex-partner fiance fiancé"""
 )
 
 
