@@ -243,6 +243,12 @@ def test_fresh_candidates(text: str, expected: tuple[str, str]) -> None:
         # surnames from the gazetteer and full names
         ("the mcdonagh family have 9 kids", "a family's surname", "mcdonagh family"),
         ("both murphy boys were picked up by police", "a family's surname", "murphy boys"),
+        ("the doherty lot are known at the duty desk", "a family's surname", "doherty lot"),
+        (
+            "amira is on my caseload",
+            "a first name next to a safeguarding event",
+            "amira is on my caseload",
+        ),
         ("mrs mensah rang duty crying", "a family's surname", "mrs mensah rang"),
         (
             "tomasz wisniewski 15 not in school",
@@ -289,6 +295,10 @@ def test_fresh_forms_are_found_with_their_reason(text: str, reason: str, passage
         "emma from CAMHS said the wait for a 14 year old is 6 months",
         "strat 2 is tomorrow at 10 in the MASH room",  # a word no list knows, a count
         "Liquidlogic 3 has a new chronology screen",  # a version, not an age
+        "hannah is covering my caseload while i'm on leave",  # the writer's caseload
+        "went to a great talk by Helen, she's been a foster carer for 20 years",
+        "sarah's session on exploitation showed how a 14 year old gets groomed online",
+        "our practice lead amanda says every child who goes missing needs an interview",
     ],
 )
 def test_fresh_ordinary_writing_is_let_through(text: str) -> None:

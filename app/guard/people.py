@@ -74,6 +74,7 @@ from app.guard.people_words import (
     TITLES_BEFORE,
     TOKEN,
     VERBS_BETWEEN,
+    WORK_BEFORE_BY,
 )
 from app.guard.vocabulary import NOT_A_NAME
 
@@ -93,6 +94,10 @@ def _professional_near(tokens: list[Token], candidate: Candidate, cue: str, end:
     """A title just before the person ("Dr Amina Yusuf", "ask Lisa"), a role in the few
     words after it ("Grace Lee, team manager", "Sophie from the fostering team") or just
     after the place it is next to ("Claire at Westfield Primary, the DSL")."""
+    if candidate.kind == "surname" and tokens[candidate.last].lower in SURNAME_GROUPS:
+        # "the doherty lot are known to everyone at the duty desk": a family is not a
+        # professional; only a service named right after it is ("the Smith family team").
+        return any(t.lower in PROFESSIONAL for t in tokens[candidate.last + 1 : candidate.last + 3])
     if candidate.kind == "surname":  # "Ms Jones said her team", "our lead, Mr Osei, will"
         start = max(0, candidate.index - 6)
         around = tokens[start : candidate.last + 9]
@@ -100,12 +105,22 @@ def _professional_near(tokens: list[Token], candidate: Candidate, cue: str, end:
             t.lower in PROFESSIONAL and not _rang(tokens, start + k) for k, t in enumerate(around)
         )
     before = tokens[max(0, candidate.index - 2) : candidate.index]
+    if len(before) == 2 and before[1].lower == "by" and before[0].lower in WORK_BEFORE_BY:
+        return True  # "a great talk by Helen", "the session run by jo"
     after = _own_words(tokens[candidate.last + 1 : candidate.last + 5])
     if cue in {"school", "home"}:
         after = [*after, *_own_words(tokens[end + 1 : end + 5])]
     return any(t.lower in TITLES_BEFORE for t in before) or any(
         t.lower in PROFESSIONAL for t in after
     )
+
+
+def _own_caseload(tokens: list[Token], j: int) -> bool:
+    """ "hannah is covering my caseload": the writer's caseload, not a child on it ("amira
+    is on my caseload")."""
+    if tokens[j].lower != "caseload":
+        return False
+    return not any(t.lower in {"on", "onto"} for t in tokens[max(0, j - 3) : j])
 
 
 def _rang(tokens: list[Token], j: int) -> bool:
@@ -298,7 +313,7 @@ def _judge(tokens: list[Token], candidate: Candidate) -> tuple[str, int] | None:
     if j != -1:
         return "placement", j
     j = word_after(tokens, last, EVENTS, 8)
-    if j != -1:
+    if j != -1 and not _own_caseload(tokens, j):
         return "event", j
     before = _child_word_before(tokens, first)
     if before is not None:

@@ -101,14 +101,15 @@ PROFESSIONAL = _words(
     supervisor commissioner governor trainer facilitator consultant coordinator clinician
     nurse gp psychologist therapist paediatrician solicitor barrister cafcass educator tutor
     assessor administrator admin business training course ask camhs yot yos nspcc
-    barnardos barnardo's edt research study report virtual"""
+    barnardos barnardo's edt research study report virtual session sessions talk webinar
+    presentation podcast blog article paper book model framework"""
 )
 
 
 TITLES_BEFORE = _words(
     """dr prof professor cllr councillor judge justice rev sir dame lord lady ask thanks
     speaker keynote presented led chaired hosted delivered facilitated colleague colleagues
-    manager tm supervisor student"""
+    manager tm supervisor student lead pe sw iro dsl senco"""
 )
 
 
@@ -356,3 +357,10 @@ SENTENCE_PROFESSIONAL = _words(
 
 # Citations and case law in a sentence: "et al", "[2013]", "UKSC".
 CITATION_WORDS = _words("""al ukhl uksc ewca ewfc ewhc civ fam""")
+
+
+# Work done by a professional, before "by" and a name: "a great talk by Helen".
+WORK_BEFORE_BY = _words(
+    """talk session training presentation webinar workshop book article paper podcast blog
+    course led presented chaired written run delivered hosted facilitated keynote"""
+)
