@@ -23,7 +23,8 @@ It also writes two more small lists the general rule reads (app/guard/people.py)
   (wordfreq's Zipf frequency SURNAME_WORD_ZIPF or more: "ward", "young", "lane", "foster"),
   for family forms in any case ("the doherty lot") and a full name next to an age;
 - app/guard/data/english_words.txt: the everyday English words (Zipf ENGLISH_LIST_ZIPF or
-  more, text-speak included), so that a word outside it, written before an age ("giorgi 17
+  more, text-speak included, less words below Zipf NAME_WORD_ZIPF that are frequent first
+  names: "kyrie", "hung"), so that a word outside it, written before an age ("giorgi 17
   arrived", "Yusra 15 refuses"), can be read as an unknown name.
 
     .venv/bin/pip install names-dataset wordfreq
@@ -55,6 +56,8 @@ SURNAME_GB_RANK = 8000
 SURNAME_OTHER_RANK = 1000
 SURNAME_WORD_ZIPF = 4.2
 ENGLISH_LIST_ZIPF = 3.0
+NAME_RANK = 1000
+NAME_WORD_ZIPF = 4.0
 # A gazetteer name at or above this Zipf frequency in lower case is an everyday English word
 # ("long", "hope", "will"; common names such as "james" too, since wordfreq folds case):
 # the general rule (app/guard/people.py) reads it as a name in lower case only right next to
@@ -109,7 +112,7 @@ def main() -> None:
     print(f"{len(kept)} first names written to {OUT.relative_to(ROOT)}")
     write_word_like_names(kept)
     write_surnames(package_dir)
-    write_english_words()
+    write_english_words(names)
 
 
 def write_surnames(package_dir: Path) -> None:
@@ -132,15 +135,24 @@ def write_surnames(package_dir: Path) -> None:
     print(f"{len(kept)} surnames written to {SURNAMES_OUT.relative_to(ROOT)}")
 
 
-def write_english_words() -> None:
+def write_english_words(names: dict[str, dict]) -> None:
+    """Everyday English words, less the first names wordfreq counts only because people are
+    called that ("kyrie", "hung", "jaxon"): a frequent first name (NAME_RANK or better in a
+    listed country) below NAME_WORD_ZIPF is a name first."""
     from wordfreq import top_n_list, zipf_frequency
 
+    countries = ("GB", "US", *OTHER_COUNTRIES)
+
+    def a_name_first(word: str, zipf: float) -> bool:
+        ranks = (names.get(word.capitalize()) or {}).get("rank") or {}
+        return zipf < NAME_WORD_ZIPF and any(ranks.get(c, 10**9) <= NAME_RANK for c in countries)
+
     words = sorted(
-        {
-            word
-            for word in top_n_list("en", 60000)
-            if word.isalpha() and zipf_frequency(word, "en") >= ENGLISH_LIST_ZIPF
-        }
+        word
+        for word in top_n_list("en", 60000)
+        if word.isalpha()
+        and (zipf := zipf_frequency(word, "en")) >= ENGLISH_LIST_ZIPF
+        and not a_name_first(word, zipf)
     )
     ENGLISH_OUT.write_text("\n".join(words) + "\n", encoding="utf-8")
     print(f"{len(words)} everyday English words written to {ENGLISH_OUT.relative_to(ROOT)}")

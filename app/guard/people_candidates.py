@@ -93,6 +93,12 @@ def _name_candidate(tokens: list[Token], i: int) -> Candidate | None:
     return candidate
 
 
+def _a_word_name(low: str) -> bool:
+    """A name that is also an everyday word ("grace", "honey", "angel"), not one that is only
+    ever a word in practice writing ("will", "long")."""
+    return low in NAMES_THAT_ARE_WORDS and low not in NEVER_A_LOWER_CASE_NAME
+
+
 def _first_name_candidate(tokens: list[Token], i: int) -> Candidate | None:
     word = tokens[i].bare
     if not word or not word[0].isalpha():
@@ -100,6 +106,8 @@ def _first_name_candidate(tokens: list[Token], i: int) -> Candidate | None:
     previous = tokens[i - 1].text if i else ""
     after_label_word = previous.lower() in LABEL_WORDS
     if _is_capitalised(word):
+        if word in NOT_NAMES and _a_word_name(word.lower()):
+            return Candidate(i, i, "word_name", adjacent_only=True)  # "Angel (11)"
         if word in NOT_A_NAME and word not in first_names():
             return None
         if is_first_name(word):
@@ -112,11 +120,7 @@ def _first_name_candidate(tokens: list[Token], i: int) -> Candidate | None:
         return Candidate(i, i, "unknown", adjacent_only=True)
     if word.islower():
         head = word.split("-", 1)[0]
-        if (
-            head in NAMES_THAT_ARE_WORDS
-            and head.capitalize() in first_names()
-            and "-" not in word  # "lily-mae" is a name, "lily" may be a flower
-        ):
+        if "-" not in word and _a_word_name(head):  # "lily-mae" is a name, "lily" a flower
             # "precious", "pat", "grace": a name only with a school year right after it or
             # with a relative's role and an age ("nan (pat, 67)").
             return Candidate(i, i, "word_name", adjacent_only=True)

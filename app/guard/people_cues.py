@@ -83,7 +83,8 @@ def age_after(tokens: list[Token], last: int, limit: int, adult: bool) -> int | 
             )
             if not shaped:
                 return None
-            if following in AGE_UNITS and j + 2 < count and tokens[j + 2].lower in NOT_AGE_YEARS:
+            spans = following in AGE_UNITS and following not in {"yo", "y/o", "yoa"}
+            if spans and j + 2 < count and tokens[j + 2].lower in NOT_AGE_YEARS:
                 return None  # "14 years ago", "20 years experience"
             end = j + 1 if following in AGE_UNITS else j
             if end + 1 < count and tokens[end + 1].lower == "old":
