@@ -244,6 +244,7 @@ def test_fresh_candidates(text: str, expected: tuple[str, str]) -> None:
         ("the mcdonagh family have 9 kids", "a family's surname", "mcdonagh family"),
         ("both murphy boys were picked up by police", "a family's surname", "murphy boys"),
         ("the doherty lot are known at the duty desk", "a family's surname", "doherty lot"),
+        ("the nowaks are back with a new baby", "a family's surname", "nowaks"),
         (
             "amira is on my caseload",
             "a first name next to a safeguarding event",
@@ -296,6 +297,7 @@ def test_fresh_forms_are_found_with_their_reason(text: str, reason: str, passage
         "strat 2 is tomorrow at 10 in the MASH room",  # a word no list knows, a count
         "Liquidlogic 3 has a new chronology screen",  # a version, not an age
         "hannah is covering my caseload while i'm on leave",  # the writer's caseload
+        "the results are in and the sessions were full",  # plurals that are not surnames
         "went to a great talk by Helen, she's been a foster carer for 20 years",
         "sarah's session on exploitation showed how a 14 year old gets groomed online",
         "our practice lead amanda says every child who goes missing needs an interview",

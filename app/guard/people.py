@@ -242,6 +242,8 @@ def _judge(tokens: list[Token], candidate: Candidate) -> tuple[str, int] | None:
         if end is None:
             end = unknown_name_with_age(tokens, first, last)  # "giorgi 17 arrived"
         return None if end is None else ("age", end)
+    if candidate.kind == "plural_surname":
+        return "surname", first
     if candidate.kind == "letter":
         end = bracketed_age_after(tokens, last)
         return None if end is None else ("age", end)

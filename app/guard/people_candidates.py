@@ -93,6 +93,11 @@ def _name_candidate(tokens: list[Token], i: int) -> Candidate | None:
     return candidate
 
 
+PLURAL_FAMILY_VERBS = frozenset(
+    {"are", "were", "have", "had", "moved", "refuse", "refused", "wont", "won't", "never"}
+)
+
+
 def _a_word_name(low: str) -> bool:
     """A name that is also an everyday word ("grace", "honey", "angel"), not one that is only
     ever a word in practice writing ("will", "long")."""
@@ -163,6 +168,16 @@ def candidates(tokens: list[Token]) -> Iterator[Candidate]:
                     and not is_surname(surname)
                 )
                 yield Candidate(i + 1, i + 2, "surname", adjacent_only=weak)
+                continue
+            # "the nowaks are back", "the ahmeds have moved": a listed surname in the plural.
+            plural = tokens[i + 1].lower
+            if (
+                low == "the"
+                and group in PLURAL_FAMILY_VERBS
+                and plural.endswith("s")
+                and is_surname(plural[:-1])
+            ):
+                yield Candidate(i + 1, i + 1, "plural_surname", adjacent_only=False)
                 continue
         # "Kovalenko family - mum and 3 kids", "doherty kids": a listed surname, no "the".
         grouped = i + 1 < count and tokens[i + 1].lower in SURNAME_GROUPS
