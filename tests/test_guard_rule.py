@@ -298,6 +298,7 @@ def test_fresh_forms_are_found_with_their_reason(text: str, reason: str, passage
         "Liquidlogic 3 has a new chronology screen",  # a version, not an age
         "hannah is covering my caseload while i'm on leave",  # the writer's caseload
         "the results are in and the sessions were full",  # plurals that are not surnames
+        "had supervision with mike, we talked about a girl who was placed last week",
         "went to a great talk by Helen, she's been a foster carer for 20 years",
         "sarah's session on exploitation showed how a 14 year old gets groomed online",
         "our practice lead amanda says every child who goes missing needs an interview",

@@ -351,7 +351,8 @@ SENTENCE_PROFESSIONAL = _words(
     """dr prof professor presented presenting presents wrote writes speaker speakers keynote
     university council councillor cllr conference webinar workshop workshops seminar author
     authors researcher researchers lecture lecturer chaired colleague colleagues iro dsl
-    senco headteacher ofsted minister secretary mp"""
+    senco headteacher ofsted minister secretary mp supervision supervisor shadowed shadowing
+    joint legal"""
 )
 
 
