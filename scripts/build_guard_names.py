@@ -22,7 +22,7 @@ It also writes two more small lists the general rule reads (app/guard/people.py)
   of the same countries, in lower case, leaving out those that are everyday English words
   (wordfreq's Zipf frequency SURNAME_WORD_ZIPF or more: "ward", "young", "lane", "foster"),
   for family forms in any case ("the doherty lot") and a full name next to an age;
-- app/guard/data/english_words.txt: the everyday English words (Zipf ENGLISH_LIST_ZIPF or
+- app/guard/data/english_words.txt.gz: the everyday English words (Zipf ENGLISH_LIST_ZIPF or
   more, text-speak included, less words below Zipf NAME_WORD_ZIPF that are frequent first
   names: "kyrie", "hung"), so that a word outside it, written before an age ("giorgi 17
   arrived", "Yusra 15 refuses"), can be read as an unknown name.
@@ -48,7 +48,8 @@ from app.guard.names import NOT_NAMES  # noqa: E402
 OUT = ROOT / "app" / "guard" / "data" / "first_names.txt"
 WORD_LIKE_OUT = ROOT / "app" / "guard" / "data" / "word_like_names.txt"
 SURNAMES_OUT = ROOT / "app" / "guard" / "data" / "surnames.txt"
-ENGLISH_OUT = ROOT / "app" / "guard" / "data" / "english_words.txt"
+# Compressed: about 0.2 MB of plain words otherwise, read once at start.
+ENGLISH_OUT = ROOT / "app" / "guard" / "data" / "english_words.txt.gz"
 # Surnames: rank in Great Britain, in the other countries, and the Zipf frequency above which
 # the lower-case surname is an everyday word ("hughes" 4.08 and "murphy" 4.13 stay; "ward"
 # 4.37, "foster" 4.33 and "lee" 4.73 go).
@@ -154,7 +155,11 @@ def write_english_words(names: dict[str, dict]) -> None:
         and (zipf := zipf_frequency(word, "en")) >= ENGLISH_LIST_ZIPF
         and not a_name_first(word, zipf)
     )
-    ENGLISH_OUT.write_text("\n".join(words) + "\n", encoding="utf-8")
+    with (
+        open(ENGLISH_OUT, "wb") as raw,
+        gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as handle,
+    ):
+        handle.write(("\n".join(words) + "\n").encode("utf-8"))
     print(f"{len(words)} everyday English words written to {ENGLISH_OUT.relative_to(ROOT)}")
 
 

@@ -8,6 +8,7 @@ no download and no large model at run time.
 
 from __future__ import annotations
 
+import gzip
 from functools import lru_cache
 from pathlib import Path
 
@@ -117,7 +118,8 @@ def surnames() -> frozenset[str]:
 def english_words() -> frozenset[str]:
     """Everyday English words in lower case, text-speak included (wordfreq, at build time): a
     word outside this list, written before an age, may be a name the gazetteer lacks."""
-    return frozenset((DATA / "english_words.txt").read_text(encoding="utf-8").split())
+    with gzip.open(DATA / "english_words.txt.gz", "rt", encoding="utf-8") as handle:
+        return frozenset(handle.read().split())
 
 
 def is_surname(word: str) -> bool:
