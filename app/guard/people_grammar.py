@@ -112,8 +112,8 @@ def age_in_grammar(tokens: list[Token], last: int, unknown: bool = False) -> int
     only 13", "13 has been", "9 yrs". The index of the age's last token, or None."""
     count = len(tokens)
     end = bracketed_age_after(tokens, last)
-    if end is not None:
-        return end
+    if end is not None and not (unknown and tokens[last + 1].text == "("):
+        return end  # after a word no list knows, "(1)" is code or a footnote: "msgbox(1)"
     j = last + 1
     if j + 1 < count and tokens[j].text == "," and tokens[j + 1].lower in {"is", "was", "aged"}:
         j += 1  # "the little one, daisy, is 3"
