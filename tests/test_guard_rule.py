@@ -300,6 +300,7 @@ def test_fresh_forms_are_found_with_their_reason(text: str, reason: str, passage
         "the results are in and the sessions were full",  # plurals that are not surnames
         "had supervision with mike, we talked about a girl who was placed last week",
         "[vb](vbscript:msgbox(1))",  # code: a word no list knows before "(1)"
+        "her daughter was moved to a named school",  # "named" as an adjective
         "went to a great talk by Helen, she's been a foster carer for 20 years",
         "sarah's session on exploitation showed how a 14 year old gets groomed online",
         "our practice lead amanda says every child who goes missing needs an interview",

@@ -16,6 +16,7 @@ from pathlib import Path
 from app.guard.names import (
     NAMES_THAT_ARE_WORDS,
     NOT_NAMES,
+    english_words,
     first_names,
     is_first_name,
     is_lower_case_first_name,
@@ -78,6 +79,8 @@ def _name_candidate(tokens: list[Token], i: int) -> Candidate | None:
     if candidate is None:
         introduced = introducing_phrase_before(tokens, i)
         word = tokens[i].bare
+        if introduced == i - 1 and word.lower() in english_words():
+            introduced = None  # "a named school", "a process called supervision"
         after_child = after_a_child_word(tokens, i)
         if (
             (introduced is not None or after_child)
