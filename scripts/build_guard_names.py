@@ -16,6 +16,17 @@ that are ordinary English more often than names are left out (see NOT_NAMES); th
 are everyday words in lower case are also listed in word_like_names.txt
 (``--word-like-only`` rewrites that list from the shipped gazetteer alone).
 
+It also writes two more small lists the general rule reads (app/guard/people.py):
+
+- app/guard/data/surnames.txt: surnames ranked among the most frequent of Great Britain or
+  of the same countries, in lower case, leaving out those that are everyday English words
+  (wordfreq's Zipf frequency SURNAME_WORD_ZIPF or more: "ward", "young", "lane", "foster"),
+  for family forms in any case ("the doherty lot") and a full name next to an age;
+- app/guard/data/english_words.txt.gz: the everyday English words (Zipf ENGLISH_LIST_ZIPF or
+  more, text-speak included, less words below Zipf NAME_WORD_ZIPF that are frequent first
+  names: "kyrie", "hung"), so that a word outside it, written before an age ("giorgi 17
+  arrived", "Yusra 15 refuses"), can be read as an unknown name.
+
     .venv/bin/pip install names-dataset wordfreq
     .venv/bin/python scripts/build_guard_names.py
 """
@@ -36,6 +47,18 @@ from app.guard.names import NOT_NAMES  # noqa: E402
 
 OUT = ROOT / "app" / "guard" / "data" / "first_names.txt"
 WORD_LIKE_OUT = ROOT / "app" / "guard" / "data" / "word_like_names.txt"
+SURNAMES_OUT = ROOT / "app" / "guard" / "data" / "surnames.txt"
+# Compressed: about 0.2 MB of plain words otherwise, read once at start.
+ENGLISH_OUT = ROOT / "app" / "guard" / "data" / "english_words.txt.gz"
+# Surnames: rank in Great Britain, in the other countries, and the Zipf frequency above which
+# the lower-case surname is an everyday word ("hughes" 4.08 and "murphy" 4.13 stay; "ward"
+# 4.37, "foster" 4.33 and "lee" 4.73 go).
+SURNAME_GB_RANK = 8000
+SURNAME_OTHER_RANK = 1000
+SURNAME_WORD_ZIPF = 4.2
+ENGLISH_LIST_ZIPF = 3.0
+NAME_RANK = 1000
+NAME_WORD_ZIPF = 4.0
 # A gazetteer name at or above this Zipf frequency in lower case is an everyday English word
 # ("long", "hope", "will"; common names such as "james" too, since wordfreq folds case):
 # the general rule (app/guard/people.py) reads it as a name in lower case only right next to
@@ -89,6 +112,55 @@ def main() -> None:
     OUT.write_text("\n".join(sorted(kept)) + "\n", encoding="utf-8")
     print(f"{len(kept)} first names written to {OUT.relative_to(ROOT)}")
     write_word_like_names(kept)
+    write_surnames(package_dir)
+    write_english_words(names)
+
+
+def write_surnames(package_dir: Path) -> None:
+    from wordfreq import zipf_frequency
+
+    with gzip.open(package_dir / "v3" / "last_names.pkl.gz", "rb") as handle:
+        surnames: dict[str, dict] = pickle.load(handle)  # the package's own data
+    kept = set()
+    for name, info in surnames.items():
+        ranks = info.get("rank") or {}
+        if not _NAME_SHAPE.fullmatch(name) or len(name) < 3:
+            continue
+        frequent = ranks.get("GB", 10**9) <= SURNAME_GB_RANK or any(
+            ranks.get(c, 10**9) <= SURNAME_OTHER_RANK for c in OTHER_COUNTRIES
+        )
+        low = name.lower()
+        if frequent and name not in NOT_NAMES and zipf_frequency(low, "en") < SURNAME_WORD_ZIPF:
+            kept.add(low)
+    SURNAMES_OUT.write_text("\n".join(sorted(kept)) + "\n", encoding="utf-8")
+    print(f"{len(kept)} surnames written to {SURNAMES_OUT.relative_to(ROOT)}")
+
+
+def write_english_words(names: dict[str, dict]) -> None:
+    """Everyday English words, less the first names wordfreq counts only because people are
+    called that ("kyrie", "hung", "jaxon"): a frequent first name (NAME_RANK or better in a
+    listed country) below NAME_WORD_ZIPF is a name first."""
+    from wordfreq import top_n_list, zipf_frequency
+
+    countries = ("GB", "US", *OTHER_COUNTRIES)
+
+    def a_name_first(word: str, zipf: float) -> bool:
+        ranks = (names.get(word.capitalize()) or {}).get("rank") or {}
+        return zipf < NAME_WORD_ZIPF and any(ranks.get(c, 10**9) <= NAME_RANK for c in countries)
+
+    words = sorted(
+        word
+        for word in top_n_list("en", 60000)
+        if word.isalpha()
+        and (zipf := zipf_frequency(word, "en")) >= ENGLISH_LIST_ZIPF
+        and not a_name_first(word, zipf)
+    )
+    with (
+        open(ENGLISH_OUT, "wb") as raw,
+        gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as handle,
+    ):
+        handle.write(("\n".join(words) + "\n").encode("utf-8"))
+    print(f"{len(words)} everyday English words written to {ENGLISH_OUT.relative_to(ROOT)}")
 
 
 def write_word_like_names(names: set[str]) -> None:

@@ -8,7 +8,14 @@ from pathlib import Path
 import pytest
 
 from app.guard.detection import PATTERNS, check_document, check_text, highlight
-from tests.support.guard_set import BLIND_SET_PATH, corpus_sentences, labelled_set, score
+from tests.support.guard_set import (
+    BLIND_SET_PATH,
+    FRESH_SET_PATH,
+    UNSEEN_SET_PATH,
+    corpus_sentences,
+    labelled_set,
+    score,
+)
 
 CORPUS = Path(__file__).resolve().parents[1] / "demo" / "corpus"  # copies of ../shared/corpus
 
@@ -137,6 +144,13 @@ def found(text: str) -> list[tuple[str, str]]:
         ("look up mosaic 2283341", [("case_record_number", "mosaic 2283341")]),
         ("Ref: MOS-0099812, referral came in", [("case_record_number", "Ref: MOS-0099812")]),
         ("His NHS no. is 4857773456.", [("nhs_number", "4857773456")]),
+        # a family's mobile, even with a service named later in the sentence
+        ("dads number is 07911123456, he keeps ringing duty", [("phone_number", "07911123456")]),
+        (
+            "we have a 13 yr old girl on the lincoln green estate",
+            [("home_area", "on the lincoln green estate")],
+        ),
+        ("the kids at 14 belgrave road are alone", [("home_area", "at 14 belgrave road")]),
         ("NI number is QQ 12 34 56 C", [("ni_number", "NI number is QQ 12 34 56 C")]),
     ],
 )
@@ -208,6 +222,7 @@ def test_catches(text: str, expected: list[tuple[str, str]]) -> None:
         "Year 6 pupils at Westfield Primary did a play.",
         "front door number is 0161 770 7777 if anyone needs it",
         "our hope is 5 new carers by March",
+        "the EDT mobile is 07700 900456 if the carers need it",  # a service's mobile
         "what to write in their file one day",
     ],
 )
@@ -271,6 +286,27 @@ def test_the_blind_set_meets_the_targets() -> None:
     """The blind set (tests/data/guard_blind_set.jsonl), written before its author read the
     detector: 78.2% caught and 1.1% false alarms when first measured, before any change."""
     samples = labelled_set(BLIND_SET_PATH)
+    result = score(samples, lambda text: bool(check_text(text)))
+    assert result.identifying >= 150 and result.ordinary >= 150
+    assert result.recall >= RECALL_TARGET, [s.text for s in result.misses]
+    assert result.false_alarm_rate <= FALSE_ALARM_TARGET, [s.text for s in result.alarms]
+
+
+def test_the_fresh_set_meets_the_targets() -> None:
+    """The fresh set (tests/data/guard_fresh_set.jsonl), written and committed before its
+    author read the guard's code: 76.1% caught and 1.5% false alarms when first measured."""
+    samples = labelled_set(FRESH_SET_PATH)
+    result = score(samples, lambda text: bool(check_text(text)))
+    assert result.identifying >= 120 and result.ordinary >= 120
+    assert result.recall >= RECALL_TARGET, [s.text for s in result.misses]
+    assert result.false_alarm_rate <= FALSE_ALARM_TARGET, [s.text for s in result.alarms]
+
+
+def test_the_spent_unseen_set_meets_the_targets() -> None:
+    """The held-out set written by someone who had not read the guard (85.5% caught, 0.6%
+    false alarms when measured blind). It is spent as a blind measure: its misses were read
+    for the forms they showed, so this guards against regressions only."""
+    samples = labelled_set(UNSEEN_SET_PATH)
     result = score(samples, lambda text: bool(check_text(text)))
     assert result.identifying >= 150 and result.ordinary >= 150
     assert result.recall >= RECALL_TARGET, [s.text for s in result.misses]

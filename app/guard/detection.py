@@ -86,7 +86,7 @@ def _rule_findings(text: str) -> Iterator[Finding]:
 # "Child B", "Sibling C", "Young person D": the one-letter labels that case reviews, case
 # studies and training use for anonymised children (two initials, "Child J.S.", still count).
 _ANONYMISED_LABEL = re.compile(
-    r"\b(?i:child|baby|sibling|case|young[ \t]+person|mother|father|adult)[ \t]+[A-Z]\b(?![.\w])"
+    r"\b(?i:child|baby|sibling|case|young[ \t]+person|mother|father|adult)[ \t]+[A-HJ-Z]\b(?![.\w])"
 )
 
 

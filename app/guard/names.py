@@ -8,6 +8,7 @@ no download and no large model at run time.
 
 from __future__ import annotations
 
+import gzip
 from functools import lru_cache
 from pathlib import Path
 
@@ -100,3 +101,34 @@ def is_lower_case_first_name(word: str) -> bool:
         and head not in _NOT_LOWER_CASE_NAMES
         and head.capitalize() in first_names()
     )
+
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@lru_cache(maxsize=1)
+def surnames() -> frozenset[str]:
+    """Lower-case surnames frequent in Great Britain or in the countries the first-name list
+    draws on, minus everyday English words ("ward", "young"): built by
+    scripts/build_guard_names.py from names-dataset, read here as a plain list."""
+    return frozenset((DATA / "surnames.txt").read_text(encoding="utf-8").split())
+
+
+@lru_cache(maxsize=1)
+def english_words() -> frozenset[str]:
+    """Everyday English words in lower case, text-speak included (wordfreq, at build time): a
+    word outside this list, written before an age, may be a name the gazetteer lacks."""
+    with gzip.open(DATA / "english_words.txt.gz", "rt", encoding="utf-8") as handle:
+        return frozenset(handle.read().split())
+
+
+def is_surname(word: str) -> bool:
+    """``word`` in any case is a listed surname ("doherty", "Kowalski", "o'reilly")."""
+    low = word.lower()
+    if low in surnames():
+        return True
+    for prefix in ("o'", "o’", "mc", "mac"):
+        if low.startswith(prefix) and len(low) > len(prefix) + 2:
+            rest = low[len(prefix) :]
+            return rest in surnames() or f"mc{rest}" in surnames()
+    return False

@@ -68,7 +68,38 @@ def phone_ok(match: re.Match[str]) -> bool:
         valid = len(digits) in (11, 12) and digits[2] in "127"
     else:
         valid = len(digits) in (10, 11) and digits[1] in "127"
-    return valid and not in_public_place(match)
+    if not valid:
+        return False
+    mobile = digits.startswith(("07", "447"))
+    return not (mobile_of_a_service(match) if mobile else in_public_place(match))
+
+
+# A relative's or a young person's own phone: "mum's mobile", "dads new number", "yp's phone".
+_FAMILY_PHONE = re.compile(
+    r"\b(?:mum|mom|dad|nan|gran|grandma|grandad|aunt|auntie|uncle|yp|carer|parent|sister"
+    r"|brother|girlfriend|boyfriend|partner)s?(?:['’]s)?\b[^.\n]{0,25}$",
+    re.IGNORECASE,
+)
+
+
+_SERVICE_MOBILE = re.compile(
+    r"\b(?:EDT|on[ \t-]call|manager|out[ \t]of[ \t]hours|OOH|emergency|social[ \t]worker)\b",
+    re.IGNORECASE,
+)
+
+
+def mobile_of_a_service(match: re.Match[str]) -> bool:
+    """A mobile number is a service's only when the words right by it say so ("EDT mobile
+    07...", "07... (duty manager)"); "dads number is 07..., he keeps ringing duty" is dad's."""
+    head, tail = sentence_around(match)
+    if _FAMILY_PHONE.search(head[-40:]):
+        return False
+    near = head[-40:]
+    return bool(
+        _PUBLIC_PLACE.search(near)
+        or _SERVICE_MOBILE.search(near)
+        or _PUBLIC_PLACE.search(tail[:15])
+    )
 
 
 def postcode_ok(match: re.Match[str]) -> bool:
@@ -258,3 +289,24 @@ def labelled_record_ok(match: re.Match[str]) -> bool:
     return bool(RECORD_CONTEXT.search(head + " " + tail)) and not NOT_A_RECORD_BEFORE.search(
         head[-30:] + " " + match.group(0)
     )
+
+
+# A particular child or household in the sentence: "a 13 yr old girl", "the kids", "my yp",
+# "aged 9", "14yo"; not a range ("11-19 year olds") nor a service ("the family hub").
+_CHILD_IN_SENTENCE = re.compile(
+    r"\b(?:(?:a|the|my|our|this|her|his|two|three|four|five|\d)[ \t]+"
+    r"(?:\d{1,2}[ \t-]*(?:yrs?|years?|y)[ \t-]*old[ \t]+)?"
+    r"(?:girl|boy|lad|yp|child|kid|kids|baby|toddler|teen|mum|dad|children|siblings|family"
+    r"(?![ \t]+(?:hub|centre|center|support|services?|group|court|network)))\b"
+    r"|(?<![-–\d])\d{1,2}[ \t-]*(?:yrs?|years?)[ \t-]*old(?!s)\b|(?<![-–\d])\d{1,2}[ \t]?y/?o\b"
+    r"|\baged[ \t]+\d{1,2}\b(?![ \t]*(?:-|–|to|and)))",
+    re.IGNORECASE,
+)
+
+
+def child_in_sentence(match: re.Match[str]) -> bool:
+    """A lower-case estate or address with a particular child or household in its sentence
+    ("a 13 yr old girl on the lincoln green estate"), not an office, a venue or a service."""
+    head, tail = sentence_around(match)
+    child = _CHILD_IN_SENTENCE.search(head) or _CHILD_IN_SENTENCE.search(tail)
+    return child is not None and not in_public_place(match)

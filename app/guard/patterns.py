@@ -18,6 +18,7 @@ from app.guard.names import is_lower_case_first_name
 from app.guard.pattern_checks import (
     child_at_home_area,
     child_at_school_ok,
+    child_in_sentence,
     digits_of,
     email_ok,
     family_plural_ok,
@@ -231,6 +232,14 @@ PATTERNS: tuple[Pattern, ...] = (
         r"(?:on|in|at|of|off|into)[ \t]+(?:the[ \t]+)?"
         rf"(?:[A-Z][\w'’]+[ \t]+){{1,3}}{_STREET_SUFFIX}\b",
         child_at_home_area,
+    ),
+    _pattern(
+        "home_area",
+        r"\b(?:on|from|in|off|near|at)[ \t]+the[ \t]+(?:[a-z][\w'’]+[ \t]+){1,3}estate\b"
+        r"|\b(?:at|on|in|to|from)[ \t]+\d{1,3}[a-z]?[ \t]+(?:[a-z][a-z'’]{2,}[ \t]+){1,2}"
+        r"(?:road|rd|street|st|lane|avenue|close|drive|crescent|grove|terrace|gardens|walk"
+        r"|way|court|place|rise|view|mews)\b",
+        child_in_sentence,
     ),
     _pattern(
         "family_surname",

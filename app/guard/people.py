@@ -26,16 +26,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 
-from app.guard.names import (
-    NAMES_THAT_ARE_WORDS,
-    NOT_NAMES,
-    first_names,
-    is_first_name,
-    is_lower_case_first_name,
-)
+from app.guard.people_candidates import Candidate, candidates, introducing_phrase_before
 from app.guard.people_cues import (
     Token,
     age_after,
@@ -46,26 +38,29 @@ from app.guard.people_cues import (
     word_near,
     year_group_after,
 )
+from app.guard.people_grammar import (
+    NEVER_A_LOWER_CASE_NAME,
+    after_a_child_word,
+    age_in_grammar,
+    child_apposition,
+    child_cue_in_sentence,
+    professional_sentence,
+    unknown_name_with_age,
+    word_name_in_grammar,
+)
 from app.guard.people_words import (
     A_PARENT_SAYS,
-    ACRONYMS,
-    ADJECTIVES,
     BEFORE_A_CHILD_WORD,
     CHILD_ADJECTIVES,
     CHILD_NAMES_THAT_ARE_WORDS,
     CHILD_WORDS,
     CITATION,
     DETERMINERS,
-    ENGLISH_ENDING,
     EVENTS,
     EVENTS_FOR_INITIALS,
     FAMILY_CONTEXT,
     FAMILY_ROLES,
-    GROUP_NOUNS,
     INTRODUCING_OR_ADJECTIVE,
-    INTRODUCING_PHRASES,
-    LABEL_WORDS,
-    NOT_A_SURNAME_LOWER,
     ORGANISATION_AFTER,
     PLACEMENT,
     POSSESSIVES,
@@ -76,22 +71,12 @@ from app.guard.people_words import (
     SENTENCE_END,
     STREET_WORDS,
     SURNAME_GROUPS,
-    TITLES,
     TITLES_BEFORE,
     TOKEN,
     VERBS_BETWEEN,
+    WORK_BEFORE_BY,
 )
 from app.guard.vocabulary import NOT_A_NAME
-
-WORD_LIKE_NAMES = Path(__file__).resolve().parent / "data" / "word_like_names.txt"
-
-
-@lru_cache(maxsize=1)
-def word_like_names() -> frozenset[str]:
-    """Gazetteer names that are everyday English words in lower case ("long", "hope",
-    "james" too: wordfreq cannot tell), written by scripts/build_guard_names.py: in lower
-    case they count as a name only right next to an age or a school year."""
-    return frozenset(WORD_LIKE_NAMES.read_text(encoding="utf-8").split())
 
 
 @dataclass(frozen=True)
@@ -105,138 +90,43 @@ class RuleFinding:
 # --- the words the rule reads ---------------------------------------------------------------
 
 
-# --- candidates -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Candidate:
-    index: int  # first token
-    last: int  # last token
-    kind: str  # "name", "surname", "initials", "nickname", "label"
-    adjacent_only: bool  # a weak candidate: counts only with an age or year right after it
-
-
-def _is_capitalised(word: str) -> bool:
-    return word[:1].isupper() and word[1:2].islower()
-
-
-def _name_candidate(tokens: list[Token], i: int) -> Candidate | None:
-    word = tokens[i].bare
-    if not word or not word[0].isalpha():
-        return None
-    previous = tokens[i - 1].text if i else ""
-    after_label_word = previous.lower() in LABEL_WORDS
-    if _is_capitalised(word):
-        if word in NOT_A_NAME and word not in first_names():
-            return None
-        if is_first_name(word):
-            return Candidate(i, i, "name", adjacent_only=False)
-        head = word.split("-", 1)[0]
-        if head in NOT_NAMES or head in NOT_A_NAME or after_label_word:
-            return None
-        # A capitalised word the gazetteer does not know: a name only with an age in
-        # brackets or between commas right after it ("Ngozi (9)", "Kemi, 14,").
-        return Candidate(i, i, "unknown", adjacent_only=True)
-    if word.islower():
-        head = word.split("-", 1)[0]
-        if (
-            head in NAMES_THAT_ARE_WORDS
-            and head.capitalize() in first_names()
-            and "-" not in word  # "lily-mae" is a name, "lily" may be a flower
-        ):
-            # "precious", "pat", "grace": a name only with a school year right after it or
-            # with a relative's role and an age ("nan (pat, 67)").
-            return Candidate(i, i, "word_name", adjacent_only=True)
-        hyphenated = "-" in word and head.capitalize() in first_names()
-        if not (hyphenated or is_lower_case_first_name(word)):
-            if _could_be_an_unknown_name(word):
-                # A lower-case word the gazetteer does not know: a name only with an age
-                # spelt out as one ("babajide (12yrs)", "tyreese, aged 16,").
-                return Candidate(i, i, "lower_unknown", adjacent_only=True)
-            return None
-        word_like = head in word_like_names() and not hyphenated
-        return Candidate(i, i, "name", adjacent_only=word_like)
-    return None
-
-
-def _candidates(tokens: list[Token]) -> Iterator[Candidate]:
-    count = len(tokens)
-    for i, token in enumerate(tokens):
-        low = token.lower
-        # Mr/Mrs/Ms + a surname in any case ("mrs akhtar", "Mr Osei").
-        if low.rstrip(".") in TITLES and i + 1 < count:
-            j = i + 2 if tokens[i + 1].text == "." and i + 2 < count else i + 1
-            surname = tokens[j].bare
-            if _could_be_a_surname(surname):
-                yield Candidate(i, j, "surname", adjacent_only=False)
-            continue
-        # the X kids / the X children / the X lot / the X twins.
-        if low in {"all", "both"} and i + 2 < count and number(tokens[i + 1]) is not None:
-            continue  # "all four Ward children": read from the word after the number
-        if low in {"the", "all", "both", "four", "three", "two", "five", "six"} and i + 2 < count:
-            surname = tokens[i + 1].bare
-            group = tokens[i + 2].lower
-            if group in SURNAME_GROUPS and _could_be_a_surname(surname):
-                # "the private family": in lower case, "family" needs more context.
-                weak = surname.islower() and group in {"family", "families"}
-                yield Candidate(i + 1, i + 2, "surname", adjacent_only=weak)
-                continue
-        # Initials: "JK", "J.K." (two or three capitals, not an acronym).
-        text = token.text
-        if 2 <= len(text) <= 3 and text.isalpha() and text.isupper() and text not in ACRONYMS:
-            yield Candidate(i, i, "initials", adjacent_only=True)
-            continue
-        # A quoted nickname: 'Tiny', "Spider".
-        if token.text in "'‘\"“" and i + 2 < count and tokens[i + 2].text in "'’\"”":
-            inner = tokens[i + 1].text
-            if inner[:1].isalpha() and (len(inner) >= 2 or inner.isupper()):
-                yield Candidate(i, i + 2, "nickname", adjacent_only=True)
-                continue
-        candidate = _name_candidate(tokens, i)
-        if candidate is not None:
-            yield candidate
-
-
-def _could_be_a_surname(word: str) -> bool:
-    low = word.lower()
-    if not word[:1].isalpha() or low in NOT_A_SURNAME_LOWER or low in ADJECTIVES:
-        return False
-    if word[:1].isupper():
-        return not low.endswith(("ish", "ese", "ian", "ean"))
-    return len(low) >= 3 and ENGLISH_ENDING.search(low) is None
-
-
-# --- cues -----------------------------------------------------------------------------------
-
-
-def _could_be_an_unknown_name(word: str) -> bool:
-    """Not an obvious English word by its shape: no plural -s, no English ending, not a
-    word the guard already knows as ordinary."""
-    return (
-        word.isalpha()
-        and len(word) >= 3
-        and not word.endswith("s")
-        and ENGLISH_ENDING.search(word) is None
-        and word not in NOT_A_SURNAME_LOWER
-        and word not in NAMES_THAT_ARE_WORDS
-        and word not in GROUP_NOUNS
-    )
-
-
 def _professional_near(tokens: list[Token], candidate: Candidate, cue: str, end: int) -> bool:
     """A title just before the person ("Dr Amina Yusuf", "ask Lisa"), a role in the few
     words after it ("Grace Lee, team manager", "Sophie from the fostering team") or just
     after the place it is next to ("Claire at Westfield Primary, the DSL")."""
+    if candidate.kind == "surname" and tokens[candidate.last].lower in SURNAME_GROUPS:
+        # "the doherty lot are known to everyone at the duty desk": a family is not a
+        # professional; only a service named right after it is ("the Smith family team").
+        return any(t.lower in PROFESSIONAL for t in tokens[candidate.last + 1 : candidate.last + 3])
     if candidate.kind == "surname":  # "Ms Jones said her team", "our lead, Mr Osei, will"
-        around = tokens[max(0, candidate.index - 6) : candidate.last + 9]
-        return any(t.lower in PROFESSIONAL for t in around)
+        start = max(0, candidate.index - 6)
+        around = tokens[start : candidate.last + 9]
+        return any(
+            t.lower in PROFESSIONAL and not _rang(tokens, start + k) for k, t in enumerate(around)
+        )
     before = tokens[max(0, candidate.index - 2) : candidate.index]
+    if len(before) == 2 and before[1].lower == "by" and before[0].lower in WORK_BEFORE_BY:
+        return True  # "a great talk by Helen", "the session run by jo"
     after = _own_words(tokens[candidate.last + 1 : candidate.last + 5])
     if cue in {"school", "home"}:
         after = [*after, *_own_words(tokens[end + 1 : end + 5])]
     return any(t.lower in TITLES_BEFORE for t in before) or any(
         t.lower in PROFESSIONAL for t in after
     )
+
+
+def _own_caseload(tokens: list[Token], j: int) -> bool:
+    """ "hannah is covering my caseload": the writer's caseload, not a child on it ("amira
+    is on my caseload")."""
+    if tokens[j].lower != "caseload":
+        return False
+    return not any(t.lower in {"on", "onto"} for t in tokens[max(0, j - 3) : j])
+
+
+def _rang(tokens: list[Token], j: int) -> bool:
+    """ "mrs mensah rang duty": a family calling a service, not a professional."""
+    before = {t.lower for t in tokens[max(0, j - 2) : j]}
+    return bool(before & {"rang", "rung", "phoned", "called", "rings", "contacted"})
 
 
 def _own_words(tokens: list[Token]) -> list[Token]:
@@ -259,6 +149,8 @@ def _child_word_before(tokens: list[Token], first: int) -> tuple[str, int] | Non
         j -= 1
     if j < 0:
         return None
+    if tokens[j].lower in {"child", "kid", "yp"} and tokens[first - 1].text == ",":
+        return "introduced", j  # "the child, Temperance, is only 2"
     if tokens[j].lower in INTRODUCING_OR_ADJECTIVE:
         while j > 0 and tokens[j - 1].lower in CHILD_ADJECTIVES:
             j -= 1
@@ -299,15 +191,6 @@ def _sentences(text: str) -> Iterator[tuple[int, int]]:
         yield start, len(text)
 
 
-def _introducing_phrase_before(tokens: list[Token], first: int) -> int | None:
-    """The index where an introducing phrase ends right before the name begins, or None."""
-    for phrase in INTRODUCING_PHRASES:
-        start = first - len(phrase)
-        if start >= 0 and tuple(t.lower for t in tokens[start:first]) == phrase:
-            return start
-    return None
-
-
 def _relative_role_next_to(tokens: list[Token], first: int, last: int) -> bool:
     """ "stepdad liam", "nan (pat", "kayleigh, mum,": a family role right by the name, so an
     adult's age next to it identifies a relative."""
@@ -333,6 +216,10 @@ def _judge(tokens: list[Token], candidate: Candidate) -> tuple[str, int] | None:
         return None
     if any(t.lower in ORGANISATION_AFTER for t in tokens[last + 1 : last + 3]):
         return None
+    if candidate.kind in {"unknown", "lower_unknown", "nickname_word"}:
+        j = child_apposition(tokens, first, last)  # "the baby, nevaeh, who has a rash"
+        if j is not None:
+            return "introduced", j
     if candidate.kind == "unknown":
         end = bracketed_age_after(tokens, last)
         if end is not None:
@@ -344,12 +231,33 @@ def _judge(tokens: list[Token], candidate: Candidate) -> tuple[str, int] | None:
             return introduced
         if first > 0 and tokens[first - 1].lower in RELATIVES_BY_NAME:
             return "family", first - 1
-        introducing = _introducing_phrase_before(tokens, first)
+        introducing = introducing_phrase_before(tokens, first)
         title = last + 1 < len(tokens) and tokens[last + 1].text[:1].isupper()  # "Kiss My Disco"
-        return None if introducing is None or title else ("introduced", introducing)
+        if introducing is not None and not title:
+            return "introduced", introducing
+        end = unknown_name_with_age(tokens, first, last)  # "Yusra 15 refuses"
+        return None if end is None else ("age", end)
     if candidate.kind == "lower_unknown":
         end = bracketed_age_after(tokens, last, spelt_out=True)
+        if end is None:
+            end = unknown_name_with_age(tokens, first, last)  # "giorgi 17 arrived"
         return None if end is None else ("age", end)
+    if candidate.kind == "plural_surname":
+        return "surname", first
+    if candidate.kind == "letter":
+        end = bracketed_age_after(tokens, last)
+        return None if end is None else ("age", end)
+    if candidate.kind == "nickname_word":
+        end = age_in_grammar(tokens, last)
+        if end is not None:
+            return "age", end
+        introduced = not after_a_child_word(tokens, first)
+        cue = child_cue_in_sentence(tokens, first, last) if introduced else None
+        return None if cue is None else ("introduced", first - 1)
+    if candidate.kind == "word_name" or (candidate.kind == "name" and candidate.adjacent_only):
+        grammar = _word_name(tokens, candidate)
+        if grammar is not None:
+            return grammar
     if candidate.kind == "word_name":
         end = year_group_after(tokens, last)
         if end is not None:
@@ -372,6 +280,8 @@ def _judge(tokens: list[Token], candidate: Candidate) -> tuple[str, int] | None:
     adult = _relative_role_next_to(tokens, first, last)
     end = age_after(tokens, last, 2 if not candidate.adjacent_only else 1, adult)
     if end is not None:
+        if candidate.kind == "full" and not adult:
+            return "full_age", end
         return ("adult_age" if adult else "age"), end
     end = year_group_after(tokens, last)
     if end is not None:
@@ -393,8 +303,8 @@ def _judge(tokens: list[Token], candidate: Candidate) -> tuple[str, int] | None:
         return None if j == -1 else ("event", j)
     if candidate.adjacent_only:
         return None
-    if candidate.kind == "name":
-        introducing = _introducing_phrase_before(tokens, first)
+    if candidate.kind in {"name", "full"}:
+        introducing = introducing_phrase_before(tokens, first)
         if introducing is not None:
             return "introduced", introducing
     for cue, words in (("school", SCHOOL_WORDS), ("home", STREET_WORDS)):
@@ -405,7 +315,7 @@ def _judge(tokens: list[Token], candidate: Candidate) -> tuple[str, int] | None:
     if j != -1:
         return "placement", j
     j = word_after(tokens, last, EVENTS, 8)
-    if j != -1:
+    if j != -1 and not _own_caseload(tokens, j):
         return "event", j
     before = _child_word_before(tokens, first)
     if before is not None:
@@ -415,6 +325,30 @@ def _judge(tokens: list[Token], candidate: Candidate) -> tuple[str, int] | None:
     j = word_near(tokens, first, last, FAMILY_ROLES, 3)
     if j != -1:
         return "family", j
+    # A name and a child's context far apart in the same sentence ("i spoke to jessica ...
+    # she is only 13"), unless the sentence is about professionals.
+    if not professional_sentence(tokens, first, last):
+        j = child_cue_in_sentence(tokens, first, last)
+        if j is not None:
+            return "sentence", j
+    return None
+
+
+def _word_name(tokens: list[Token], candidate: Candidate) -> tuple[str, int] | None:
+    """A name that is also a word ("grace", "precious") when the grammar says person, or
+    next to a named school or a place where a family lives ("precious from the estate")."""
+    grammar = word_name_in_grammar(tokens, candidate.index, candidate.last)
+    if grammar is not None:
+        return grammar
+    first = candidate.index
+    if tokens[first].lower in NEVER_A_LOWER_CASE_NAME:
+        return None
+    if first and tokens[first - 1].lower in DETERMINERS:
+        return None
+    for cue, words in (("school", SCHOOL_WORDS), ("home", STREET_WORDS)):
+        end = place_after(tokens, candidate.last, words)
+        if end is not None:
+            return cue, end
     return None
 
 
@@ -430,8 +364,8 @@ def find_people(text: str) -> Iterator[RuleFinding]:
         if not tokens:
             continue
         cited = CITATION.search(sentence) is not None
-        for candidate in _candidates(tokens):
-            if candidate.kind in {"name", "surname"} and cited:
+        for candidate in candidates(tokens):
+            if candidate.kind in {"name", "surname", "full"} and cited:
                 continue
             judged = _judge(tokens, candidate)
             if judged is None:
@@ -439,7 +373,7 @@ def find_people(text: str) -> Iterator[RuleFinding]:
             cue, end = judged
             if _professional_near(tokens, candidate, cue, end):
                 continue
-            if candidate.kind == "initials":
+            if candidate.kind in {"initials", "letter"}:
                 cue = "initials"
             elif candidate.kind == "nickname":
                 single_letter = len(tokens[candidate.index + 1].text) == 1

@@ -65,6 +65,8 @@ def age_after(tokens: list[Token], last: int, limit: int, adult: bool) -> int | 
             if previous.lower in YEAR_WORDS or previous.lower in {"p", "level", "step"}:
                 return None  # a school year or a level, not an age
             following = tokens[j + 1].lower if j + 1 < count else ""
+            if _a_baby_age(tokens, j, previous):
+                return j + 1  # "theo's only 5 weeks", "Harlow, 7 weeks,"
             if following in NOT_AN_AGE_AFTER or following in {"-", "–", ":", "%"}:
                 if following in {"-", "–"} and j + 2 < count and number(tokens[j + 2]):
                     return None
@@ -81,7 +83,8 @@ def age_after(tokens: list[Token], last: int, limit: int, adult: bool) -> int | 
             )
             if not shaped:
                 return None
-            if following in AGE_UNITS and j + 2 < count and tokens[j + 2].lower in NOT_AGE_YEARS:
+            spans = following in AGE_UNITS and following not in {"yo", "y/o", "yoa"}
+            if spans and j + 2 < count and tokens[j + 2].lower in NOT_AGE_YEARS:
                 return None  # "14 years ago", "20 years experience"
             end = j + 1 if following in AGE_UNITS else j
             if end + 1 < count and tokens[end + 1].lower == "old":
@@ -102,6 +105,21 @@ def age_after(tokens: list[Token], last: int, limit: int, adult: bool) -> int | 
         words += 1
         j += 1
     return None
+
+
+BABY_UNITS = frozenset({"weeks", "months", "wks", "mths", "week", "month"})
+
+
+def _a_baby_age(tokens: list[Token], j: int, previous: Token) -> bool:
+    """A baby's age in weeks or months right after a name ("theo's only 5 weeks", "Harlow, 7
+    weeks,"), not a time span ("Sam is 6 weeks into her ASYE", "back in 3 weeks")."""
+    count = len(tokens)
+    if j + 1 >= count or tokens[j + 1].lower not in BABY_UNITS or (number(tokens[j]) or 99) > 24:
+        return False
+    if previous.text not in {"(", ","} and previous.lower not in {"only", "just", "aged", "is"}:
+        return False
+    after = tokens[j + 2].lower if j + 2 < count else ""
+    return after in {"old", ")", ",", "", "but", "and", "."}
 
 
 def year_group_after(tokens: list[Token], last: int) -> int | None:

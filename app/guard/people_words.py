@@ -40,7 +40,7 @@ FAMILY_ROLES = _words(
     stepmother nan nana nanna nanny gran granny grandma grandmother grandad granddad grandpa
     grandfather aunt auntie aunty uncle brother sister bro sis cousin sibling siblings
     half-brother half-sister stepbrother stepsister son daughter baby twin twins boyfriend
-    girlfriend bf gf partner"""
+    girlfriend bf gf partner fella bloke ex ex-partner fiance fiancé"""
 )
 
 
@@ -100,13 +100,16 @@ PROFESSIONAL = _words(
     practitioner colleague colleagues worker nqsw sw iro lado panel board director
     supervisor commissioner governor trainer facilitator consultant coordinator clinician
     nurse gp psychologist therapist paediatrician solicitor barrister cafcass educator tutor
-    assessor administrator admin business training course ask"""
+    assessor administrator admin business training course ask camhs yot yos nspcc
+    barnardos barnardo's edt research study report virtual session sessions talk webinar
+    presentation podcast blog article paper book model framework"""
 )
 
 
 TITLES_BEFORE = _words(
     """dr prof professor cllr councillor judge justice rev sir dame lord lady ask thanks
-    speaker keynote presented led chaired hosted delivered facilitated"""
+    speaker keynote presented led chaired hosted delivered facilitated colleague colleagues
+    manager tm supervisor student lead pe sw iro dsl senco"""
 )
 
 
@@ -128,7 +131,9 @@ AGE_LEADS = _words(
 )
 
 
-NOT_AGE_YEARS = frozenset({"ago", "experience", "qualified", "in", "of", "service", "later"})
+NOT_AGE_YEARS = frozenset(
+    {"ago", "experience", "qualified", "in", "of", "service", "later", "olds"}
+)
 
 
 YEAR_WORDS = frozenset({"year", "yr", "y"})
@@ -271,6 +276,11 @@ REASONS = {
     "surname": ("family_surname", "a family's surname"),
     "initials": ("initials_with_age", "initials next to an age or placement"),
     "nickname": ("name_introduced", "a nickname next to an age"),
+    "full_age": ("name_with_age", "a full name next to an age"),
+    "sentence": (
+        "name_with_event",
+        "a first name in the same sentence as a child's age, school year or event",
+    ),
 }
 
 
@@ -286,6 +296,8 @@ INTRODUCING_PHRASES = (
     ("called",),
     ("named",),
     ("name", "is"),
+    ("name's",),
+    ("names",),
     ("call", "him"),
     ("call", "her"),
     ("calls", "him"),
@@ -298,4 +310,58 @@ INTRODUCING_PHRASES = (
 EVENTS_FOR_INITIALS = _words(
     """disclosed missing excluded arrested groomed exploited absconded remanded placed
     placement foster resi residential kinship"""
+)
+
+
+# --- the sentence and the grammar of a person (people_grammar.py) ---------------------------
+
+# A school year written as one token: "y10", "yr9", "year8", "p4".
+YEAR_GROUP = re.compile(r"(?:y|yr|year)(?:1[0-3]|[1-9])|p[1-7]")
+
+
+# Verbs after an age that make the number a person's age: "ruby 13 has been", "Yusra 15
+# refuses", "giorgi 17 arrived", "kacper 8 and his sister".
+VERBS_AFTER_AN_AGE = _words(
+    """has had is was refuses refused wont won't doesnt doesn't didnt didn't cant can't says
+    said told tells disclosed went goes got came comes arrived lives living keeps kept been
+    still now ran runs hit hits needs wants wanted who whos who's and lives stays staying
+    attends missing excluded placed"""
+)
+
+
+# Verbs a person does, after a lower-case name that is also a word ("blessing told her
+# teacher"): counted only with a child's context elsewhere in the sentence.
+PERSON_VERBS = _words(
+    """disclosed told tells said says keeps refuses refused ran hit cried screamed went has
+    hasnt hasn't was is wont won't doesnt doesn't didnt didn't came comes lives stays
+    attends admitted alleged"""
+)
+
+
+# Events that tie a name to a child anywhere in the sentence, however far away.
+SENTENCE_EVENTS = _words(
+    """disclosed disclosure absconded absconding charged excluded exclusion arrested groomed
+    grooming exploited exploitation trafficked abused assaulted remanded placed placement
+    self-harming selfharming self-harm pregnant bruises bruising fgm cse cce"""
+)
+
+
+# Words that make a whole sentence about professionals, so a name in it is not a child's.
+SENTENCE_PROFESSIONAL = _words(
+    """dr prof professor presented presenting presents wrote writes speaker speakers keynote
+    university council councillor cllr conference webinar workshop workshops seminar author
+    authors researcher researchers lecture lecturer chaired colleague colleagues iro dsl
+    senco headteacher ofsted minister secretary mp supervision supervisor shadowed shadowing
+    joint legal"""
+)
+
+
+# Citations and case law in a sentence: "et al", "[2013]", "UKSC".
+CITATION_WORDS = _words("""al ukhl uksc ewca ewfc ewhc civ fam""")
+
+
+# Work done by a professional, before "by" and a name: "a great talk by Helen".
+WORK_BEFORE_BY = _words(
+    """talk session training presentation webinar workshop book article paper podcast blog
+    course led presented chaired written run delivered hosted facilitated keynote"""
 )

@@ -17,8 +17,12 @@ tuning.
 tests/data/guard_blind_set.jsonl (split ``blind``: 188 identifying, 187 ordinary) is a
 separate set in the same format, written and committed before its writer opened the
 detector, this set or its tests, and measured before any tuning; the first figures are in
-docs/anonymisation-guard.md. The practice texts in demo/corpus, split into sentences, are
-added as further ordinary texts."""
+docs/anonymisation-guard.md. tests/data/guard_unseen_set.jsonl (split ``unseen``) was
+written by someone who had not read the guard and measured once, blind; it is now spent.
+tests/data/guard_fresh_set.jsonl (split ``fresh``: 142 identifying, 134 ordinary) was
+written and committed before the round that followed it read the guard's code, in the
+voice of busy practitioners, and measured blind first. The practice texts in demo/corpus,
+split into sentences, are added as further ordinary texts."""
 
 from __future__ import annotations
 
@@ -31,6 +35,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 SET_PATH = ROOT / "tests" / "data" / "guard_set.jsonl"
 BLIND_SET_PATH = ROOT / "tests" / "data" / "guard_blind_set.jsonl"
+UNSEEN_SET_PATH = ROOT / "tests" / "data" / "guard_unseen_set.jsonl"
+FRESH_SET_PATH = ROOT / "tests" / "data" / "guard_fresh_set.jsonl"
 CORPUS = ROOT / "demo" / "corpus"
 
 
