@@ -36,6 +36,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SET_PATH = ROOT / "tests" / "data" / "guard_set.jsonl"
 BLIND_SET_PATH = ROOT / "tests" / "data" / "guard_blind_set.jsonl"
 UNSEEN_SET_PATH = ROOT / "tests" / "data" / "guard_unseen_set.jsonl"
+OUTSIDE_SET_PATH = ROOT / "tests" / "data" / "guard_outside_set.jsonl"
 FRESH_SET_PATH = ROOT / "tests" / "data" / "guard_fresh_set.jsonl"
 CORPUS = ROOT / "demo" / "corpus"
 
