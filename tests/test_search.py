@@ -30,6 +30,7 @@ from app.resources import service as resources
 from app.resources.schemas import ResourceData
 from app.search.document_queries import all_documents
 from app.search.engine import SearchEngine
+from app.search.service import result_count
 from app.search.sync import payloads, reindex
 from app.worker import registered_handlers
 from tests.support import files
@@ -553,3 +554,13 @@ def test_payloads_are_bounded_by_bytes_and_keep_every_document() -> None:
     decoded = [json.loads(line) for payload, _ in sent for line in payload.split(b"\n")]
     assert decoded == documents
     assert sum(count for _, count in sent) == len(documents)
+
+
+def test_the_count_is_exact_unless_the_page_is_full() -> None:
+    """Pages are asked for with offset and limit (an exact total with a distinct attribute
+    deduplicates every candidate); a page that is not full means every candidate was seen."""
+    full = {"hits": [{}] * 20, "estimatedTotalHits": 431}
+    assert result_count(full, 0, 20) == (431, True)
+    assert result_count({"hits": [{}] * 7, "estimatedTotalHits": 31}, 40, 20) == (47, False)
+    assert result_count({"hits": [], "estimatedTotalHits": 12}, 60, 20) == (12, False)
+    assert result_count({"hits": [{}] * 20, "estimatedTotalHits": 3}, 20, 20) == (40, True)
