@@ -24,6 +24,7 @@ process (as in the worker), so its peak memory is its own. Prints figures; asser
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -47,7 +48,7 @@ sys.path.insert(0, str(ROOT))
 import httpx  # noqa: E402
 import uvicorn  # noqa: E402
 from pydantic import SecretStr  # noqa: E402
-from sqlalchemy import insert, select  # noqa: E402
+from sqlalchemy import bindparam, func, insert, select  # noqa: E402
 
 from app.config import Settings  # noqa: E402
 from app.db import transaction  # noqa: E402
@@ -424,6 +425,42 @@ def timed_searches(index: Any, params: dict[str, dict[str, Any]], rounds: int) -
     return times
 
 
+@contextlib.contextmanager
+def corpus_database(tmp: str, corpus: Path | None) -> Iterator[str]:
+    if corpus is None:
+        with fresh_database(Path(tmp)) as url:
+            yield url
+    else:
+        yield f"sqlite:///{corpus.resolve()}"
+
+
+def existing_counts(factory: Any) -> dict[str, Any]:
+    """The sizes of a corpus generated before, and its viewers: a member in one group and
+    one in twenty."""
+    with transaction(factory) as db:
+        in_groups = (
+            select(GroupMembership.member_id)
+            .group_by(GroupMembership.member_id)
+            .having(func.count() == bindparam("wanted"))
+            .limit(1)
+        )
+        one = db.execute(in_groups, {"wanted": 1}).scalar_one()
+        twenty = db.execute(in_groups, {"wanted": 20}).scalar_one()
+        counted = {
+            name: db.execute(select(func.count()).select_from(model)).scalar_one()
+            for name, model in [
+                ("members", Member),
+                ("groups", Group),
+                ("memberships", GroupMembership),
+                ("resources", Resource),
+                ("threads", Thread),
+                ("posts", Post),
+                ("events", Event),
+            ]
+        }
+    return {**counted, "viewers": (one, twenty)}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     size = parser.add_mutually_exclusive_group()
@@ -438,6 +475,12 @@ def main() -> int:
         help="a PostgreSQL server URL (a fresh database is made and dropped); default SQLite",
     )
     parser.add_argument("--rounds", type=int, default=5, help="times each query is sent")
+    parser.add_argument(
+        "--corpus",
+        type=Path,
+        help="a copy of a SQLite database an earlier run generated: reindex and time it again "
+        "(after a change to the index design) without generating it again",
+    )
     parser.add_argument("--reindex-child", nargs=2, metavar=("DATABASE_URL", "MEILI_URL"))
     args = parser.parse_args()
     if args.reindex_child:
@@ -450,7 +493,7 @@ def main() -> int:
     label = "national" if args.national else f"scale {args.scale}"
     rng = random.Random(8)
 
-    with tempfile.TemporaryDirectory() as tmp, fresh_database(Path(tmp)) as database_url:
+    with tempfile.TemporaryDirectory() as tmp, corpus_database(tmp, args.corpus) as database_url:
         tmp_dir = Path(tmp)
         upgrade_to_head(database_url)
         meili = start_meilisearch(port=free_port(), data_dir=tmp_dir / "meili", master_key=KEY)
@@ -470,7 +513,11 @@ def main() -> int:
         factory, engine = app.state.session_factory, app.state.search_engine
         try:
             started = time.perf_counter()
-            counts = generate(factory, sizes, rng)
+            if args.corpus:
+                counts = existing_counts(factory)
+                label = f"{args.corpus.name}, generated before"
+            else:
+                counts = generate(factory, sizes, rng)
             viewers = counts.pop("viewers")
             database = "PostgreSQL" if database_url.startswith("postgresql") else "SQLite"
             print(
