@@ -534,7 +534,9 @@ def main() -> int:
 
             with transaction(factory) as db:
                 member = db.get_one(Member, viewers[1])
-                _token, secret = create_token(db, actor=member, name="benchmark")
+                _token, secret = create_token(
+                    db, actor=member, name=f"benchmark {uuid.uuid4().hex[:8]}"
+                )
             server = uvicorn.Server(
                 uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
             )
