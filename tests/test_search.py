@@ -1,17 +1,19 @@
 """Search against the real Meilisearch of the test session: typo tolerance, synonyms both
 ways, text inside uploaded files, removal of hidden and deleted content, access by group,
-and hostile queries that must never widen what a member sees."""
+hostile queries that must never widen what a member sees, and the full rebuild (settings
+once before the documents, rows read in pages, payloads bounded by bytes)."""
 
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import delete, select
+from sqlalchemy import delete, event, select
 from sqlalchemy.orm import Session
 
 from app.db import transaction
@@ -26,8 +28,10 @@ from app.outbox.service import drain_once
 from app.outbox.sync import enqueue_sync
 from app.resources import service as resources
 from app.resources.schemas import ResourceData
+from app.search.document_queries import all_documents
 from app.search.engine import SearchEngine
-from app.search.sync import reindex
+from app.search.service import result_count
+from app.search.sync import payloads, reindex
 from app.worker import registered_handlers
 from tests.support import files
 from tests.support.database import see_committed
@@ -463,3 +467,100 @@ def test_suggestions_fragment(app: FastAPI, reader: TestClient) -> None:
     )
     assert "<html" not in fragment.text.lower()
     assert reader.get("/search/suggest", params={"q": "n"}).text.strip() == ""
+
+
+# --- the full rebuild at any size -------------------------------------------------------
+
+FILE_TEXT = "Chronology of involvement, direct work with siblings and the family network. " * 60
+
+
+@pytest.fixture
+def rebuilt_resources(app: FastAPI, reader: TestClient) -> list[str]:
+    owner = member_id_of(reader)
+    ids = [
+        add_resource(app, owner, title=f"Sibling assessments {number}", file_text=FILE_TEXT)
+        for number in range(5)
+    ]
+    run_worker(app)  # reads the files' text
+    return ids
+
+
+def test_settings_go_to_the_empty_index_once_before_any_document(
+    app: FastAPI, reader: TestClient, rebuilt_resources: list[str]
+) -> None:
+    search_engine: SearchEngine = app.state.search_engine
+    client = search_engine.client()
+    since = client.get_tasks({"limit": 1}).results[0].uid + 1
+
+    report = reindex(app.state.session_factory, search_engine, payload_bytes=4_000)
+
+    # The swap renames the indexes in the task history too: look under both names.
+    uids = [search_engine.index_uid("content_next"), search_engine.content_uid]
+    tasks = [
+        task
+        for task in client.get_tasks({"indexUids": uids, "limit": 1000}).results
+        if task.uid >= since
+    ]
+    settings = [task.uid for task in tasks if task.type == "settingsUpdate"]
+    additions = [task for task in tasks if task.type == "documentAdditionOrUpdate"]
+    assert len(settings) == 1, "the settings are applied once"
+    assert len(additions) > 2, "small payloads: the documents went in several"
+    assert settings[0] < min(task.uid for task in additions)
+    assert all(task.status == "succeeded" for task in additions)
+    assert sum(int(task.details["receivedDocuments"]) for task in additions) == report.documents
+    assert len(urls(reader, "siblings")) == 5
+
+
+def test_the_rebuild_reads_rows_in_pages_as_it_sends(
+    app: FastAPI, reader: TestClient, rebuilt_resources: list[str]
+) -> None:
+    """Nothing reads every row up front: the first documents come out after one page of
+    resources was read, and each page is a bounded query."""
+    statements: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    database = app.state.engine
+    event.listen(database, "before_cursor_execute", record)
+    try:
+        with transaction(app.state.session_factory) as db:
+            batches: Iterator[list[dict[str, Any]]] = all_documents(db, batch=10)
+            first = next(batches)
+            pages_before_first = [s for s in statements if "FROM resource " in s and "LIMIT" in s]
+            rest = list(batches)
+    finally:
+        event.remove(database, "before_cursor_execute", record)
+
+    assert len(pages_before_first) == 1
+    parents = {document["parent_id"] for document in first}
+    assert len(parents) <= 2, "one page of resources per batch"
+    resource_pages = [s for s in statements if "FROM resource " in s and "LIMIT" in s]
+    assert len(resource_pages) >= 3, "five resources in pages of two (batch // 5)"
+    documents = [document for batch in [first, *rest] for document in batch]
+    assert {f"resource-{rid}" for rid in rebuilt_resources} <= {d["id"] for d in documents}
+
+
+def test_payloads_are_bounded_by_bytes_and_keep_every_document() -> None:
+    documents = [{"id": f"doc-{n}", "body": "word " * (n % 50)} for n in range(300)]
+    batches = iter([documents[:120], documents[120:121], documents[121:]])
+    limit = 2_000
+    biggest = max(len(json.dumps(d, separators=(",", ":"))) for d in documents) + 1
+
+    sent = list(payloads(batches, limit))
+
+    assert len(sent) > 5
+    assert all(len(payload) < limit + biggest for payload, _ in sent)
+    decoded = [json.loads(line) for payload, _ in sent for line in payload.split(b"\n")]
+    assert decoded == documents
+    assert sum(count for _, count in sent) == len(documents)
+
+
+def test_the_count_is_exact_unless_the_page_is_full() -> None:
+    """Pages are asked for with offset and limit (an exact total with a distinct attribute
+    deduplicates every candidate); a page that is not full means every candidate was seen."""
+    full = {"hits": [{}] * 20, "estimatedTotalHits": 431}
+    assert result_count(full, 0, 20) == (431, True)
+    assert result_count({"hits": [{}] * 7, "estimatedTotalHits": 31}, 40, 20) == (47, False)
+    assert result_count({"hits": [], "estimatedTotalHits": 12}, 60, 20) == (12, False)
+    assert result_count({"hits": [{}] * 20, "estimatedTotalHits": 3}, 20, 20) == (40, True)

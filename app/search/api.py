@@ -42,6 +42,7 @@ def search(request: Request, member: CurrentMember, engine: Engine) -> SearchPag
         page=search_request.page,
         per_page=search_request.per_page,
         total=outcome.total,
+        total_is_estimate=outcome.total_is_estimate,
         pages=outcome.pages,
         hits=[
             SearchHitOut(

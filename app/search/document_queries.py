@@ -164,7 +164,11 @@ def all_documents(db: Session, *, batch: int = 500) -> Iterator[list[dict[str, A
             last = rows[-1].id
             db.expunge_all()
 
-    for resources in pages(Resource, _resource_query().where(searchable_resources_filter()), 100):
+    # A resource carries its files' text: smaller pages.
+    resource_page = max(1, min(100, batch // 5))
+    for resources in pages(
+        Resource, _resource_query().where(searchable_resources_filter()), resource_page
+    ):
         yield [doc for resource in resources for doc in resource_changes(resource).upserts]
     for threads in pages(
         Thread,

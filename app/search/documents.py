@@ -38,8 +38,10 @@ from app.search.text import indexed_stems
 
 KINDS = ("resource", "discussion", "event", "opportunity", "member", "group")
 SYNC_KINDS = INDEXED_KINDS
-CHUNK_CHARS = 2_000
-MAX_CHUNKS = 300
+# Long enough that a typical file is one or two documents (each is a hit candidate and a
+# set of facet entries), short enough that a snippet is cut from the part that matched.
+CHUNK_CHARS = 4_000
+MAX_CHUNKS = 150  # 600,000 characters of a resource's files
 # Highlighting marks matches with these; they are removed from indexed text so that a
 # member cannot forge a highlight.
 HIGHLIGHT_PRE = "\ue000"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 
 class SearchHitOut(BaseModel):
@@ -32,6 +32,9 @@ class SearchPageOut(BaseModel):
     page: int
     per_page: int
     total: int
+    total_is_estimate: bool = Field(
+        description="True when total is Meilisearch's estimate (a full page of a large set)."
+    )
     pages: int
     hits: list[SearchHitOut]
     facets: dict[str, list[FacetValueOut]]

@@ -18,19 +18,12 @@ from typing import Any
 from markupsafe import Markup, escape
 from meilisearch.errors import MeilisearchApiError, MeilisearchError
 from requests.exceptions import RequestException
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from app.errors import InvalidInput, NotFound
+from app.errors import InvalidInput
 from app.members.models import Member
-from app.outbox.models import OutboxMessage
-from app.outbox.service import enqueue
-from app.outbox.sync import SYNC_TOPIC
-from app.policy import check_admin_only_permission, search_access_filter
+from app.policy import search_access_filter
 from app.search.documents import HIGHLIGHT_POST, HIGHLIGHT_PRE, KINDS, quoted
-from app.search.engine import SearchEngine, SearchUnavailable, builtin_synonym_groups
-from app.search.models import SearchSynonym
-from app.search.sync import SYNONYMS_TOPIC
+from app.search.engine import SearchEngine, SearchUnavailable
 from app.search.text import query_text
 
 logger = logging.getLogger(__name__)
@@ -58,7 +51,6 @@ PER_PAGE = 20
 MAX_PER_PAGE = 50
 MAX_HITS = 1000  # pagination.maxTotalHits in search/indexes/content.json
 SUGGESTIONS = 6
-FAILING_ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -197,6 +189,7 @@ class SearchOutcome:
     total: int
     pages: int
     facets: dict[str, list[FacetValue]]
+    total_is_estimate: bool
     did_you_mean: str | None
     notices: tuple[str, ...]
     took_ms: int
@@ -297,8 +290,11 @@ def search_params(member: Member, request: SearchRequest) -> dict[str, Any]:
     params: dict[str, Any] = {
         "filter": filter_expressions(member, request.filters),
         "facets": list(FACETS.values()),
-        "hitsPerPage": request.per_page,
-        "page": min(request.page, last_page),
+        # offset and limit, not page and hitsPerPage: with a distinct attribute, an exact
+        # total makes Meilisearch deduplicate every candidate, which grows with the index
+        # (docs/search.md, "Counting results").
+        "offset": (min(request.page, last_page) - 1) * request.per_page,
+        "limit": request.per_page,
         "attributesToRetrieve": [
             "kind",
             "type",
@@ -323,6 +319,20 @@ def search_params(member: Member, request: SearchRequest) -> dict[str, Any]:
     return params
 
 
+def result_count(raw: dict[str, Any], offset: int, per_page: int) -> tuple[int, bool]:
+    """The number of results and whether it is an estimate. A page that is not full, or
+    empty, means Meilisearch went through every candidate, so the count is exact; a full
+    page's count is Meilisearch's estimate (replies and file chunks of a result already
+    shown may still be counted)."""
+    shown = len(raw.get("hits") or [])
+    estimate = int(raw.get("estimatedTotalHits") or 0)
+    if shown == 0:
+        return estimate, False
+    if shown < per_page:
+        return offset + shown, False
+    return max(estimate, offset + shown), True
+
+
 def search(engine: SearchEngine, *, member: Member, request: SearchRequest) -> SearchOutcome:
     """Raises SearchUnavailable when Meilisearch cannot answer."""
     notices = list(request.notices)
@@ -339,8 +349,8 @@ def search(engine: SearchEngine, *, member: Member, request: SearchRequest) -> S
         extra.append({"filter": filter_expressions(member, others), "facets": ["kind"], "limit": 0})
     raw = _call(engine, query_text(request.q), params, *extra)
     hits = list(raw.get("hits") or []) if page <= last_page else []
-    total = int(raw.get("totalHits") or 0)
-    pages = int(raw.get("totalPages") or 0)
+    total, estimated = result_count(raw, params["offset"], request.per_page)
+    pages = -(-min(total, MAX_HITS) // request.per_page)
     if page > 1 and page > pages and page <= last_page:
         notices.append(
             f"There {'is' if pages == 1 else 'are'} only {pages} "
@@ -366,6 +376,7 @@ def search(engine: SearchEngine, *, member: Member, request: SearchRequest) -> S
         total=total,
         pages=pages,
         facets=facets,
+        total_is_estimate=estimated,
         did_you_mean=did_you_mean(request.q, hits) if request.q else None,
         notices=tuple(notices),
         took_ms=int(raw.get("processingTimeMs") or 0),
@@ -404,88 +415,3 @@ def suggest(engine: SearchEngine, *, member: Member, q: str) -> list[Suggestion]
         )
         for hit in raw.get("hits") or []
     ]
-
-
-# --- admin: synonyms and failing outbox rows --------------------------------------------
-
-
-@dataclass(frozen=True)
-class SynonymGroup:
-    id: str | None
-    terms: list[str]
-
-
-def synonym_groups(db: Session, *, actor: Member) -> tuple[list[SynonymGroup], list[SynonymGroup]]:
-    """The built-in groups (search/synonyms.json) and those admins added."""
-    check_admin_only_permission(actor)
-    builtin = [SynonymGroup(None, group) for group in builtin_synonym_groups()]
-    added = [
-        SynonymGroup(row.id, list(row.terms))
-        for row in db.execute(select(SearchSynonym).order_by(SearchSynonym.created_at)).scalars()
-    ]
-    return builtin, added
-
-
-def parse_terms(text: str) -> list[str]:
-    terms = []
-    for part in re.split(r"[,\n;]", text):
-        term = " ".join(part.lower().split())
-        if term and term not in terms:
-            terms.append(term)
-    return terms
-
-
-def add_synonym_group(db: Session, *, actor: Member, text: str) -> SearchSynonym:
-    check_admin_only_permission(actor)
-    terms = parse_terms(text)
-    if len(terms) < 2:
-        raise InvalidInput({"terms": "Give at least two terms, separated by commas."})
-    if len(terms) > 20 or any(len(term) > 80 for term in terms):
-        raise InvalidInput({"terms": "Give at most 20 terms of at most 80 characters each."})
-    if any(not _WORD.search(term) for term in terms):
-        raise InvalidInput({"terms": "Each term needs at least one letter or digit."})
-    group = SearchSynonym(terms=terms, created_by_id=actor.id)
-    db.add(group)
-    db.flush()
-    enqueue(db, topic=SYNONYMS_TOPIC, payload={})
-    return group
-
-
-def remove_synonym_group(db: Session, *, actor: Member, group_id: str) -> None:
-    check_admin_only_permission(actor)
-    group = db.get(SearchSynonym, group_id)
-    if group is None:
-        raise NotFound("There is no such synonym group.")
-    db.delete(group)
-    db.flush()
-    enqueue(db, topic=SYNONYMS_TOPIC, payload={})
-
-
-def failing_outbox_rows(db: Session, *, actor: Member, limit: int = 100) -> list[OutboxMessage]:
-    """Search outbox rows that failed for good, or keep failing (FAILING_ATTEMPTS or more)."""
-    check_admin_only_permission(actor)
-    return list(
-        db.execute(
-            select(OutboxMessage)
-            .where(
-                OutboxMessage.topic.in_([SYNC_TOPIC, SYNONYMS_TOPIC]),
-                OutboxMessage.processed_at.is_(None),
-                (OutboxMessage.failed_at.is_not(None))
-                | (OutboxMessage.attempts >= FAILING_ATTEMPTS),
-            )
-            .order_by(OutboxMessage.id.desc())
-            .limit(limit)
-        ).scalars()
-    )
-
-
-def retry_failed(db: Session, *, actor: Member) -> int:
-    """Give the failed search rows a fresh start (after fixing what made them fail)."""
-    check_admin_only_permission(actor)
-    rows = failing_outbox_rows(db, actor=actor, limit=10_000)
-    for row in rows:
-        row.failed_at = None
-        row.attempts = 0
-        row.available_at = row.created_at
-    db.flush()
-    return len(rows)

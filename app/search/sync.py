@@ -11,6 +11,7 @@ otherwise the handler raises and the outbox retries with backoff.
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import threading
 import time
@@ -122,36 +123,71 @@ class ReindexReport:
         return self.documents / self.seconds if self.seconds else 0.0
 
 
+# Payloads of about this size: Meilisearch batches consecutive additions, and fewer, larger
+# payloads index faster than many small ones; bounded so the worker's memory stays flat.
+REINDEX_PAYLOAD_BYTES = 16 * 1024 * 1024
+# Payloads sent but not yet indexed at any time: Meilisearch indexes one while the next is
+# read from the database and encoded.
+REINDEX_IN_FLIGHT = 2
+
+
+def payloads(
+    batches: Iterator[list[dict[str, Any]]], limit: int = REINDEX_PAYLOAD_BYTES
+) -> Iterator[tuple[bytes, int]]:
+    """The documents as NDJSON payloads of about ``limit`` bytes (a document is never
+    split), with the number of documents in each."""
+    lines: list[bytes] = []
+    size = 0
+    for documents in batches:
+        for document in documents:
+            line = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
+            lines.append(line)
+            size += len(line) + 1
+            if size >= limit:
+                yield b"\n".join(lines), len(lines)
+                lines, size = [], 0
+    if lines:
+        yield b"\n".join(lines), len(lines)
+
+
 def reindex(
-    factory: sessionmaker[Session], engine: SearchEngine, *, batch: int = 500
+    factory: sessionmaker[Session],
+    engine: SearchEngine,
+    *,
+    batch: int = 500,
+    payload_bytes: int = REINDEX_PAYLOAD_BYTES,
 ) -> ReindexReport:
     """Build ``<prefix>_content_next`` from the database with the settings from search/, swap
     it with the live index in one atomic task and drop the old one: searches see the old
     index until the swap and the new one after, never a missing or half-filled one.
+
+    The settings are applied once, to the empty index, before any document (a settings
+    change after the documents would make Meilisearch index everything twice). Rows are
+    read in keyset pages and sent as NDJSON payloads of about ``payload_bytes``, with at
+    most REINDEX_IN_FLIGHT waiting, so memory stays flat whatever the size of the portal.
 
     Changes committed while the new index was being filled went to the old index through
     the outbox; their sync rows are queued again after the swap so the new index gets them
     too (a minute of overlap covers transactions that began before the start)."""
     started_at = utcnow()
     started = time.perf_counter()
-    client = engine.client(timeout=60)
+    client = engine.client(timeout=120)
     next_uid = engine.index_uid("content_next")
     with contextlib.suppress(TaskFailed):  # a leftover of an interrupted reindex, or none
         engine.wait(client, [client.delete_index(next_uid).task_uid])
     with transaction(factory) as db:
         synonyms = admin_synonym_groups(db)
     engine.create_index(client, next_uid, engine.content_settings(synonyms))
+    index = client.index(next_uid)
     count = 0
     pending: list[int] = []
     with transaction(factory) as db:
-        for documents in all_documents(db, batch=batch):
-            if not documents:
-                continue
-            pending.append(client.index(next_uid).add_documents(documents).task_uid)
-            count += len(documents)
-            if len(pending) >= 8:
-                engine.wait(client, pending)
-                pending = []
+        for payload, documents in payloads(all_documents(db, batch=batch), payload_bytes):
+            pending.append(index.add_documents_ndjson(payload).task_uid)
+            count += documents
+            if len(pending) > REINDEX_IN_FLIGHT:
+                engine.wait(client, pending[:1])
+                pending = pending[1:]
     engine.wait(client, pending)
     engine.swap_in(client, next_uid)
     engine.mark_current()

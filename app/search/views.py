@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from app.errors import InvalidInput
 from app.groups.service import group_names
 from app.members.models import Member
+from app.search import admin as search_admin
 from app.search import service
 from app.search.engine import SearchEngine, SearchUnavailable
 from app.web.deps import CurrentMember, DbSession, require_admin
@@ -110,14 +111,14 @@ def _admin_page(
     terms: str = "",
     status_code: int = 200,
 ) -> Response:
-    builtin, added = service.synonym_groups(db, actor=member)
+    builtin, added = search_admin.synonym_groups(db, actor=member)
     return render(
         request,
         "search/admin.html",
         {
             "builtin": builtin,
             "added": added,
-            "failing": service.failing_outbox_rows(db, actor=member),
+            "failing": search_admin.failing_outbox_rows(db, actor=member),
             "errors": errors or {},
             "terms": terms,
         },
@@ -135,7 +136,7 @@ def add_synonyms(
     request: Request, db: DbSession, member: CurrentMember, terms: Annotated[str, Form()] = ""
 ) -> Response:
     try:
-        group = service.add_synonym_group(db, actor=member, text=terms[:4000])
+        group = search_admin.add_synonym_group(db, actor=member, text=terms[:4000])
     except InvalidInput as error:
         return _admin_page(request, db, member, errors=error.errors, terms=terms, status_code=422)
     response = RedirectResponse("/admin/search", status_code=303)
@@ -147,7 +148,7 @@ def add_synonyms(
 def remove_synonyms(
     request: Request, db: DbSession, member: CurrentMember, group_id: str
 ) -> Response:
-    service.remove_synonym_group(db, actor=member, group_id=group_id)
+    search_admin.remove_synonym_group(db, actor=member, group_id=group_id)
     response = RedirectResponse("/admin/search", status_code=303)
     flash(request, response, "The synonym group is removed.")
     return response
@@ -155,7 +156,7 @@ def remove_synonyms(
 
 @admin_router.post("/retry", summary="Retry failed index updates")
 def retry(request: Request, db: DbSession, member: CurrentMember) -> Response:
-    count = service.retry_failed(db, actor=member)
+    count = search_admin.retry_failed(db, actor=member)
     response = RedirectResponse("/admin/search", status_code=303)
     flash(request, response, f"{count} index {'update' if count == 1 else 'updates'} queued again.")
     return response
