@@ -3,7 +3,7 @@ rejected there (the same decisions, audit entries and e-mails as the admins').""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
@@ -67,23 +67,14 @@ def _decide(
     return response
 
 
-@router.post("/applications/{member_id}/approve", summary="Approve an applicant")
-def approve(
+@router.post("/applications/{member_id}/{decision}", summary="Approve or reject an applicant")
+def decide(
     request: Request,
     db: DbSession,
     member: CurrentMember,
     member_id: str,
+    decision: Literal["approve", "reject"],
     reason: Annotated[str | None, Form(max_length=1000)] = None,
 ) -> Response:
-    return _decide(request, db, member, member_id, "approve", reason)
-
-
-@router.post("/applications/{member_id}/reject", summary="Reject an applicant, with a reason")
-def reject(
-    request: Request,
-    db: DbSession,
-    member: CurrentMember,
-    member_id: str,
-    reason: Annotated[str | None, Form(max_length=1000)] = None,
-) -> Response:
-    return _decide(request, db, member, member_id, "reject", reason)
+    """Reject needs a reason, which the applicant sees; approve takes an optional note."""
+    return _decide(request, db, member, member_id, decision, reason)
