@@ -100,6 +100,9 @@ class KeysetPage(Generic[Row]):
 
 
 def _fits(value: KeyValue, key: Any) -> bool:
+    """Whether a cursor's decoded value has the type of its sort key. SQLAlchemy types that
+    have no Python equivalent answer ``python_type`` with NotImplementedError; for those
+    any non-null value is accepted and the database judges it."""
     key_type = key.type
     if isinstance(key_type, TypeDecorator):
         key_type = key_type.impl_instance
