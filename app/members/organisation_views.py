@@ -14,6 +14,7 @@ from app.members import service
 from app.members.forms import ROLE_LABELS
 from app.members.models import Member
 from app.members.service.organisation_review import organisation_applications
+from app.policy.members import check_review_organisation_applications_permission
 from app.web.deps import CurrentMember, DbSession
 from app.web.flash import flash
 from app.web.templating import render
@@ -50,7 +51,7 @@ def applications_page(request: Request, db: DbSession, member: CurrentMember) ->
 def _decide(
     request: Request, db: Session, member: Member, member_id: str, decision: str, reason: str | None
 ) -> Response:
-    organisation_applications(db, viewer=member)  # 404 for anyone but an organisation admin
+    check_review_organisation_applications_permission(member)
     action = service.approve if decision == "approve" else service.reject
     try:
         subject = action(db, actor=member, member_id=member_id, reason=reason)
