@@ -83,6 +83,7 @@ class Settings(BaseSettings):
     """Overrides of single limits by action, e.g. {"reply": "20/minute"}."""
 
     sqlite_busy_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+    """How long a write waits for SQLite's lock before the request answers 503."""
     thread_pool_size: int = Field(default=40, ge=1, le=1000)
     """Threads a process runs its blocking work in (database sessions, views, templates);
     40 is anyio's own default. Fewer threads contend less for the GIL, but a request holds
@@ -91,7 +92,13 @@ class Settings(BaseSettings):
     reference_data_cache_seconds: float = Field(default=60.0, ge=0, le=3600)
     """How long a process keeps the topics and organisations the list pages' filters show
     (app/web/reference_data.py); 0 reads them on every page."""
-    """How long a write waits for SQLite's lock before the request answers 503."""
+    page_cache_seconds: float = Field(default=60.0, ge=0, le=3600)
+    """How long a process may serve a signed-in session the page it rendered for that same
+    session, while nothing has been written anywhere since (app/page_cache/); 0 turns the
+    page cache off."""
+    page_cache_megabytes: int = Field(default=64, ge=1, le=4096)
+    """The most rendered pages a process keeps, in megabytes; the least recently served go
+    first."""
 
     session_idle_minutes: int = Field(default=120, ge=5)
     session_absolute_hours: int = Field(default=12, ge=1)

@@ -136,7 +136,13 @@ def make_engine(
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(bind=engine, expire_on_commit=False, autoflush=True)
+    """Sessions that may write; each commit that wrote moves the page generation on."""
+    # Imported here: the page generation's model is declared on this module's Base.
+    from app.page_cache.generation import count_page_writes
+
+    factory = sessionmaker(bind=engine, expire_on_commit=False, autoflush=True)
+    count_page_writes(factory)
+    return factory
 
 
 def make_read_session_factory(engine: Engine) -> sessionmaker[Session]:

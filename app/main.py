@@ -44,6 +44,7 @@ from app.opportunities.alert_routes import router as opportunity_alerts_router
 from app.opportunities.api import router as opportunities_api_router
 from app.opportunities.report_views import router as opportunity_report_router
 from app.opportunities.views import router as opportunities_router
+from app.page_cache.serving import PageCacheMiddleware, install_page_cache
 from app.privacy.api import admin_router as privacy_admin_api_router
 from app.privacy.api import router as privacy_api_router
 from app.privacy.views import admin_router as privacy_admin_router
@@ -123,6 +124,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     ]
 
     install_error_handlers(app)
+    install_page_cache(app, settings)
     app.include_router(health_router)
     app.include_router(health_admin_router)
     app.include_router(auth_router)
@@ -174,9 +176,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Added innermost first: the body limit runs before anything reads a body; bad bytes
     # (null bytes, control characters) are refused before CSRF, sign-in or a view sees
     # them; the unit of work sits inside them all, next to the routes whose answers it
-    # commits; the error boundary, outermost, answers whatever escaped (503, 507, 500)
-    # without closing the connection.
+    # commits, and the page cache keeps what it has just committed; the error boundary,
+    # outermost, answers whatever escaped (503, 507, 500) without closing the connection.
     app.add_middleware(UnitOfWorkMiddleware)
+    app.add_middleware(PageCacheMiddleware)
     app.add_middleware(CsrfMiddleware, settings=settings)
     app.add_middleware(BadBytesMiddleware)
     app.add_middleware(

@@ -24,6 +24,7 @@ from app.moderation.models import MemberWarning, Report
 from app.notifications.models import DigestSchedule, Notification, NotificationPreference, SentEmail
 from app.opportunities.models import ApplyClick, Opportunity
 from app.outbox.models import OutboxMessage, WorkerHeartbeat
+from app.page_cache.models import PageGeneration
 from app.privacy.models import ClosureRequest, DataExport, Erasure, RetentionRun
 from app.resources.models import FileVersion, Resource, ResourceFile
 from app.search.models import SearchSynonym
@@ -64,6 +65,7 @@ __all__ = [
     "Opportunity",
     "Organisation",
     "OutboxMessage",
+    "PageGeneration",
     "Post",
     "PostAttachment",
     "PostRevision",

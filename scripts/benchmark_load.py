@@ -17,6 +17,11 @@ clients post replies to a thread as fast as they are answered; their figures are
 ``--before PATH`` measures another checkout of the portal first (e.g. a worktree at the
 main branch's commit), back to back with this one, so the two tables share a machine state.
 
+``--page-cache off`` runs this checkout with its page cache off (PORTAL_PAGE_CACHE_SECONDS=0),
+``both`` with it on and then off. With it on, read traffic is the cache's best case (each
+client reads one page again and again, nothing is written) and mixed traffic its worst
+(every reply retires every kept page); with it off every request renders its page.
+
     .venv/bin/python scripts/benchmark_load.py --database sqlite --traffic read
     .venv/bin/python scripts/benchmark_load.py --database both --traffic both \\
         --before ../portal-main
@@ -362,7 +367,13 @@ def print_table(title: str, rows: list[tuple[str, Figures]]) -> None:
 
 
 def run_one(
-    checkout: Path, database: str, traffic: str, args: argparse.Namespace, tmp: Path, services
+    checkout: Path,
+    database: str,
+    traffic: str,
+    args: argparse.Namespace,
+    tmp: Path,
+    services,
+    page_cache: str | None = None,
 ) -> None:
     meili, oidc = services
     data_dir = tmp / f"{checkout.name}-{database}-{traffic}-{uuid.uuid4().hex[:6]}"
@@ -375,6 +386,8 @@ def run_one(
         database_url, dropped = new_postgres_database(args.postgres)
         workers = args.postgres_workers
     env = portal_environment(checkout, database_url, data_dir, meili.url, oidc.url)
+    if page_cache == "off":
+        env["PORTAL_PAGE_CACHE_SECONDS"] = "0"
     try:
         prepare(checkout, env)
         portal = start_portal(checkout, env, workers, data_dir)
@@ -399,7 +412,8 @@ def run_one(
     ).stdout.strip()
     print_table(
         f"{checkout} ({commit}{' + changes' if dirty else ''}), {database}, {workers} "
-        f"process(es), {traffic} traffic, {args.clients} clients × {args.seconds:g} s per page",
+        f"process(es), {traffic} traffic, {args.clients} clients × {args.seconds:g} s per page"
+        + (f", page cache {page_cache}" if page_cache else ""),
         rows,
     )
 
@@ -420,11 +434,17 @@ def main() -> int:
         help="a PostgreSQL server URL; a fresh database is made on it and dropped after",
     )
     parser.add_argument("--before", type=Path, help="another checkout to measure first")
+    parser.add_argument(
+        "--page-cache",
+        choices=["on", "off", "both"],
+        default="on",
+        help="this checkout with its page cache on (the default), off, or both in turn",
+    )
     args = parser.parse_args()
 
     databases = ["sqlite", "postgresql"] if args.database == "both" else [args.database]
     traffics = ["read", "mixed"] if args.traffic == "both" else [args.traffic]
-    checkouts = ([args.before.resolve()] if args.before else []) + [ROOT]
+    page_cache_settings = ["on", "off"] if args.page_cache == "both" else [args.page_cache]
     load = os.getloadavg()
     print(f"load average before the run: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
     with tempfile.TemporaryDirectory() as tmp_name:
@@ -432,11 +452,14 @@ def main() -> int:
         meili = start_meilisearch(port=free_port(), data_dir=tmp / "meili", master_key=MEILI_KEY)
         oidc_users = [{"sub": p.subject, "name": p.name, "email": p.email} for p in DEMO_PEOPLE]
         oidc = start_oidc_provider(port=free_port(), log_dir=tmp, users=oidc_users)
+        services = (meili, oidc)
         try:
             for database in databases:
                 for traffic in traffics:
-                    for checkout in checkouts:
-                        run_one(checkout, database, traffic, args, tmp, (meili, oidc))
+                    if args.before:
+                        run_one(args.before.resolve(), database, traffic, args, tmp, services)
+                    for page_cache in page_cache_settings:
+                        run_one(ROOT, database, traffic, args, tmp, services, page_cache)
         finally:
             meili.stop()
             oidc.stop()

@@ -173,6 +173,9 @@ def settings(
         # Tests arrange organisations and topics directly in the database; the per-process
         # copy of them is tested with its own app in tests/test_reference_data_cache.py.
         reference_data_cache_seconds=0,
+        # Statement counts and most tests read pages once; the page cache is tested with
+        # its own app in tests/test_page_cache.py and is on in the browser journeys.
+        page_cache_seconds=0,
         _env_file=None,  # type: ignore[call-arg]
     )
 

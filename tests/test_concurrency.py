@@ -40,7 +40,10 @@ def server(settings: Settings, tmp_path: Path) -> Iterator[str]:
     """The portal in its own uvicorn process, on the test database. Replies are not rate
     limited here: this test is about the database lock, test_rate_limits about limits."""
     port = free_port()
-    env = worker_environment(settings) | {"PORTAL_RATE_LIMITS": '{"reply": "1000/minute"}'}
+    env = worker_environment(settings) | {
+        "PORTAL_RATE_LIMITS": '{"reply": "1000/minute"}',
+        "PORTAL_PAGE_CACHE_SECONDS": "60",  # as in production: readers and writers meet it
+    }
     log = (tmp_path / "serve.log").open("wb")
     process = subprocess.Popen(
         [sys.executable, "-m", "app.cli", "serve", "--port", str(port)],

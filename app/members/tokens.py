@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from app.db import utcnow
 from app.errors import InvalidAction, NotFound
 from app.members.models import ApiToken, Member, MemberStatus
+from app.page_cache.generation import keep_pages
 from app.security.sessions import hash_token
 
 TOKEN_PREFIX = "pt_"
@@ -64,5 +65,6 @@ def member_for_bearer(db: Session, secret: str) -> Member | None:
         return None
     now = utcnow()
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
+        keep_pages(db)
         token.last_used_at = now
     return member

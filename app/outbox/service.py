@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.db import transaction, utcnow
 from app.outbox.models import OutboxMessage
+from app.page_cache.generation import keep_pages
 
 logger = logging.getLogger(__name__)
 
@@ -89,6 +90,7 @@ class LeaseKeeper:
         while not self._stop.wait(interval):
             try:
                 with transaction(self.factory) as db:
+                    keep_pages(db)
                     db.execute(
                         update(OutboxMessage)
                         .where(

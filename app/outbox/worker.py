@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.db import transaction, utcnow
 from app.outbox.models import WorkerHeartbeat
 from app.outbox.service import LEASE, WAIT_RETRY, Handler, drain_once
+from app.page_cache.generation import keep_pages
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +66,7 @@ def record_heartbeat(
     factory: sessionmaker[Session], worker_id: str, *, handled: int, error: str | None
 ) -> None:
     with transaction(factory) as db:
+        keep_pages(db)
         beat = db.get(WorkerHeartbeat, worker_id)
         if beat is None:
             beat = WorkerHeartbeat(worker_id=worker_id, started_at=utcnow(), handled=0)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from app.config import Settings
 from app.db import utcnow
 from app.members.models import Member, MemberStatus
+from app.page_cache.generation import keep_pages
 from app.security.models import WebSession
 
 SESSION_COOKIE = "portal_session"
@@ -96,6 +97,7 @@ def record_last_seen(db: Session, active: ActiveSession, *, now: datetime | None
     """Move the session's and the member's last-seen time on. Two single-row updates, so
     the request that does it holds the write lock for a moment, apart from its reads."""
     now = now or utcnow()
+    keep_pages(db)
     db.execute(
         update(WebSession)
         .where(WebSession.token_hash == active.session.token_hash)

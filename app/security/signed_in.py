@@ -1,5 +1,6 @@
 """What every signed-in request needs, read in one statement: the session, its member,
-the groups whose content the member may see and the unread notifications for the header.
+the groups whose content the member may see, the unread notifications for the header and
+the page generation (app/page_cache/).
 
 Each page used to ask three times (session and member, visible groups, unread count);
 the database answers all of it as one row, with the groups and the count as scalar
@@ -22,6 +23,7 @@ from app.db import utcnow
 from app.members.models import Member
 from app.notifications.models import Notification
 from app.notifications.service import unread_count_statement
+from app.page_cache.generation import generation_value
 from app.policy.content import (
     join_group_ids,
     remember_visible_groups,
@@ -36,6 +38,7 @@ from app.security.sessions import ActiveSession, hash_token, session_is_live
 class SignedIn:
     active: ActiveSession
     unread_notifications: int
+    page_generation: int | None
 
 
 @functools.cache
@@ -48,7 +51,9 @@ def _signed_in_statement() -> Select[Any]:
         visible=visible_to_member_row_filter(Notification.group_id, Notification.member_id),
     )
     return (
-        select(WebSession, Member, theirs, open_groups, unread.scalar_subquery())
+        select(
+            WebSession, Member, theirs, open_groups, unread.scalar_subquery(), generation_value()
+        )
         .join(Member, Member.id == WebSession.member_id)
         .where(WebSession.token_hash == bindparam("token_hash"))
     )
@@ -62,9 +67,11 @@ def resolve_signed_in(
     row = db.execute(_signed_in_statement(), {"token_hash": hash_token(token)}).one_or_none()
     if row is None:
         return None
-    web_session, member, their_groups, open_group_ids, unread_count = row
+    web_session, member, their_groups, open_group_ids, unread_count, generation = row
     active = session_is_live(web_session, member, settings=settings, now=now or utcnow())
     if active is None:
         return None
     remember_visible_groups(member, join_group_ids(their_groups, open_group_ids))
-    return SignedIn(active=active, unread_notifications=int(unread_count or 0))
+    return SignedIn(
+        active=active, unread_notifications=int(unread_count or 0), page_generation=generation
+    )

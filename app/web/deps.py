@@ -18,6 +18,7 @@ from app.config import Settings
 from app.db import transaction
 from app.members.models import Member
 from app.members.tokens import member_for_bearer
+from app.page_cache.serving import offer_kept_page
 from app.policy import check_admin_only_permission, check_use_admin_area_permission
 from app.policy.content import load_visible_groups
 from app.security.sessions import record_last_seen, session_cookie_name
@@ -68,7 +69,9 @@ def authenticate(request: Request, settings: SettingsDep) -> None:
     (app/security/signed_in.py) finds the session, the member, the groups whose content
     they may see and their unread notifications. The reads take no
     write lock (app/db.py make_read_session_factory); the session's last-seen time, when
-    due (once a minute at most), is a separate short write."""
+    due (once a minute at most), is a separate short write. A GET of a page the session was
+    served before, with nothing written anywhere since, is answered here from the page
+    cache (app/page_cache/serving.py)."""
     request.state.member = None
     request.state.web_session = None
     request.state.unread_notifications = 0
@@ -103,6 +106,7 @@ def authenticate(request: Request, settings: SettingsDep) -> None:
     if active is not None:
         request.state.member = active.member
         request.state.web_session = active.session
+        offer_kept_page(request, active.session.token_hash, signed_in.page_generation)
     elif not is_public_path(request.url.path):
         raise NotSignedIn
 

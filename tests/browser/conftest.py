@@ -66,6 +66,7 @@ def live_app(
         meili_url=meilisearch.url,
         meili_master_key=SecretStr(MEILI_TEST_KEY),
         meili_index_prefix=f"browser{uuid.uuid4().hex[:6]}",
+        page_cache_seconds=60,  # as in production: the journeys must never see a stale page
         oidc_providers=provider_configs(
             oidc_primary_port.url, oidc_secondary_port.url, hostile_idp
         ),
