@@ -108,6 +108,7 @@ def portal(database_url: str, meili_url: str, data_dir: Path) -> Iterator[Any]:
         data_dir=data_dir,
         meili_url=meili_url,
         meili_master_key=SecretStr(MEILI_KEY),
+        page_cache_seconds=0,  # each page built every time: the national size is the question
         _env_file=None,  # type: ignore[call-arg]
     )
     app = create_app(settings)

@@ -140,6 +140,7 @@ def main() -> int:
                         client_secret=SecretStr("bench"),
                     )
                 ],
+                page_cache_seconds=0,  # each page built every time, as the floor's figures
                 _env_file=None,  # type: ignore[call-arg]
             )
             app = create_app(settings)

@@ -145,6 +145,7 @@ def prepare_database(database: str, tmp: Path, meili_url: str, oidc_url: str) ->
         )
         database_url, dropped = new_postgres_database(server)
     env = portal_environment(ROOT, database_url, data_dir, meili_url, oidc_url)
+    env["PORTAL_PAGE_CACHE_SECONDS"] = "0"  # profile the pages as built, not as kept
     prepare(ROOT, env)
     for key in [key for key in os.environ if key.startswith("PORTAL_")]:
         del os.environ[key]
