@@ -66,9 +66,13 @@ def _has_unflushed_changes(db: Session) -> bool:
 
 
 def _before_commit(db: Session) -> None:
+    """The counter is the transaction's last write: flushed changes first, so on
+    PostgreSQL a transaction takes the counter's row lock only once it holds every other
+    lock it needs, and two writers cannot each wait for the other."""
     if db.info.get(KEEP_PAGES):
         return
-    if db.info.get(WROTE) or _has_unflushed_changes(db):
+    db.flush()
+    if db.info.get(WROTE):
         db.execute(
             update(PageGeneration)
             .where(PageGeneration.id == THE_ROW)
