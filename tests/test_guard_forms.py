@@ -44,6 +44,10 @@ def test_the_forms_set_meets_the_targets() -> None:
         ("the baby was born at 30 weeks and mum is 16", "baby_age"),
         ("Still worried about Kacper. He will be 16 in May and has nowhere to go.", "child_age"),
         ("mum keeps texting the office from 07888 120 334 late at night", "phone_number"),
+        ("Bobbi-Jo, as she likes to be called, 13, is refusing school.", "name_introduced"),
+        ("the youngest goes by the name Kai, he's scared of dad", "name_introduced"),
+        ("Theo (in nursery) has had three injuries this term", "first_name_with_age"),
+        ("dad is 24 and his baby's 5 weeks, both at his mum's", "baby_age"),
     ],
 )
 def test_each_form_is_found_in_new_words(text: str, kind: str) -> None:
@@ -71,6 +75,8 @@ def test_each_form_is_found_in_new_words(text: str, kind: str) -> None:
         "Call the office on 0113 222 3344 to book the training room.",
         "The EDT manager's mobile is 07700 900 461 if the office is closed.",
         "Thanks to Amira for the session. It will be 5 on Monday for the next cohort.",
+        "Sue (reception) has the keys to the contact room.",
+        "Babies aged between 6 and 12 months need a health review.",
     ],
 )
 def test_near_misses_stay_clean(text: str) -> None:

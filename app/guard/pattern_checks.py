@@ -163,11 +163,15 @@ def surname_ok(match: re.Match[str]) -> bool:
 
 
 def not_a_range(match: re.Match[str]) -> bool:
-    """ "Babies under 12 months" is a group, not a baby."""
+    """ "Babies under 12 months", "6 and 12 months" are a group, not a baby ("mum is 17 and
+    her baby's 7 weeks" is one)."""
     before = match.string[max(0, match.start() - 12) : match.start()]
-    return not re.search(
-        r"\b(?:under|over|below|above|than|to|and|between|before|after|within|until)\b",
-        before + match.group(0),
+    around = before + match.group(0)
+    return not (
+        re.search(
+            r"\b(?:under|over|below|above|than|to|between|before|after|within|until)\b", around
+        )
+        or re.search(r"\d[ \t]*(?:and|or)[ \t]+(?:\d|$)|\band[ \t]*$", around)
     )
 
 

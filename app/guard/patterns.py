@@ -152,7 +152,8 @@ PATTERNS: tuple[Pattern, ...] = (
     _pattern(
         "name_introduced",
         rf"\b(?:called|named|call(?:ed|s)?[ \t]+(?:him|her|them)"
-        rf"|name[ \t]+of|name[ \t]+is|known[ \t]+(?:to[ \t]+us[ \t]+)?as|goes[ \t]+by)"
+        rf"|name[ \t]+of|name[ \t]+is|known[ \t]+(?:to[ \t]+us[ \t]+)?as|goes[ \t]+by"
+        rf"|by[ \t]+the[ \t]+name(?:[ \t]+of)?)"
         rf"[ \t]+(?:actually[ \t]+|just[ \t]+)?{_FIRST_NAME}",
         first_name_ok,
     ),
@@ -386,6 +387,7 @@ PATTERNS += (
         flags=forms.ADULT_RELATIVE_AGE_FLAGS,
     ),
     _pattern("baby_age", forms.BORN_EARLY, flags=re.IGNORECASE),
+    _pattern("name_introduced", forms.NAME_AS_THEY_LIKE, forms.a_name_introduced),
     _pattern("child_age", forms.AGE_TO_COME, forms.age_to_come, flags=re.IGNORECASE),
 )
 

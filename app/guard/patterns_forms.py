@@ -26,7 +26,7 @@ import re
 
 from app.guard.names import is_first_name, is_surname
 from app.guard.pattern_checks import in_public_place, sentence_around
-from app.guard.vocabulary import _DATE, _STREET_SUFFIX
+from app.guard.vocabulary import _DATE, _STREET_SUFFIX, NOT_A_NAME
 
 # A particular child or household anywhere in the sentence.
 _HOUSEHOLD = re.compile(
@@ -100,15 +100,26 @@ NHS_GROUPED = r"(?<![\d\w+])[1-9]\d{2}(?P<sep>[ \-])\d{3}(?P=sep)\d{4}(?![\d\w])
 _NOT_AN_NHS_NUMBER = re.compile(
     r"\b(?i:meeting|zoom|teams|webinar|passcode|pin|isbn|issn|charity|company|tel|phone"
     r"|telephone|mobile|fax|call|ring|text|sort[ \t]+code|account|invoice|order|ticket"
-    r"|booking|job|vacancy|course|conference|dial|dial-in)\b"
+    r"|booking|job|vacancy|course|conference|dial|dial-in|ref|reference)\b"
+)
+
+
+_HEALTH_OR_CHILD = re.compile(
+    r"\b(?:NHS|GP|hospital|health|HV|midwife|midwifery|red[ \t]+book|registered|discharge"
+    r"|A&E|clinic|spine|paediatric\w*|baby|child|children|kids?|boy|girl|yp|mum|dad|son"
+    r"|daughter|youngest|eldest|sibling|twins?)\b",
+    re.IGNORECASE,
 )
 
 
 def grouped_nhs_number(match: re.Match[str]) -> bool:
-    """Ten digits in 3-3-4 groups is how an NHS number is written; a meeting's ID, a phone
-    or a reference named just before is not one (phone numbers start with 0)."""
-    head, _tail = sentence_around(match)
-    return not _NOT_AN_NHS_NUMBER.search(head[-40:])
+    """Ten digits in 3-3-4 groups is how an NHS number is written: with its check digit it is
+    found anywhere (patterns.py); without, with health or a child in the sentence. A meeting's
+    ID, a phone or a reference named just before is not one (phone numbers start with 0)."""
+    head, tail = sentence_around(match)
+    if _NOT_AN_NHS_NUMBER.search(head[-40:]):
+        return False
+    return _HEALTH_OR_CHILD.search(f"{head} {tail}") is not None
 
 
 # --- a date of birth with no name -------------------------------------------------------------
@@ -217,6 +228,19 @@ BORN_EARLY = (
     r"(?:[ \t]+(?!at\b)[\w'’]+){0,3}?[ \t]+at[ \t]+(?:just[ \t]+|only[ \t]+)?"
     r"(?:2[2-9]|3[0-6])(?:[ \t]*\+[ \t]*\d)?[ \t]*(?:weeks?|wks?|w)\b"
 )
+
+# --- a name introduced after it ("Tilly-Boo, as she likes to be called, 7") -------------------
+
+NAME_AS_THEY_LIKE = (
+    r"(?<![\w'’.\-])(?P<name>[A-Z][a-z]+(?:-[A-Z][a-z]+)?),?[ \t]+as[ \t]+(?:s?he|they)[ \t]+"
+    r"(?:likes?|prefers?|wants?|asks?|insists?|loves?)[ \t]+(?:to[ \t]+be[ \t]+|us[ \t]+to[ \t]+)?"
+    r"(?:called|known|call[ \t]+(?:her|him|them))\b"
+)
+
+
+def a_name_introduced(match: re.Match[str]) -> bool:
+    return match.group("name").split("-")[0] not in NOT_A_NAME
+
 
 # --- a name, then the age a sentence or a few clauses later -----------------------------------
 

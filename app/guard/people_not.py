@@ -23,10 +23,11 @@ MONTHS = _words(
 POSSESSIVE_PRONOUNS = frozenset({"mine", "yours", "ours", "hers", "theirs"})
 # "reg 24", "para 3", "s 47": a numbered part of a law or a document.
 NUMBERED_PARTS = frozenset({"reg", "regs", "para", "paras", "sch", "art", "s", "ss", "pt", "ch"})
-# "sounds harsh", "so precious": after a linking verb or an intensifier a word is an adjective.
+# "sounds harsh", "very precious" ("so" and "really" also start a clause: "ok so jordan"):
+# after a linking verb or an intensifier a word is an adjective.
 BEFORE_AN_ADJECTIVE = _words(
-    """sounds sound sounded seems seem seemed looks look looked feels feel felt very so too
-    quite really rather more most less"""
+    """sounds sound sounded seems seem seemed looks look looked feels feel felt very too
+    quite rather"""
 )
 _TIME_OR_RANGE_AFTER_A_DAY = frozenset({",", ":", "-", "–", "am", "pm", "st", "nd", "rd", "th"})
 
