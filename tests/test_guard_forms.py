@@ -76,6 +76,9 @@ def test_each_form_is_found_in_new_words(text: str, kind: str) -> None:
         "The EDT manager's mobile is 07700 900 461 if the office is closed.",
         "Thanks to Amira for the session. It will be 5 on Monday for the next cohort.",
         "Sue (reception) has the keys to the contact room.",
+        "Premature babies born at 32 weeks or earlier are eligible for the clinic.",
+        "The hospital switchboard is 113 243 3144.",
+        "My nan, 92, still sends me a birthday card.",
         "Babies aged between 6 and 12 months need a health review.",
     ],
 )

@@ -163,12 +163,16 @@ def surname_ok(match: re.Match[str]) -> bool:
 
 
 def not_a_range(match: re.Match[str]) -> bool:
-    """ "Babies under 12 months", "6 and 12 months" are a group, not a baby ("mum is 17 and
-    her baby's 7 weeks" is one)."""
+    """ "Babies under 12 months", "6 and 12 months", "born at 32 weeks or earlier" are a group,
+    not a baby ("mum is 17 and her baby's 7 weeks" is one)."""
     before = match.string[max(0, match.start() - 12) : match.start()]
     around = before + match.group(0)
+    after = match.string[match.end() : match.end() + 20]
     return not (
-        re.search(
+        re.match(
+            r"[ \t]+(?:or|and)[ \t]+(?:earlier|less|under|below|more|over|younger|older)", after
+        )
+        or re.search(
             r"\b(?:under|over|below|above|than|to|between|before|after|within|until)\b", around
         )
         or re.search(r"\d[ \t]*(?:and|or)[ \t]+(?:\d|$)|\band[ \t]*$", around)

@@ -384,9 +384,10 @@ PATTERNS += (
     _pattern(
         "first_name_with_age",
         forms.ADULT_RELATIVE_AGE,
+        forms.not_the_writers_own,
         flags=forms.ADULT_RELATIVE_AGE_FLAGS,
     ),
-    _pattern("baby_age", forms.BORN_EARLY, flags=re.IGNORECASE),
+    _pattern("baby_age", forms.BORN_EARLY, forms.one_baby_born_early, flags=re.IGNORECASE),
     _pattern("name_introduced", forms.NAME_AS_THEY_LIKE, forms.a_name_introduced),
     _pattern("child_age", forms.AGE_TO_COME, forms.age_to_come, flags=re.IGNORECASE),
 )

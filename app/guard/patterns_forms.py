@@ -100,7 +100,8 @@ NHS_GROUPED = r"(?<![\d\w+])[1-9]\d{2}(?P<sep>[ \-])\d{3}(?P=sep)\d{4}(?![\d\w])
 _NOT_AN_NHS_NUMBER = re.compile(
     r"\b(?i:meeting|zoom|teams|webinar|passcode|pin|isbn|issn|charity|company|tel|phone"
     r"|telephone|mobile|fax|call|ring|text|sort[ \t]+code|account|invoice|order|ticket"
-    r"|booking|job|vacancy|course|conference|dial|dial-in|ref|reference)\b"
+    r"|booking|job|vacancy|course|conference|dial|dial-in|ref|reference|switchboard|helpline"
+    r"|line|extension|ext)\b"
 )
 
 
@@ -221,13 +222,28 @@ ADULT_RELATIVE_AGE = (
 )
 ADULT_RELATIVE_AGE_FLAGS = re.IGNORECASE
 
+
+def not_the_writers_own(match: re.Match[str]) -> bool:
+    """ "nan, 61," is a family's; "my nan, 92, still sends me a card" is the writer's own."""
+    before = match.string[max(0, match.start() - 6) : match.start()]
+    return re.search(r"\b(?i:my|our)[ \t]+$", before) is None
+
+
 # --- a baby born early ------------------------------------------------------------------------
 
 BORN_EARLY = (
     r"\b(?:born|prem|premmie|premie|premature|prematurely|delivered|baby[ \t]+(?:came|arrived))"
     r"(?:[ \t]+(?!at\b)[\w'’]+){0,3}?[ \t]+at[ \t]+(?:just[ \t]+|only[ \t]+)?"
     r"(?:2[2-9]|3[0-6])(?:[ \t]*\+[ \t]*\d)?[ \t]*(?:weeks?|wks?|w)\b"
+    r"(?![ \t]+(?:or|and)[ \t]+(?:earlier|less|under|below|before|fewer|more))"
 )
+
+
+def one_baby_born_early(match: re.Match[str]) -> bool:
+    """ "born at 29 weeks" is a baby's; "babies born at 32 weeks" are a group."""
+    before = match.string[max(0, match.start() - 25) : match.start()]
+    return re.search(r"\b(?i:babies|infants|children|those|any|all)\b", before) is None
+
 
 # --- a name introduced after it ("Tilly-Boo, as she likes to be called, 7") -------------------
 
