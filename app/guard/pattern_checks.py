@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from app.guard.names import is_first_name, is_lower_case_first_name
+from app.guard.names import english_words, is_first_name, is_lower_case_first_name, is_surname
 from app.guard.vocabulary import (
     _INITIALS_NOT,
     _NOT_A_SURNAME,
@@ -88,11 +88,22 @@ _SERVICE_MOBILE = re.compile(
 )
 
 
+# A relative or a carer calling a service: "Dad keeps ringing the office from 07...".
+_FAMILY_CALLING = re.compile(
+    r"\b(?:mum|mom|mam|dad|nan|nana|gran|grandma|grandmother|grandad|grandfather|aunt|auntie"
+    r"|uncle|yp|carer|parent|family|sister|brother|girlfriend|boyfriend|partner)s?(?:['’]s)?\b"
+    r"[^.\n]{0,50}\b(?:rang|rung|ring|rings|ringing|call|called|calling|calls|phoned|phoning"
+    r"|phones|texted|texting|texts|contacted|contacting)\b",
+    re.IGNORECASE,
+)
+
+
 def mobile_of_a_service(match: re.Match[str]) -> bool:
     """A mobile number is a service's only when the words right by it say so ("EDT mobile
-    07...", "07... (duty manager)"); "dads number is 07..., he keeps ringing duty" is dad's."""
+    07...", "07... (duty manager)"); "dads number is 07..., he keeps ringing duty" and "mum
+    keeps calling the office from 07..." are the family's."""
     head, tail = sentence_around(match)
-    if _FAMILY_PHONE.search(head[-40:]):
+    if _FAMILY_PHONE.search(head[-40:]) or _FAMILY_CALLING.search(head[-90:]):
         return False
     near = head[-40:]
     return bool(
@@ -152,10 +163,19 @@ def surname_ok(match: re.Match[str]) -> bool:
 
 
 def not_a_range(match: re.Match[str]) -> bool:
-    """ "Babies under 12 months" is a group, not a baby."""
+    """ "Babies under 12 months", "6 and 12 months", "born at 32 weeks or earlier" are a group,
+    not a baby ("mum is 17 and her baby's 7 weeks" is one)."""
     before = match.string[max(0, match.start() - 12) : match.start()]
-    return not re.search(
-        r"\b(?:under|over|below|above|than|to|and|between)\b", before + match.group(0)
+    around = before + match.group(0)
+    after = match.string[match.end() : match.end() + 20]
+    return not (
+        re.match(
+            r"[ \t]+(?:or|and)[ \t]+(?:earlier|less|under|below|more|over|younger|older)", after
+        )
+        or re.search(
+            r"\b(?:under|over|below|above|than|to|between|before|after|within|until)\b", around
+        )
+        or re.search(r"\d[ \t]*(?:and|or)[ \t]+(?:\d|$)|\band[ \t]*$", around)
     )
 
 
@@ -186,8 +206,12 @@ NOT_A_FAMILY_PLURAL = re.compile(
 
 
 def family_plural_ok(match: re.Match[str]) -> bool:
+    """ "the Whitakers have moved", not "the Beatles were on" (an everyday plural whose
+    singular is no listed surname)."""
     groups = match.groupdict()
     plural = groups.get("plural") or groups["plural2"]
+    if plural.lower() in english_words() and not is_surname(plural[:-1]):
+        return False
     return plural[:-1] not in _NOT_A_SURNAME and not NOT_A_FAMILY_PLURAL.search(plural)
 
 

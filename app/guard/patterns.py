@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from app.guard import patterns_forms as forms
 from app.guard.names import is_lower_case_first_name
 from app.guard.pattern_checks import (
     child_at_home_area,
@@ -151,7 +152,8 @@ PATTERNS: tuple[Pattern, ...] = (
     _pattern(
         "name_introduced",
         rf"\b(?:called|named|call(?:ed|s)?[ \t]+(?:him|her|them)"
-        rf"|name[ \t]+of|name[ \t]+is|known[ \t]+(?:to[ \t]+us[ \t]+)?as|goes[ \t]+by)"
+        rf"|name[ \t]+of|name[ \t]+is|known[ \t]+(?:to[ \t]+us[ \t]+)?as|goes[ \t]+by"
+        rf"|by[ \t]+the[ \t]+name(?:[ \t]+of)?)"
         rf"[ \t]+(?:actually[ \t]+|just[ \t]+)?{_FIRST_NAME}",
         first_name_ok,
     ),
@@ -185,6 +187,7 @@ PATTERNS: tuple[Pattern, ...] = (
         rf"|just[ \t]+|now[ \t]+|nearly[ \t]+|almost[ \t]+|still[ \t]+)?{_CHILD_AGE}"
         rf"(?:[ \t]*(?:years?|yrs?)(?:[ \t]*old)?)?\b{_NOT_AN_AGE_AFTER}"
         r"(?![ \t]+(?:of|out|in|on|at|points?|minutes?)\b)"
+        r"(?![ \t]+(?:months?|weeks?|days?|years?)[ \t]+into\b)"
         rf"|\b(?:turns|turned)[ \t]+{_CHILD_AGE}\b{_NOT_AN_AGE_AFTER}"
         rf"|\bthe[ \t]+(?:boy|girl|child|lad|baby|young[ \t]+person)[ \t]+(?:is|was)[ \t]+"
         rf"{_AGE_QUALIFIER}{_CHILD_AGE}\b{_NOT_AN_AGE_AFTER}"
@@ -367,6 +370,26 @@ PATTERNS: tuple[Pattern, ...] = (
         r"|[Rr]ang|[Rr]inging)[ \t]+the[ \t]+(?P<plural2>(?:Mc|Mac|O['’])?[A-Z][a-z]+s)\b",
         family_plural_ok,
     ),
+)
+
+# The forms the outside set showed missing (patterns_forms.py says what each one reads).
+PATTERNS += (
+    _pattern("family_surname", forms.FAMILY_PLURAL, forms.family_plural),
+    _pattern("family_surname", forms.PARENT_AND_HER_CHILDREN),
+    _pattern("first_name_with_age", forms.NAME_AND_SIBLING_AGES, forms.a_child_and_sibling),
+    _pattern("nhs_number", forms.NHS_GROUPED, forms.grouped_nhs_number),
+    _pattern("date_of_birth", forms.DATE_OF_BIRTH_ASKED),
+    _pattern("case_record_number", forms.CASE_NUMBER_OTHER_WORDS, forms.case_number_nearby_child),
+    _pattern("home_area", forms.CHILD_DWELLING, forms.child_at_dwelling),
+    _pattern(
+        "first_name_with_age",
+        forms.ADULT_RELATIVE_AGE,
+        forms.not_the_writers_own,
+        flags=forms.ADULT_RELATIVE_AGE_FLAGS,
+    ),
+    _pattern("baby_age", forms.BORN_EARLY, forms.one_baby_born_early, flags=re.IGNORECASE),
+    _pattern("name_introduced", forms.NAME_AS_THEY_LIKE, forms.a_name_introduced),
+    _pattern("child_age", forms.AGE_TO_COME, forms.age_to_come, flags=re.IGNORECASE),
 )
 
 # Findings that hold an uploaded document for a moderator on their own (issue 19): a

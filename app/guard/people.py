@@ -48,6 +48,7 @@ from app.guard.people_grammar import (
     unknown_name_with_age,
     word_name_in_grammar,
 )
+from app.guard.people_not import not_a_person
 from app.guard.people_words import (
     A_PARENT_SAYS,
     BEFORE_A_CHILD_WORD,
@@ -213,6 +214,8 @@ def _judge(tokens: list[Token], candidate: Candidate) -> tuple[str, int] | None:
     """The cue that makes ``candidate`` identifying and the token it ends at, or None."""
     first, last = candidate.index, candidate.last
     if last + 1 < len(tokens) and tokens[last + 1].text in NOT_A_NAME:
+        return None
+    if not_a_person(tokens, first, last):
         return None
     if any(t.lower in ORGANISATION_AFTER for t in tokens[last + 1 : last + 3]):
         return None

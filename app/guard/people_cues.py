@@ -122,11 +122,21 @@ def _a_baby_age(tokens: list[Token], j: int, previous: Token) -> bool:
     return after in {"old", ")", ",", "", "but", "and", "."}
 
 
+def _school_class_in_brackets(tokens: list[Token], j: int) -> bool:
+    """ "(reception class)", "(in nursery)"; not "Sue (reception)", a colleague's desk."""
+    following = tokens[j + 1].lower if j + 1 < len(tokens) else ""
+    if tokens[j - 1].text == "(":
+        return following == "class"
+    return tokens[j - 1].lower == "in" and j >= 2 and tokens[j - 2].text == "("
+
+
 def year_group_after(tokens: list[Token], last: int) -> int | None:
     """ "Zofia (year 8)", "precious is y10", "in yr 9", "(y6)": the year group's last token."""
     count = len(tokens)
     for j in range(last + 1, min(last + 5, count)):
         low = tokens[j].lower
+        if low in {"reception", "nursery"} and _school_class_in_brackets(tokens, j):
+            return j  # "Amelia (reception class)", "Theo (in nursery)"
         if re.fullmatch(r"(?:y|yr|year)(?:1[0-3]|[1-9])", low) or re.fullmatch(r"p[1-7]", low):
             following = tokens[j + 1].lower if j + 1 < count else ""
             return None if following in NOT_A_YEAR_GROUP_AFTER else j
