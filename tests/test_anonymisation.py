@@ -12,6 +12,7 @@ from tests.support.guard_set import (
     BLIND_SET_PATH,
     FRESH_SET_PATH,
     OUTSIDE_SET_PATH,
+    SECOND_OUTSIDE_SET_PATH,
     UNSEEN_SET_PATH,
     corpus_sentences,
     labelled_set,
@@ -383,3 +384,18 @@ def test_a_document_is_held_only_for_strong_identifiers(path: Path) -> None:
     for planted in PLANTED:
         held = check_document(paper[:middle] + "\n" + planted + "\n" + paper[middle:])
         assert held.held, planted
+
+
+SECOND_OUTSIDE_SET_RECALL_FLOOR = 0.86
+
+
+def test_the_second_outside_set_stays_where_it_was_measured() -> None:
+    """The second set written by someone who had read neither the guard nor any set
+    (tests/data/guard_outside_set2.jsonl, 234 identifying, 245 ordinary), measured once,
+    blind: 83.8% caught and 2.4% false alarms on the guard before the forms round, 86.3%
+    and 1.6% after it. It is spent as a blind measure; this asserts that the guard does
+    not fall back."""
+    result = score(labelled_set(SECOND_OUTSIDE_SET_PATH), lambda text: bool(check_text(text)))
+    assert result.identifying >= 230 and result.ordinary >= 240
+    assert result.recall >= SECOND_OUTSIDE_SET_RECALL_FLOOR, [s.text for s in result.misses]
+    assert result.false_alarm_rate <= FALSE_ALARM_TARGET, [s.text for s in result.alarms]

@@ -24,7 +24,10 @@ written and committed before the round that followed it read the guard's code, i
 voice of busy practitioners, and measured blind first. tests/data/guard_forms_set.jsonl
 (split ``forms``: 91 identifying, 60 ordinary) is a development set for the forms the outside
 set showed missing, written before the code that reads them, with near-misses beside them
-(event times, offices, regulations, idioms); it is not blind. The practice texts in demo/corpus,
+(event times, offices, regulations, idioms); it is not blind.
+tests/data/guard_outside_set2.jsonl (split ``outside2``: 234 identifying, 245 ordinary) is a
+second outside set, written by someone who had read neither the guard nor any set, measured
+once blind; it is now spent. The practice texts in demo/corpus,
 split into sentences, are added as further ordinary texts."""
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ UNSEEN_SET_PATH = ROOT / "tests" / "data" / "guard_unseen_set.jsonl"
 OUTSIDE_SET_PATH = ROOT / "tests" / "data" / "guard_outside_set.jsonl"
 FRESH_SET_PATH = ROOT / "tests" / "data" / "guard_fresh_set.jsonl"
 FORMS_SET_PATH = ROOT / "tests" / "data" / "guard_forms_set.jsonl"
+SECOND_OUTSIDE_SET_PATH = ROOT / "tests" / "data" / "guard_outside_set2.jsonl"
 CORPUS = ROOT / "demo" / "corpus"
 
 
