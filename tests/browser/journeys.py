@@ -200,7 +200,10 @@ def open_as(context: BrowserContext, app: FastAPI, portal_url: str, member_id: s
 
 def scan(page: Page) -> None:
     """axe-core (WCAG 2.2 A/AA) and the layout check on the page as it is, at 1280 and at
-    375 px wide, with or without the page's JavaScript; back at 1280 px after."""
+    375 px wide, with or without the page's JavaScript; back at 1280 px after. It waits
+    for the page's load event first: a form's answer may still be fetching its stylesheet
+    on a busy machine, and a page without it fails on touch-target sizes."""
+    page.wait_for_load_state("load")
     failures = []
     try:
         for viewport in (DESKTOP, PHONE):
