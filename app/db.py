@@ -135,6 +135,15 @@ def make_engine(
     return create_engine(database_url, echo=echo, pool_pre_ping=True, pool_size=10)
 
 
+KEEP_PAGES = "page_generation_keep_pages"
+
+
+def keep_pages(db: Session) -> None:
+    """This transaction's writes are bookkeeping no page shows (a last-seen time, a
+    heartbeat): leave the page generation (app/page_cache/generation.py) where it is."""
+    db.info[KEEP_PAGES] = True
+
+
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     """Sessions that may write; each commit that wrote moves the page generation on."""
     # Imported here: the page generation's model is declared on this module's Base.

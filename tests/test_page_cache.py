@@ -15,11 +15,10 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from app.config import Settings
-from app.db import transaction
+from app.db import keep_pages, transaction
 from app.groups.models import GroupMembership, GroupRole
 from app.main import create_app
 from app.members.models import Member, MemberStatus
-from app.page_cache.generation import keep_pages
 from app.page_cache.models import PageGeneration
 from app.page_cache.serving import CACHE_HEADER
 from app.topics.models import Topic

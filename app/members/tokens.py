@@ -8,10 +8,9 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.db import utcnow
+from app.db import keep_pages, utcnow
 from app.errors import InvalidAction, NotFound
 from app.members.models import ApiToken, Member, MemberStatus
-from app.page_cache.generation import keep_pages
 from app.security.sessions import hash_token
 
 TOKEN_PREFIX = "pt_"

@@ -24,9 +24,8 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.db import transaction, utcnow
+from app.db import keep_pages, transaction, utcnow
 from app.outbox.models import OutboxMessage
-from app.page_cache.generation import keep_pages
 
 logger = logging.getLogger(__name__)
 

@@ -24,10 +24,9 @@ from types import FrameType
 from sqlalchemy import delete
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.db import transaction, utcnow
+from app.db import keep_pages, transaction, utcnow
 from app.outbox.models import WorkerHeartbeat
 from app.outbox.service import LEASE, WAIT_RETRY, Handler, drain_once
-from app.page_cache.generation import keep_pages
 
 logger = logging.getLogger(__name__)
 

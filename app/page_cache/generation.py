@@ -7,7 +7,7 @@ notification from the worker) retires every kept page at once, in every process.
 the counter moves inside the writing transaction, a reader sees the new generation only
 once the write it stands for is committed: a page filed under a generation never shows
 less than that generation's data. Writes that change no page (a session's last-seen time,
-an API token's last use, the worker's heartbeat) say so with ``keep_pages`` and leave the
+an API token's last use, the worker's heartbeat) say so with ``app.db.keep_pages`` and leave the
 counter alone.
 """
 
@@ -18,15 +18,10 @@ from typing import Any
 from sqlalchemy import Result, ScalarSelect, event, select, update
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, sessionmaker
 
+from app.db import KEEP_PAGES
 from app.page_cache.models import THE_ROW, PageGeneration
 
 WROTE = "page_generation_wrote"
-KEEP_PAGES = "page_generation_keep_pages"
-
-
-def keep_pages(db: Session) -> None:
-    """This transaction's writes are bookkeeping no page shows: leave the generation."""
-    db.info[KEEP_PAGES] = True
 
 
 def generation_value() -> ScalarSelect[int]:

@@ -11,9 +11,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.config import Settings
-from app.db import utcnow
+from app.db import keep_pages, utcnow
 from app.members.models import Member, MemberStatus
-from app.page_cache.generation import keep_pages
 from app.security.models import WebSession
 
 SESSION_COOKIE = "portal_session"
