@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 
-from app.guard.names import english_words, is_first_name
+from app.guard.names import english_words, is_first_name, is_surname
 from app.guard.pattern_checks import sentence_around
 from app.guard.vocabulary import _MONTH, _STREET_SUFFIX, NOT_A_NAME
 
@@ -75,7 +75,7 @@ _GENERIC_FAMILY = _words(
     entire family's child's own previous former current"""
 )
 SINGULAR_FAMILY = (
-    r"\b(?P<det>[Tt]he|[Oo]nly|[Tt]hat|[Tt]his)[ \t]+(?:only[ \t]+)?"
+    r"(?:\b(?P<det>[Tt]he|[Oo]nly|[Tt]hat|[Tt]his)[ \t]+(?:only[ \t]+)?|(?:^|(?<=[.!?]\s)|(?<=\n)))"
     r"(?P<who>(?:[\w'’\-]+[ \t]+){0,3}?)family\b"
     r"(?![ \t]*(?:['’]s[ \t]+)?(?:hubs?|centres?|centers?|court|services?|support|group|network"
     r"|project|programme|team|trust|partnership|law|fund|charity|worker|time|home|members?"
@@ -88,6 +88,8 @@ def family_made_recognisable(match: re.Match[str]) -> bool:
     wash in Ossett, their 15yo": one family by who they are, where, and a child. "the family"
     alone needs a clause that describes it ("who run", "with the takeaway")."""
     who = match.group("who").split()
+    if who and who[0].lower() in {"a", "an", "any", "every", "each", "no", "one"}:
+        return False  # "a Muslim family in the documentary": any family, not one we know
     descriptive = [word for word in who if word.lower() not in _GENERIC_FAMILY]
     after = match.string[match.end() : match.end() + 40]
     described = re.match(
@@ -95,12 +97,13 @@ def family_made_recognisable(match: re.Match[str]) -> bool:
         r"|team|worker|service|court|council|school|hub|centre))",
         after,
     )
-    if not descriptive and match.group("det").lower() != "only" and not described:
+    det = (match.group("det") or "").lower()
+    if not descriptive and det != "only" and not (det and described):
         return False
     sentence = _sentence(match)
     if _VENUE_OR_NEWS.search(sentence):
         return False
-    child = _CHILD_WORD.search(sentence) or _ONE_CHILDS_AGE.search(sentence)
+    child = _CHILD_WORD.search(sentence) or _one_childs_age(sentence)
     return bool(child and _PLACE.search(sentence[sentence.find(match.group(0)) :]))
 
 
@@ -135,7 +138,18 @@ def child_at_named_setting(match: re.Match[str]) -> bool:
         return False
     if re.search(r"(?i:top|bottom|end)[ \t]+of", text):
         return bool(_CHILD_WORD.search(sentence) or re.search(r"(?i)\b(?:girls|boys)\b", sentence))
-    return _ONE_CHILDS_AGE.search(sentence) is not None
+    return _one_childs_age(sentence)
+
+
+def _one_childs_age(sentence: str) -> bool:
+    """An age in the sentence that is one child's, not a group's ("young people aged 16")."""
+    for age in _ONE_CHILDS_AGE.finditer(sentence):
+        before = sentence[max(0, age.start() - 20) : age.start()]
+        if not re.search(
+            r"\b(?i:people|children|kids|pupils|those|residents|students)[ \t]*$", before
+        ):
+            return True
+    return False
 
 
 # --- "child R, 7", "YP J (15)" ----------------------------------------------------------------
@@ -185,7 +199,8 @@ def dob_nearby(match: re.Match[str]) -> bool:
     between = match.group("between")
     return not re.search(
         r"\b(?i:after|before|from|since|until|till|by|deadline|changed?|changes|format|field"
-        r"|entered|policy|guidance|rules?|form|from|effective|starting|introduced)\b",
+        r"|entered|policy|guidance|rules?|form|from|effective|starting|introduced|e\.g|eg"
+        r"|example|instance|such[ \t]+as)\b",
         between,
     )
 
@@ -265,8 +280,16 @@ _NOT_A_HOUSEHOLD_PLURAL = _words(
 
 
 def surnames_on_a_street(match: re.Match[str]) -> bool:
+    """A listed surname, or any plural with a child or a parent in the sentence ("the Browns
+    on Mill Lane, the twins are scared"): a band's name on its own street is not a family."""
     plural = match.group("plural") or match.group("plural2")
-    return plural not in _NOT_A_HOUSEHOLD_PLURAL and plural[:-1] not in NOT_A_NAME
+    if plural in _NOT_A_HOUSEHOLD_PLURAL or plural[:-1] in NOT_A_NAME:
+        return False
+    if match.group("plural2") or is_surname(plural[:-1]):
+        return True
+    # The household may come after "again..." or a dash: the rest of the line, not the sentence.
+    line = match.string[match.start() : match.end() + 120].split("\n")[0]
+    return bool(_HOUSEHOLD.search(line) or _CHILD_WORD.search(line))
 
 
 # --- an NI number after its label ---------------------------------------------------------------
