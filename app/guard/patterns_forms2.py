@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 
-from app.guard.names import english_words, is_first_name, is_surname
+from app.guard.names import NOT_NAMES, english_words, is_first_name, is_surname
 from app.guard.pattern_checks import sentence_around
 from app.guard.vocabulary import _MONTH, _STREET_SUFFIX, NOT_A_NAME
 
@@ -51,7 +51,7 @@ _CHILD_WORD = re.compile(
     re.IGNORECASE,
 )
 _PLACE = re.compile(
-    rf"\b(?:in|at|on|from|near|off|outside)[ \t]+(?:the[ \t]+)?[A-Z][\w'’]+"
+    rf"\b(?:in|at|on|from|near|off|outside|of)[ \t]+(?:the[ \t]+)?[A-Z][\w'’]+"
     rf"|\b(?:site|estate|church|mosque|temple|gurdwara|synagogue|{_STREET_SUFFIX})\b"
 )
 # An event, a job or a provider's news at a setting: the setting is a venue, not a home.
@@ -104,7 +104,16 @@ def family_made_recognisable(match: re.Match[str]) -> bool:
     if _VENUE_OR_NEWS.search(sentence):
         return False
     child = _CHILD_WORD.search(sentence) or _one_childs_age(sentence)
-    return bool(child and _PLACE.search(sentence[sentence.find(match.group(0)) :]))
+    rest = sentence[sentence.find(match.group(0)) :]
+    return bool(child and (_PLACE.search(rest) or _lower_case_town(rest)))
+
+
+def _lower_case_town(text: str) -> bool:
+    """ "in batley": a lower-case word after "in" or "at" that is no everyday word."""
+    return any(
+        word.group(1) not in english_words()
+        for word in re.finditer(r"\b(?:in|at|from|near)[ \t]+([a-z]{4,})\b", text)
+    )
 
 
 # --- a child by age at a named setting --------------------------------------------------------
@@ -125,18 +134,28 @@ NAMED_SETTING = (
 
 def child_at_named_setting(match: re.Match[str]) -> bool:
     """ "the 14 year old placed at Meadowbank children's home", "two boys, 12 and 9, at the
-    Kingsway B&B": a child's age in the sentence of a named setting, with no event, job or
-    provider's news. "Lodge", "Inn" and "House" need a name before them; "the top of Larch
+    Kingsway B&B": a child's age in the sentence of a setting named by its own name or its
+    town, with no event, job or provider's news. "Lodge", "Inn" and "House" need a name before
+    them, and "House" a residential word after it (else it is an office); "the top of Larch
     Close" needs a child."""
     text = match.group(0)
+    after = match.string[match.end() : match.end() + 40]
     if re.search(r"(?:Lodge|Inn|House)$", text) and not re.search(
         r"[A-Z][\w'’\-]+[ \t]+(?:Lodge|Inn|House)$", text
     ):
         return False
-    sentence = _sentence(match)
-    if _VENUE_OR_NEWS.search(sentence) or re.search(r"\bHouse$", text):
+    if text.endswith("House") and not re.match(r"[ \t]+(?i:residential|children)", after):
         return False
-    if re.search(r"(?i:top|bottom|end)[ \t]+of", text):
+    named = re.search(r"(?:at|in|to|from)[ \t]+(?:the[ \t]+)?(?:[A-Z]|women)", text) or re.search(
+        r"(?i:travelodge|premier[ \t]+inn)$", text
+    )
+    top_of = re.search(r"(?i:top|bottom|end)[ \t]+of", text) is not None
+    if not (named or top_of or re.match(r"[ \t]+(?:in|at|on)[ \t]+[A-Z]", after)):
+        return False
+    sentence = _sentence(match)
+    if _VENUE_OR_NEWS.search(sentence):
+        return False
+    if top_of:
         return bool(_CHILD_WORD.search(sentence) or re.search(r"(?i)\b(?:girls|boys)\b", sentence))
     return _one_childs_age(sentence)
 
@@ -309,12 +328,20 @@ NICKNAME_AT_START = (
 )
 
 
+# "Calderdale (12) and Kirklees (15)", "Huddersfield, 10, Halifax, 8": counts by place.
+_TALLY = re.compile(
+    r"[ \t]*(?:and|&|,)?[ \t]*[A-Z][a-z]+(?:[ \t]*\([ \t]*\d+[ \t]*\)|,[ \t]*\d+\b)"
+)
+
+
 def unknown_nickname(match: re.Match[str]) -> bool:
     """ "Chazza, year 11, told his mentor": a one-word name with no everyday reading ("Agenda,
     item 11" and "Section 20, 14 days" are words; months and days are dates)."""
     name = match.group("name")
     low = name.lower()
-    if name in NOT_A_NAME or low in english_words() or re.fullmatch(_MONTH, name):
+    if name in NOT_A_NAME or name in NOT_NAMES or low in english_words():
+        return False
+    if re.fullmatch(_MONTH, name) or _TALLY.match(match.string, match.end()):
         return False
     return low[:3] not in {"mon", "tue", "wed", "thu", "fri", "sat", "sun"} or len(low) > 5
 
