@@ -9,7 +9,9 @@ form, never as a sentence:
 - a family court case number ("LS23C00417": court, year, case type, serial);
 - a date of birth a few words after its label ("DOB? I have 18/06/2016"), "born on
   Christmas Day 2017";
-- a hotel or B&B room used as emergency housing ("room 12, Lakeside Hotel");
+- a home address with its town and postcode and a parent or child in the sentence, even
+  after "invite" or "send"; a hotel or B&B room used as emergency housing ("room 12,
+  Lakeside Hotel");
 - "Amira (4) presented at the GP": a name presented at a health or education place;
 - "the Smiths on Brook Lane": a plural surname placed on a street, whatever else it is;
 - an NI number after its label, in any case and with any letters;

@@ -1,8 +1,10 @@
 """Words the general rule (app/guard/people.py) must not read as a person, whatever follows
-them: a month in a date ("16 Jan, 1-2pm"), a possessive pronoun ("Mine is 12"), a hyphenated
-compound of a common word ("Hunter-gatherer", "Rose-tinted"), a regulation's number ("reg
-24"), a word after "a" or "an" ("a blessing": an article makes it a common noun) and an
-everyday word after a linking verb or "very" ("sounds harsh": an adjective).
+them: a month or a weekday in a date ("16 Jan, 1-2pm", "Mon 9th, 9-10am"), a season before
+"term" or "placements", a word before "families" ("Syrian families": many, not one), a
+possessive pronoun ("Mine is 12"), a hyphenated compound of a common word
+("Hunter-gatherer", "Rose-tinted"), a regulation's number ("reg 24"), a word after "a" or
+"an" ("a blessing": an article makes it a common noun) and an everyday word after a linking
+verb or "very" ("sounds harsh": an adjective).
 """
 
 from __future__ import annotations
