@@ -166,8 +166,9 @@ def test_catches(text: str, expected: list[tuple[str, str]]) -> None:
         "ref 943 476 5918.",  # the same digits with a wrong check digit, not called NHS
         "9434765918",
         "1111111111",  # passes the arithmetic but is no NHS number
-        # A one-letter label is how reviews and case studies anonymise a child (issue 19).
-        "Child R (aged 6) was seen",
+        # A one-letter label is how reviews and case studies anonymise a child (issue 19);
+        # with an age outside a review, it is a child's initial (tests/test_guard_forms2.py).
+        "In the review, Child R (aged 6) was seen",
         "Leeds City Council",
         "the Children Act 1989",
         "Section 47 of the Children Act 1989 (s.47)",
@@ -386,15 +387,16 @@ def test_a_document_is_held_only_for_strong_identifiers(path: Path) -> None:
         assert held.held, planted
 
 
-SECOND_OUTSIDE_SET_RECALL_FLOOR = 0.86
+SECOND_OUTSIDE_SET_RECALL_FLOOR = 0.97
 
 
 def test_the_second_outside_set_stays_where_it_was_measured() -> None:
     """The second set written by someone who had read neither the guard nor any set
     (tests/data/guard_outside_set2.jsonl, 234 identifying, 245 ordinary), measured once,
     blind: 83.8% caught and 2.4% false alarms on the guard before the forms round, 86.3%
-    and 1.6% after it. It is spent as a blind measure; this asserts that the guard does
-    not fall back."""
+    and 1.6% after it. It is spent as a blind measure; its misses were read as forms in the
+    second forms round (97.4%, 0%, not blind), and this asserts that the guard does not fall
+    back."""
     result = score(labelled_set(SECOND_OUTSIDE_SET_PATH), lambda text: bool(check_text(text)))
     assert result.identifying >= 230 and result.ordinary >= 240
     assert result.recall >= SECOND_OUTSIDE_SET_RECALL_FLOOR, [s.text for s in result.misses]

@@ -71,7 +71,22 @@ def phone_ok(match: re.Match[str]) -> bool:
     if not valid:
         return False
     mobile = digits.startswith(("07", "447"))
-    return not (mobile_of_a_service(match) if mobile else in_public_place(match))
+    if mobile:
+        return not mobile_of_a_service(match)
+    if in_public_place(match):
+        return False
+    head, tail = sentence_around(match)
+    service = _SERVICE_LANDLINE.search(f"{head} {tail}") is not None
+    return not service or _FAMILY_PHONE.search(head) is not None
+
+
+# A council's out-of-hours or front-door line: "EDT for York is 01904 ...", unless the words
+# just before the number make it a relative's ("mum's landline is 01904 ...").
+_SERVICE_LANDLINE = re.compile(
+    r"\b(?:EDT|OOH|out[ \t-]+of[ \t-]+hours|emergency[ \t]+duty|front[ \t]+door"
+    r"|for[ \t]+professionals|professionals?[ \t]+(?:line|only)|children['’]s[ \t]+services)\b",
+    re.IGNORECASE,
+)
 
 
 # A relative's or a young person's own phone: "mum's mobile", "dads new number", "yp's phone".

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from app.guard import patterns_forms as forms
+from app.guard import patterns_forms2 as forms2
 from app.guard.names import is_lower_case_first_name
 from app.guard.pattern_checks import (
     child_at_home_area,
@@ -251,7 +252,9 @@ PATTERNS: tuple[Pattern, ...] = (
         r"(?:family|families|children|kids|siblings|brothers|sisters|twins|boys|girls"
         r"|household|baby|youngsters|clan|grandchildren|grandkids)\b"
         r"(?![ \t]+(?:hub|centre|center|court|services?|support"
-        r"|group|network|project|programme|team|trust|partnership|review|law|fund|charity))"
+        r"|group|network|project|programme|team|trust|partnership|review|law|fund|charity)"
+        r"|['’]s?[ \t]+(?i:trust|services?|social|partnership|safeguarding|board|commissioner"
+        r"|department|directorate|centre|hub)\b)"
         r"|\b[Tt]he[ \t]+(?P<plural>[A-Z][a-z]+s)['’][ \t]+(?:youngest|eldest|oldest|children"
         r"|kids|baby|son|daughter|boy|girl|twins)\b"
         r"|\b(?:Mrs|Mr|Ms|Miss)\.?[ \t]+[A-Z][a-z'’\-]+['’]s[ \t]+(?:[a-z]+[ \t]+)?(?:children"
@@ -390,6 +393,23 @@ PATTERNS += (
     _pattern("baby_age", forms.BORN_EARLY, forms.one_baby_born_early, flags=re.IGNORECASE),
     _pattern("name_introduced", forms.NAME_AS_THEY_LIKE, forms.a_name_introduced),
     _pattern("child_age", forms.AGE_TO_COME, forms.age_to_come, flags=re.IGNORECASE),
+)
+
+# The forms the second outside set showed missing (patterns_forms2.py).
+PATTERNS += (
+    _pattern("family_surname", forms2.SINGULAR_FAMILY, forms2.family_made_recognisable),
+    _pattern("home_area", forms2.NAMED_SETTING, forms2.child_at_named_setting),
+    _pattern("initials_with_age", forms2.LABEL_WITH_AGE, forms2.label_with_age),
+    _pattern("case_record_number", forms2.COURT_CASE_NUMBER, forms2.court_case_number),
+    _pattern("date_of_birth", forms2.DOB_NEARBY, forms2.dob_nearby),
+    _pattern("date_of_birth", forms2.BORN_ON_DAY, forms2.one_birth),
+    _pattern("street_address", forms2.HOTEL_ROOM, forms2.housed_in_a_room),
+    _pattern("street_address", forms2.ADDRESS_WITH_POSTCODE, forms2.a_home_address),
+    _pattern("name_with_event", forms2.PRESENTED_AT, forms2.a_child_presented),
+    _pattern("family_surname", forms2.SURNAMES_ON_A_STREET, forms2.surnames_on_a_street),
+    _pattern("ni_number", forms2.NI_LABELLED, labelled_ni_ok),
+    _pattern("first_name_with_age", forms2.NICKNAME_AT_START, forms2.unknown_nickname),
+    _pattern("child_age", forms2.PRONOUN_AGE_NEXT, forms2.named_just_before),
 )
 
 # Findings that hold an uploaded document for a moderator on their own (issue 19): a

@@ -183,7 +183,8 @@ def candidates(tokens: list[Token]) -> Iterator[Candidate]:
                 yield Candidate(i + 1, i + 1, "plural_surname", adjacent_only=False)
                 continue
         # "Kovalenko family - mum and 3 kids", "doherty kids": a listed surname, no "the".
-        grouped = i + 1 < count and tokens[i + 1].lower in SURNAME_GROUPS
+        # "Syrian families in Leeds": a plural of families with no determiner is a statistic.
+        grouped = i + 1 < count and tokens[i + 1].lower in SURNAME_GROUPS - {"families"}
         if (
             grouped
             and (i == 0 or tokens[i - 1].lower not in DETERMINERS)

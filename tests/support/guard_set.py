@@ -27,7 +27,9 @@ set showed missing, written before the code that reads them, with near-misses be
 (event times, offices, regulations, idioms); it is not blind.
 tests/data/guard_outside_set2.jsonl (split ``outside2``: 234 identifying, 245 ordinary) is a
 second outside set, written by someone who had read neither the guard nor any set, measured
-once blind; it is now spent. The practice texts in demo/corpus,
+once blind; it is now spent. tests/data/guard_forms2_set.jsonl (split ``forms2``: 90
+identifying, 89 ordinary) is the development set for the forms that set showed missing,
+written before the code that reads them; it is not blind. The practice texts in demo/corpus,
 split into sentences, are added as further ordinary texts."""
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ UNSEEN_SET_PATH = ROOT / "tests" / "data" / "guard_unseen_set.jsonl"
 OUTSIDE_SET_PATH = ROOT / "tests" / "data" / "guard_outside_set.jsonl"
 FRESH_SET_PATH = ROOT / "tests" / "data" / "guard_fresh_set.jsonl"
 FORMS_SET_PATH = ROOT / "tests" / "data" / "guard_forms_set.jsonl"
+FORMS2_SET_PATH = ROOT / "tests" / "data" / "guard_forms2_set.jsonl"
 SECOND_OUTSIDE_SET_PATH = ROOT / "tests" / "data" / "guard_outside_set2.jsonl"
 CORPUS = ROOT / "demo" / "corpus"
 
