@@ -13,6 +13,7 @@ from tests.support.guard_set import (
     FRESH_SET_PATH,
     OUTSIDE_SET_PATH,
     SECOND_OUTSIDE_SET_PATH,
+    THIRD_OUTSIDE_SET_PATH,
     UNSEEN_SET_PATH,
     corpus_sentences,
     labelled_set,
@@ -400,4 +401,19 @@ def test_the_second_outside_set_stays_where_it_was_measured() -> None:
     result = score(labelled_set(SECOND_OUTSIDE_SET_PATH), lambda text: bool(check_text(text)))
     assert result.identifying >= 230 and result.ordinary >= 240
     assert result.recall >= SECOND_OUTSIDE_SET_RECALL_FLOOR, [s.text for s in result.misses]
+    assert result.false_alarm_rate <= FALSE_ALARM_TARGET, [s.text for s in result.alarms]
+
+
+THIRD_OUTSIDE_SET_RECALL_FLOOR = 0.86
+
+
+def test_the_third_outside_set_stays_where_it_was_measured() -> None:
+    """The third set written by someone who had read neither the guard nor any set
+    (tests/data/guard_outside_set3.jsonl, 293 identifying, 297 ordinary), measured once,
+    blind: 78.2% caught and 2.0% false alarms before the second forms round, 86.7% and 0.3%
+    after it. It is spent as a blind measure; this asserts that the guard does not fall
+    back."""
+    result = score(labelled_set(THIRD_OUTSIDE_SET_PATH), lambda text: bool(check_text(text)))
+    assert result.identifying >= 290 and result.ordinary >= 290
+    assert result.recall >= THIRD_OUTSIDE_SET_RECALL_FLOOR, [s.text for s in result.misses]
     assert result.false_alarm_rate <= FALSE_ALARM_TARGET, [s.text for s in result.alarms]
