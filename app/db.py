@@ -6,6 +6,7 @@ import enum
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -172,18 +173,27 @@ def make_read_session_factory(engine: Engine) -> sessionmaker[Session]:
 WRITES_AFTER_READING = "portal_writes_after_reading"
 
 
-def write_after_reading(db: Session, statement: Executable) -> None:
+@dataclass(frozen=True)
+class PendingWrite:
+    statement: Executable
+    shown: bool
+    """Whether a page shows what it changes; False for a visit's time, which none does."""
+
+
+def write_after_reading(db: Session, statement: Executable, *, shown: bool = True) -> None:
     """A small, self-contained write that a page which only reads wants done (the time of
     a visit, how far a thread was read). In a writing session it runs now; in a read-only
     session it is kept and run once the reads are finished, in its own short write
-    transaction (app/web/unit_of_work.py), so the page never holds the write lock."""
+    transaction (app/web/unit_of_work.py), so the page never holds the write lock. When no
+    page shows what the kept writes change, that transaction leaves the page generation
+    alone (keep_pages), so a member's visit does not retire every kept page."""
     if db.info.get(READS_ONLY):
-        db.info.setdefault(WRITES_AFTER_READING, []).append(statement)
+        db.info.setdefault(WRITES_AFTER_READING, []).append(PendingWrite(statement, shown))
     else:
         db.execute(statement)
 
 
-def pending_writes(db: Session) -> list[Executable]:
+def pending_writes(db: Session) -> list[PendingWrite]:
     return list(db.info.get(WRITES_AFTER_READING, []))
 
 

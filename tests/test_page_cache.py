@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 from fastapi import FastAPI
@@ -15,7 +16,8 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from app.config import Settings
-from app.db import keep_pages, transaction
+from app.db import keep_pages, transaction, utcnow
+from app.discussions.models import DiscussionVisit
 from app.groups.models import GroupMembership, GroupRole
 from app.main import create_app
 from app.members.models import Member, MemberStatus
@@ -211,3 +213,28 @@ def test_the_api_and_a_rolled_back_write_are_never_kept(
         session.flush()
         raise RuntimeError("refused")
     assert generation(cached_app) == start
+
+
+@pytest.mark.parametrize(
+    ("last_visit_ago", "retires_pages"),
+    [(timedelta(minutes=2), False), (timedelta(hours=2), True)],
+)
+def test_a_visit_retires_pages_only_when_it_changes_what_is_new(
+    cached_app: FastAPI, make: MakeMember, last_visit_ago: timedelta, retires_pages: bool
+) -> None:
+    """A visit within half an hour of the last only moves its time, which no page shows;
+    one after a gap moves "new since your last visit", which the member's pages show."""
+    reader, visitor = make("Ruth Ellis"), make("Bea Brown")
+    then = utcnow() - last_visit_ago
+    with transaction(cached_app.state.session_factory) as db:
+        db.add(DiscussionVisit(member_id=visitor.id, previous_visit_at=None, last_visit_at=then))
+    reading, visiting = browser_for(cached_app, reader), browser_for(cached_app, visitor)
+    reading.get("/events")
+    assert reading.get("/events").headers.get(CACHE_HEADER) == "hit"
+    start = generation(cached_app)
+    assert visiting.get("/discussions").status_code == 200
+    with transaction(cached_app.state.session_factory) as db:
+        visit = db.get_one(DiscussionVisit, visitor.id)
+        assert visit.last_visit_at > then
+    assert (generation(cached_app) > start) is retires_pages
+    assert (CACHE_HEADER not in reading.get("/events").headers) is retires_pages

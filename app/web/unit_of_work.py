@@ -17,13 +17,12 @@ from collections.abc import Iterator
 from typing import Any
 
 from fastapi import Request
-from sqlalchemy import Executable
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.db import pending_writes, transaction
+from app.db import PendingWrite, keep_pages, pending_writes, transaction
 
 logger = logging.getLogger(__name__)
 
@@ -97,14 +96,16 @@ def _finish(scope: Scope, status: int) -> None:
         _write_after_reading(scope, writes)
 
 
-def _write_after_reading(scope: Scope, writes: list[Executable]) -> None:
+def _write_after_reading(scope: Scope, writes: list[PendingWrite]) -> None:
     """The page's small writes (app/db.py write_after_reading), in one short transaction
     after its reads. They are bookkeeping (a visit, a read marker): if the database stays
     locked past its busy timeout, the page is still served and the failure logged."""
     try:
         with transaction(scope["app"].state.session_factory) as db:
-            for statement in writes:
-                db.execute(statement)
+            if not any(write.shown for write in writes):
+                keep_pages(db)
+            for write in writes:
+                db.execute(write.statement)
     except OperationalError as error:
         logger.warning("writes after reading %s skipped: %s", scope.get("path"), error)
 

@@ -47,7 +47,7 @@ def record_visit(db: Session, *, member: Member) -> datetime:
             db, this_visit.values(previous_visit_at=previous_visit_at, last_visit_at=now)
         )
     elif now - visit.last_visit_at > timedelta(minutes=1):
-        write_after_reading(db, this_visit.values(last_visit_at=now))
+        write_after_reading(db, this_visit.values(last_visit_at=now), shown=False)
     return previous_visit_at or member.joined_at
 
 
