@@ -121,12 +121,20 @@ _STORY_PLACE = re.compile(
 )
 
 
+_FICTION = re.compile(
+    r"\b(?i:film|movie|novel|book|story[ \t]+of|drama|soap|character|documentary|play|fiction"
+    r"|case[ \t]+study|scenario|vignette)\b"
+)
+
+
 def a_child_known_from_a_story(match: re.Match[str]) -> bool:
     """ "the 9yo from Thirsk whose bake sale raised £3k", "the girl who won the county boxing
     title at the Halifax club": one child (a child word, never a plural), a story told of
     them, a place. A professional's or a campaign's story has no child word before it."""
     sentence = _sentence(match)
     if re.search(r"\b(?i:any|every|each|no)[ \t]+$", match.string[: match.start()]):
+        return False
+    if _FICTION.search(sentence):
         return False
     return _STORY_PLACE.search(sentence) is not None
 
@@ -287,12 +295,21 @@ WORD_NAME_WITH_AGE = (
 )
 
 
+# "Reading (12) had the most placements": a count by place, not a child's age.
+_TALLY_WORDS = re.compile(
+    r"\b(?i:most|more|fewer|less|total|cases|referrals|placements|figures|per[ \t]+cent"
+    r"|quarter|average|rate)\b|%"
+)
+
+
 def a_word_name_with_age(match: re.Match[str]) -> bool:
     """ "River (8) has been home educated": an everyday word used as a name, with a child's
     age in brackets and a verb after. Counts by place and numbered things are not people."""
     name = match.group("name")
     low = name.lower()
     if low in _NOT_A_PERSON_WORD or name in NOT_A_NAME or low not in english_words():
+        return False
+    if _TALLY_WORDS.search(_sentence(match)):
         return False
     return not re.match(r"[ \t]+(?:and|&|,)[ \t]*[A-Z][a-z]+[ \t]*\(", match.string[match.end() :])
 
