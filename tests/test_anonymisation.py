@@ -404,15 +404,16 @@ def test_the_second_outside_set_stays_where_it_was_measured() -> None:
     assert result.false_alarm_rate <= FALSE_ALARM_TARGET, [s.text for s in result.alarms]
 
 
-THIRD_OUTSIDE_SET_RECALL_FLOOR = 0.86
+THIRD_OUTSIDE_SET_RECALL_FLOOR = 1.00
 
 
 def test_the_third_outside_set_stays_where_it_was_measured() -> None:
     """The third set written by someone who had read neither the guard nor any set
     (tests/data/guard_outside_set3.jsonl, 293 identifying, 297 ordinary), measured once,
     blind: 78.2% caught and 2.0% false alarms before the second forms round, 86.7% and 0.3%
-    after it. It is spent as a blind measure; this asserts that the guard does not fall
-    back."""
+    after it. It is spent as a blind measure: its misses were read as forms in the third
+    forms round, after which it is caught whole (100%, 0%; not blind). This asserts that the
+    guard does not fall back."""
     result = score(labelled_set(THIRD_OUTSIDE_SET_PATH), lambda text: bool(check_text(text)))
     assert result.identifying >= 290 and result.ordinary >= 290
     assert result.recall >= THIRD_OUTSIDE_SET_RECALL_FLOOR, [s.text for s in result.misses]

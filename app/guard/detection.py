@@ -91,6 +91,12 @@ _ANONYMISED_LABEL = re.compile(
 )
 
 
+# Kinds a label does not anonymise: a case number or a contact identifies whoever is named.
+_NOT_NAMES_OR_AGES = frozenset(
+    {"case_record_number", "email_address", "phone_number", "postcode", "street_address"}
+)
+
+
 def _sentence_of(text: str, finding: Finding) -> str:
     start = max(text.rfind(mark, 0, finding.start) for mark in ".!?\n") + 1
     ends = [i for i in (text.find(mark, finding.end) for mark in ".!?\n") if i != -1]
@@ -103,7 +109,7 @@ def _an_anonymised_label(text: str, finding: Finding) -> bool:
     for ages and names (strong identifiers still count). A label with an age outside a
     review, a case study or a scenario ("child R, 7, placed with her aunt") is a child's
     initial, as practitioners write about the children they work with."""
-    if finding.strong:
+    if finding.strong or finding.kind in _NOT_NAMES_OR_AGES:
         return False
     sentence = _sentence_of(text, finding)
     if _ANONYMISED_LABEL.search(sentence) is None:

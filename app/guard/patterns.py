@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from app.guard import patterns_forms as forms
 from app.guard import patterns_forms2 as forms2
+from app.guard import patterns_forms3 as forms3
 from app.guard.names import is_lower_case_first_name
 from app.guard.pattern_checks import (
     child_at_home_area,
@@ -131,6 +132,7 @@ PATTERNS: tuple[Pattern, ...] = (
         "date_of_birth",
         rf"\b(?:D\.?O\.?B\.?|date[ \t]+of[ \t]+birth|born(?:[ \t]+on)?|birthday(?:[ \t]+is)?)"
         rf"[ \t]*(?::|-|–|is|was|on)?[ \t]*{_DATE}",
+        forms3.a_persons_birthday,
         flags=re.IGNORECASE,
     ),
     _pattern(
@@ -272,8 +274,9 @@ PATTERNS: tuple[Pattern, ...] = (
     ),
     _pattern(
         "email_address",
-        r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}",
-        email_ok,
+        r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*"
+        r"\.[A-Za-z]{2,}",
+        lambda match: email_ok(match) and not forms3.a_service_mailbox(match),
     ),
     _pattern(
         "phone_number",
@@ -400,16 +403,44 @@ PATTERNS += (
     _pattern("family_surname", forms2.SINGULAR_FAMILY, forms2.family_made_recognisable),
     _pattern("home_area", forms2.NAMED_SETTING, forms2.child_at_named_setting),
     _pattern("initials_with_age", forms2.LABEL_WITH_AGE, forms2.label_with_age),
-    _pattern("case_record_number", forms2.COURT_CASE_NUMBER, forms2.court_case_number),
+    _pattern(
+        "case_record_number",
+        forms2.COURT_CASE_NUMBER,
+        lambda match: forms2.court_case_number(match) or forms3.a_court_number(match),
+    ),
     _pattern("date_of_birth", forms2.DOB_NEARBY, forms2.dob_nearby),
     _pattern("date_of_birth", forms2.BORN_ON_DAY, forms2.one_birth),
     _pattern("street_address", forms2.HOTEL_ROOM, forms2.housed_in_a_room),
     _pattern("street_address", forms2.ADDRESS_WITH_POSTCODE, forms2.a_home_address),
     _pattern("name_with_event", forms2.PRESENTED_AT, forms2.a_child_presented),
-    _pattern("family_surname", forms2.SURNAMES_ON_A_STREET, forms2.surnames_on_a_street),
+    _pattern(
+        "family_surname",
+        forms2.SURNAMES_ON_A_STREET,
+        lambda match: forms2.surnames_on_a_street(match) or forms3.a_plural_on_a_street(match),
+    ),
     _pattern("ni_number", forms2.NI_LABELLED, labelled_ni_ok),
     _pattern("first_name_with_age", forms2.NICKNAME_AT_START, forms2.unknown_nickname),
     _pattern("child_age", forms2.PRONOUN_AGE_NEXT, forms2.named_just_before),
+)
+
+# The forms the third outside set showed missing (patterns_forms3.py).
+PATTERNS += (
+    _pattern("child_age", forms3.AGE_SENTENCE_NEXT, forms3.age_in_the_next_sentence),
+    _pattern("child_age", forms3.STILL_ONLY_AGE),
+    _pattern("home_area", forms3.STORY_CHILD, forms3.a_child_known_from_a_story),
+    _pattern("family_surname", forms3.JIGSAW, forms3.a_jigsaw_family),
+    _pattern("home_area", forms3.NAMED_PLACE, forms3.a_child_at_a_named_place),
+    _pattern("home_area", forms3.LITTLE_ONES_AT_HOME),
+    _pattern("case_record_number", forms3.CHILD_CASE_REF, forms3.a_childs_case_ref),
+    _pattern("case_record_number", forms3.CASE_NUMBER_LIST, forms3.a_list_of_case_numbers),
+    _pattern("first_name_with_age", forms3.WORD_NAME_WITH_AGE, forms3.a_word_name_with_age),
+    _pattern("initials_with_age", forms3.INITIALS_WITH_MONTHS, forms3.initials_with_months),
+    _pattern("nhs_number", forms3.BARE_NHS, forms3.nhs_number_in_sentence),
+    _pattern("first_name_with_age", forms3.PARENT_WITH_AGE, forms3.a_parent_with_age),
+    _pattern("street_address", forms3.PART_POSTCODE_ADDRESS, forms3.a_home_with_part_postcode),
+    _pattern("date_of_birth", forms3.BIRTHDAY_WITH_YEAR),
+    _pattern("name_introduced", forms3.NICKNAME_CARERS_CALL),
+    _pattern("family_surname", forms3.ONE_FAMILY, forms3.the_one_family),
 )
 
 # Findings that hold an uploaded document for a moderator on their own (issue 19): a
