@@ -10,6 +10,7 @@ import pytest
 from app.guard.detection import PATTERNS, check_document, check_text, highlight
 from tests.support.guard_set import (
     BLIND_SET_PATH,
+    FOURTH_OUTSIDE_SET_PATH,
     FRESH_SET_PATH,
     OUTSIDE_SET_PATH,
     SECOND_OUTSIDE_SET_PATH,
@@ -417,4 +418,19 @@ def test_the_third_outside_set_stays_where_it_was_measured() -> None:
     result = score(labelled_set(THIRD_OUTSIDE_SET_PATH), lambda text: bool(check_text(text)))
     assert result.identifying >= 290 and result.ordinary >= 290
     assert result.recall >= THIRD_OUTSIDE_SET_RECALL_FLOOR, [s.text for s in result.misses]
+    assert result.false_alarm_rate <= FALSE_ALARM_TARGET, [s.text for s in result.alarms]
+
+
+FOURTH_OUTSIDE_SET_RECALL_FLOOR = 0.89
+
+
+def test_the_fourth_outside_set_stays_where_it_was_measured() -> None:
+    """The fourth set written by someone who had read neither the guard nor any set
+    (tests/data/guard_outside_set4.jsonl, 288 identifying, 280 ordinary), measured once,
+    blind: 85.4% caught and 1.4% false alarms before the third forms round, 89.9% and 1.4%
+    after it. Its misses were read only to write them up; this asserts that the guard does
+    not fall back."""
+    result = score(labelled_set(FOURTH_OUTSIDE_SET_PATH), lambda text: bool(check_text(text)))
+    assert result.identifying >= 280 and result.ordinary >= 270
+    assert result.recall >= FOURTH_OUTSIDE_SET_RECALL_FLOOR, [s.text for s in result.misses]
     assert result.false_alarm_rate <= FALSE_ALARM_TARGET, [s.text for s in result.alarms]

@@ -35,8 +35,10 @@ way with four more ways of writing (a family recognisable with no name, a named 
 home, court numbers, a child known from a story), measured once blind; it is now spent.
 tests/data/guard_forms3_set.jsonl (split ``forms3``: 67 identifying, 82 ordinary) is the
 development set for the forms that set showed missing, written before the code that reads
-them; it is not blind. The practice texts in demo/corpus,
-split into sentences, are added as further ordinary texts."""
+them; it is not blind. tests/data/guard_outside_set4.jsonl (split ``outside4``: 288
+identifying, 280 ordinary) is the fourth outside set, written the same way in other
+practitioners' voices, measured once blind; it is now spent. The practice texts in
+demo/corpus, split into sentences, are added as further ordinary texts."""
 
 from __future__ import annotations
 
@@ -56,6 +58,7 @@ FORMS_SET_PATH = ROOT / "tests" / "data" / "guard_forms_set.jsonl"
 FORMS2_SET_PATH = ROOT / "tests" / "data" / "guard_forms2_set.jsonl"
 SECOND_OUTSIDE_SET_PATH = ROOT / "tests" / "data" / "guard_outside_set2.jsonl"
 THIRD_OUTSIDE_SET_PATH = ROOT / "tests" / "data" / "guard_outside_set3.jsonl"
+FOURTH_OUTSIDE_SET_PATH = ROOT / "tests" / "data" / "guard_outside_set4.jsonl"
 FORMS3_SET_PATH = ROOT / "tests" / "data" / "guard_forms3_set.jsonl"
 CORPUS = ROOT / "demo" / "corpus"
 
