@@ -3,6 +3,7 @@ how often it speaks up on real published practice writing."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -318,22 +319,6 @@ def test_the_spent_unseen_set_meets_the_targets() -> None:
     assert result.false_alarm_rate <= FALSE_ALARM_TARGET, [s.text for s in result.alarms]
 
 
-OUTSIDE_SET_RECALL_FLOOR = 0.95
-
-
-def test_the_outside_set_stays_where_it_was_measured() -> None:
-    """The set written this round by someone who never saw the guard's code or sets
-    (tests/data/guard_outside_set.jsonl, 210 identifying, 213 ordinary), measured once:
-    84.3% caught and 2.8% false alarms on the guard as it was, 90.5% and 2.3% after this
-    round's changes; its misses were then read as forms (tests/test_guard_forms.py) and it
-    stands at 97.6% and 0%. It is no longer blind, so this asserts only that the guard does
-    not fall back."""
-    result = score(labelled_set(OUTSIDE_SET_PATH), lambda text: bool(check_text(text)))
-    assert result.identifying >= 200 and result.ordinary >= 200
-    assert result.recall >= OUTSIDE_SET_RECALL_FLOOR, [s.text for s in result.misses]
-    assert result.false_alarm_rate <= FALSE_ALARM_TARGET, [s.text for s in result.alarms]
-
-
 def test_the_labelled_set_covers_every_form_the_issue_names() -> None:
     samples = labelled_set()
     identifying = [s for s in samples if s.identifying]
@@ -389,48 +374,35 @@ def test_a_document_is_held_only_for_strong_identifiers(path: Path) -> None:
         assert held.held, planted
 
 
-SECOND_OUTSIDE_SET_RECALL_FLOOR = 0.97
+@dataclass(frozen=True)
+class OutsideSet:
+    """A set written by someone who had read neither the guard nor its sets, measured
+    once, blind, before and after the round that followed it (docs/anonymisation-guard.md).
+    Each is spent as a blind measure once its misses are read; this holds the guard at the
+    figure it then reached, so it cannot fall back."""
+
+    path: Path
+    identifying: int
+    ordinary: int
+    recall_floor: float
 
 
-def test_the_second_outside_set_stays_where_it_was_measured() -> None:
-    """The second set written by someone who had read neither the guard nor any set
-    (tests/data/guard_outside_set2.jsonl, 234 identifying, 245 ordinary), measured once,
-    blind: 83.8% caught and 2.4% false alarms on the guard before the forms round, 86.3%
-    and 1.6% after it. It is spent as a blind measure; its misses were read as forms in the
-    second forms round (97.4%, 0%, not blind), and this asserts that the guard does not fall
-    back."""
-    result = score(labelled_set(SECOND_OUTSIDE_SET_PATH), lambda text: bool(check_text(text)))
-    assert result.identifying >= 230 and result.ordinary >= 240
-    assert result.recall >= SECOND_OUTSIDE_SET_RECALL_FLOOR, [s.text for s in result.misses]
-    assert result.false_alarm_rate <= FALSE_ALARM_TARGET, [s.text for s in result.alarms]
+OUTSIDE_SETS = {
+    # 84.3% / 2.8% blind before its round, 90.5% / 2.3% after; 99.5% / 0% once read.
+    "first": OutsideSet(OUTSIDE_SET_PATH, 200, 200, 0.95),
+    # 83.8% / 2.4% blind before the forms round, 86.3% / 1.6% after; 97.4% once read.
+    "second": OutsideSet(SECOND_OUTSIDE_SET_PATH, 230, 240, 0.97),
+    # 78.2% / 2.0% blind before the second forms round, 86.7% / 0.3% after; 100% once read.
+    "third": OutsideSet(THIRD_OUTSIDE_SET_PATH, 290, 290, 1.00),
+    # 85.4% / 1.4% blind before the third forms round, 89.9% / 1.4% after; not read as forms.
+    "fourth": OutsideSet(FOURTH_OUTSIDE_SET_PATH, 280, 270, 0.89),
+}
 
 
-THIRD_OUTSIDE_SET_RECALL_FLOOR = 1.00
-
-
-def test_the_third_outside_set_stays_where_it_was_measured() -> None:
-    """The third set written by someone who had read neither the guard nor any set
-    (tests/data/guard_outside_set3.jsonl, 293 identifying, 297 ordinary), measured once,
-    blind: 78.2% caught and 2.0% false alarms before the second forms round, 86.7% and 0.3%
-    after it. It is spent as a blind measure: its misses were read as forms in the third
-    forms round, after which it is caught whole (100%, 0%; not blind). This asserts that the
-    guard does not fall back."""
-    result = score(labelled_set(THIRD_OUTSIDE_SET_PATH), lambda text: bool(check_text(text)))
-    assert result.identifying >= 290 and result.ordinary >= 290
-    assert result.recall >= THIRD_OUTSIDE_SET_RECALL_FLOOR, [s.text for s in result.misses]
-    assert result.false_alarm_rate <= FALSE_ALARM_TARGET, [s.text for s in result.alarms]
-
-
-FOURTH_OUTSIDE_SET_RECALL_FLOOR = 0.89
-
-
-def test_the_fourth_outside_set_stays_where_it_was_measured() -> None:
-    """The fourth set written by someone who had read neither the guard nor any set
-    (tests/data/guard_outside_set4.jsonl, 288 identifying, 280 ordinary), measured once,
-    blind: 85.4% caught and 1.4% false alarms before the third forms round, 89.9% and 1.4%
-    after it. Its misses were read only to write them up; this asserts that the guard does
-    not fall back."""
-    result = score(labelled_set(FOURTH_OUTSIDE_SET_PATH), lambda text: bool(check_text(text)))
-    assert result.identifying >= 280 and result.ordinary >= 270
-    assert result.recall >= FOURTH_OUTSIDE_SET_RECALL_FLOOR, [s.text for s in result.misses]
+@pytest.mark.parametrize("name", list(OUTSIDE_SETS))
+def test_each_outside_set_stays_where_it_was_measured(name: str) -> None:
+    outside = OUTSIDE_SETS[name]
+    result = score(labelled_set(outside.path), lambda text: bool(check_text(text)))
+    assert result.identifying >= outside.identifying and result.ordinary >= outside.ordinary
+    assert result.recall >= outside.recall_floor, [s.text for s in result.misses]
     assert result.false_alarm_rate <= FALSE_ALARM_TARGET, [s.text for s in result.alarms]
