@@ -5,7 +5,6 @@ and delete documents, build a new index and swap it in)."""
 from __future__ import annotations
 
 import enum
-import functools
 import hashlib
 import json
 import logging
@@ -13,7 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import httpx
 import meilisearch
 import requests
 from meilisearch.errors import (
@@ -100,19 +98,6 @@ class SearchEngine:
 
     def client(self, timeout: int = 5) -> meilisearch.Client:
         return meilisearch.Client(self.url, self.master_key, timeout=timeout)
-
-    @functools.cached_property
-    def search_connection(self) -> httpx.Client:
-        """The kept-alive connections members' searches go through (app/search/service.py).
-        The Meilisearch client opens a new connection for every call (it posts with the
-        module-level ``requests.post``), which cost a search about a fifth of Meilisearch's
-        own time; tasks and settings, rare and slow, still use it."""
-        return httpx.Client(
-            base_url=self.url,
-            headers={"Authorization": f"Bearer {self.master_key}"},
-            timeout=5,
-            limits=httpx.Limits(max_keepalive_connections=20, max_connections=50),
-        )
 
     def health_problem(self) -> str | None:
         """None when Meilisearch answers healthy, else what is wrong."""

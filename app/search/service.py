@@ -15,8 +15,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-import httpx
 from markupsafe import Markup, escape
+from meilisearch.errors import MeilisearchApiError, MeilisearchError
+from requests.exceptions import RequestException
 
 from app.errors import InvalidInput
 from app.members.models import Member
@@ -268,30 +269,19 @@ def _call(
     """One search; with ``extra`` parameter sets, one multi-search whose first result is
     returned, with the others under ``_extra``."""
     try:
-        connection = engine.search_connection
+        client = engine.client(timeout=5)
         if not extra:
-            path = f"/indexes/{engine.content_uid}/search"
-            return _answer(connection.post(path, json={"q": query, **params}))
+            return dict(client.index(engine.content_uid).search(query, params))
         queries = [{"indexUid": engine.content_uid, "q": query, **one} for one in (params, *extra)]
-        results = _answer(connection.post("/multi-search", json={"queries": queries}))["results"]
+        results = client.multi_search(queries)["results"]
         return {**results[0], "_extra": results[1:]}
-    except (httpx.HTTPError, ValueError, OSError) as error:
+    except (MeilisearchError, RequestException, OSError) as error:
+        if isinstance(error, MeilisearchApiError) and error.code not in (
+            "index_not_found",
+            None,
+        ):
+            logger.error("search refused by Meilisearch: %s", error)
         raise SearchUnavailable(str(error)) from error
-
-
-def _answer(response: httpx.Response) -> dict[str, Any]:
-    """Meilisearch's answer, or SearchUnavailable for a refusal (logged unless the index
-    is merely not built yet)."""
-    if response.status_code < 400:
-        return dict(response.json())
-    try:
-        problem = dict(response.json())
-    except ValueError:
-        problem = {}
-    code, message = problem.get("code"), problem.get("message") or response.text[:300]
-    if code not in ("index_not_found", None):
-        logger.error("search refused by Meilisearch: %s (%s)", message, code)
-    raise SearchUnavailable(f"Meilisearch answered {response.status_code}: {message}")
 
 
 def search_params(member: Member, request: SearchRequest) -> dict[str, Any]:
