@@ -103,7 +103,7 @@ def authenticate(request: Request, settings: SettingsDep) -> None:
                 record_last_seen(db, active)
         except OperationalError as error:  # bookkeeping: the page is served all the same
             logger.warning("last-seen time not recorded: %s", error)
-    if active is not None:
+    if signed_in is not None and active is not None:
         request.state.member = active.member
         request.state.web_session = active.session
         offer_kept_page(request, active.session.token_hash, signed_in.page_generation)
