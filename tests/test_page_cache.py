@@ -48,6 +48,13 @@ def generation(app: FastAPI) -> int:
         return db.execute(select(PageGeneration.value)).scalar_one()
 
 
+def a_thread_and_its_reader(app: FastAPI, make: MakeMember) -> tuple[Member, str, TestClient, str]:
+    """Ruth's thread, and Bea signed in to read it: (author, thread id, browser, path)."""
+    author = make("Ruth Ellis")
+    thread_id, _ = add_thread(app, author.id, "Supervision rotas", "What works?")
+    return author, thread_id, browser_for(app, make("Bea Brown")), f"/discussions/t/{thread_id}"
+
+
 def nonce_of(html: str) -> str:
     found = re.search(r'nonce="([^"]+)"', html)
     assert found is not None
@@ -57,10 +64,7 @@ def nonce_of(html: str) -> str:
 def test_a_page_read_again_is_served_with_the_set_up_statement_alone(
     cached_app: FastAPI, make: MakeMember
 ) -> None:
-    author = make("Ruth Ellis")
-    thread_id, _ = add_thread(cached_app, author.id, "Supervision rotas", "What works?")
-    browser = browser_for(cached_app, make("Bea Brown"))
-    path = f"/discussions/t/{thread_id}"
+    _author, _thread_id, browser, path = a_thread_and_its_reader(cached_app, make)
     browser.get(path)  # the first read writes a read marker, which moves the generation
     first = browser.get(path)
     assert first.status_code == 200 and CACHE_HEADER not in first.headers
@@ -80,10 +84,7 @@ def test_a_page_read_again_is_served_with_the_set_up_statement_alone(
 def test_a_reply_by_someone_else_shows_on_the_next_view(
     cached_app: FastAPI, make: MakeMember
 ) -> None:
-    author = make("Ruth Ellis")
-    thread_id, _ = add_thread(cached_app, author.id, "Supervision rotas", "What works?")
-    browser = browser_for(cached_app, make("Bea Brown"))
-    path = f"/discussions/t/{thread_id}"
+    author, thread_id, browser, path = a_thread_and_its_reader(cached_app, make)
     for _ in range(3):
         browser.get(path)
     assert browser.get(path).headers.get(CACHE_HEADER) == "hit"
@@ -153,10 +154,7 @@ def test_a_suspended_member_is_not_served_a_kept_page(
 def test_a_message_after_an_action_shows_once_and_its_page_is_not_kept(
     cached_app: FastAPI, make: MakeMember
 ) -> None:
-    author = make("Ruth Ellis")
-    thread_id, _ = add_thread(cached_app, author.id, "Supervision rotas", "What works?")
-    browser = browser_for(cached_app, make("Bea Brown"))
-    path = f"/discussions/t/{thread_id}"
+    _author, thread_id, browser, path = a_thread_and_its_reader(cached_app, make)
     browser.get(path)
     browser.get(path)
     followed = browser.post(
