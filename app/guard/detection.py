@@ -22,12 +22,27 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from app.guard.patterns import LABELS, PATTERNS, STRONG_KINDS
+from app.guard.learned import KIND as DESCRIBED_KIND
+from app.guard.learned import LABEL as DESCRIBED_LABEL
+from app.guard.learned import find_described
+from app.guard.patterns import LABELS as PATTERN_LABELS
+from app.guard.patterns import PATTERNS, STRONG_KINDS
 from app.guard.patterns_forms2 import LABEL_WITH_AGE, TEACHING
 from app.guard.people import find_people
 from app.guard.vocabulary import PUBLIC_CASE
 
-__all__ = ["LABELS", "PATTERNS", "STRONG_KINDS", "Finding", "Segment", "check_text"]
+__all__ = [
+    "LABELS",
+    "PATTERNS",
+    "STRONG_KINDS",
+    "Finding",
+    "Segment",
+    "check_by_rules",
+    "check_text",
+]
+
+
+LABELS = {**PATTERN_LABELS, DESCRIBED_KIND: DESCRIBED_LABEL}
 
 
 @dataclass(frozen=True)
@@ -128,9 +143,9 @@ def _about_a_public_case(text: str, finding: Finding) -> bool:
     return PUBLIC_CASE.search(text, start, min(ends, default=len(text))) is not None
 
 
-def check_text(text: str) -> list[Finding]:
-    """The passages of ``text`` that may identify someone, in order, none overlapping (of two
-    overlapping passages the longer is kept)."""
+def check_by_rules(text: str) -> list[Finding]:
+    """The rules' passages of ``text`` that may identify someone, in order, none overlapping
+    (of two overlapping passages the longer is kept)."""
     found = [*_all_matches(text), *_rule_findings(text)]
     candidates = sorted(found, key=lambda f: (f.start, -(f.end - f.start)))
     candidates = [
@@ -146,6 +161,26 @@ def check_text(text: str) -> list[Finding]:
             continue
         kept.append(finding)
     return kept
+
+
+def check_text(text: str) -> list[Finding]:
+    """The passages of ``text`` that may identify someone, in order, none overlapping: the
+    rules' findings, each with its precise reason, and the learned reading's passages
+    (learned.py) where no rule found anything."""
+    found = check_by_rules(text)
+    for described in find_described(text):
+        if any(f.start < described.end and described.start < f.end for f in found):
+            continue
+        found.append(
+            Finding(
+                kind=DESCRIBED_KIND,
+                label=DESCRIBED_LABEL,
+                start=described.start,
+                end=described.end,
+                text=text[described.start : described.end],
+            )
+        )
+    return sorted(found, key=lambda f: f.start)
 
 
 def highlight(text: str, findings: list[Finding]) -> list[list[Segment]]:
