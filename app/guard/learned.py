@@ -201,15 +201,10 @@ WINDOW_SENTENCES = 3
 
 
 def windows(spans: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
-    """What the model reads, as index ranges into ``spans`` (the sentences): a short text
-    whole, as it was trained; a longer one as each sentence alone and each run of two or
-    three (a child is often described over two or three, and one told sentence among
-    ordinary ones would be diluted by them), each run at most WINDOW_CHARACTERS long."""
-    if not spans:
-        return
-    if spans[-1][1] - spans[0][0] <= WINDOW_CHARACTERS:
-        yield 0, len(spans)
-        return
+    """What the model reads of a long text, as index ranges into ``spans`` (the
+    sentences): each sentence alone and each run of two or three (a child is often
+    described over two or three, and one told sentence among ordinary ones would be
+    diluted by them), each run at most WINDOW_CHARACTERS long."""
     for first, (start, _end) in enumerate(spans):
         yield first, first + 1
         for last in range(first + 2, min(first + WINDOW_SENTENCES, len(spans)) + 1):
@@ -220,8 +215,17 @@ def windows(spans: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
 
 def find_described(text: str) -> Iterator[Described]:
     """The passages of ``text`` the model reads as describing a particular child or
-    family (each sentence is shaped once, however many windows it is read in)."""
+    family. A short text is read whole, as the model was trained (so "L.B. 09/11/2016" is
+    not cut at its full stops); a long one in windows, each sentence shaped once however
+    many windows it is read in."""
     reading = model()
+    stripped = text.strip()
+    if 3 <= len(stripped) <= WINDOW_CHARACTERS:
+        probability = reading.probability(stripped)
+        if probability >= reading.threshold:
+            start = text.index(stripped)
+            yield Described(start, start + len(stripped), probability)
+        return
     spans = list(sentences(text))
     shaped = [shapes(text[start:end]) for start, end in spans]
     inner = [reading.inner(part) for part in shaped]
