@@ -10,7 +10,8 @@ The set is tests/data/guard_set.jsonl (tests/support/guard_set.py describes it);
 are printed for each of its parts (tuning, held-out, fresh, second and third fresh) and
 for the practice-text sentences. ``--set tests/data/guard_blind_set.jsonl`` scores another
 file in the same format instead, one line per split it holds, with the practice sentences
-beside it.
+beside it. A last line scores the rules alone, without the learned reading
+(app/guard/learned.py), so what each adds can be read off.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from app.guard.detection import check_document, check_text  # noqa: E402
+from app.guard.detection import check_by_rules, check_document, check_text  # noqa: E402
 from tests.support.guard_set import (  # noqa: E402
     CORPUS,
     Sample,
@@ -153,6 +154,7 @@ def main() -> None:
     for name, result in results.items():
         print(_line(name, result))
     print(_line("all", whole))
+    print(_line("all, rules alone", score(labelled + corpus, lambda t: bool(check_by_rules(t)))))
     print(f"targets: recall >= {RECALL_FLOOR:.0%}, false alarms <= {FALSE_ALARM_CEILING:.0%}")
     p95 = p95_ms(posts_of(labelled + corpus, args.posts), args.repeat, args.cpu)
     fastest = f", fastest of {args.repeat} runs per post" if args.repeat > 1 else ""

@@ -16,6 +16,7 @@ from tests.support.guard_set import (
     FRESH_SET_PATH,
     OUTSIDE_SET_PATH,
     SECOND_OUTSIDE_SET_PATH,
+    SIXTH_OUTSIDE_SET_PATH,
     THIRD_OUTSIDE_SET_PATH,
     UNSEEN_SET_PATH,
     corpus_sentences,
@@ -401,6 +402,9 @@ OUTSIDE_SETS = {
     # 75.2% / 3.7% blind with the rules alone, 97.6% / 5.0% blind with the learned reading;
     # 100% / 3.7% once trained on.
     "fifth": OutsideSet(FIFTH_OUTSIDE_SET_PATH, 160, 160, 0.98),
+    # 66.0% / 4.4% blind with the rules alone, 94.4% / 4.4% blind with the learned reading;
+    # 100% once trained on.
+    "sixth": OutsideSet(SIXTH_OUTSIDE_SET_PATH, 160, 160, 0.98),
 }
 
 

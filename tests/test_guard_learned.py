@@ -110,3 +110,35 @@ def test_a_window_scores_as_its_sentences_read_as_one_text() -> None:
             whole = reading._sigmoid(reading.bias + reading._sum(set(learned.grams_of(joined))))
             window = reading.window_probability(parts[first:last], inner[first:last])
             assert window == pytest.approx(whole, abs=1e-9)
+
+
+def test_a_weak_rule_finding_in_plainly_ordinary_writing_is_let_go() -> None:
+    bio = (
+        "Social worker in the Calderdale CIN team since 2016. Interested in neglect, fathers, "
+        "and dogs (mine is a very badly behaved spaniel called Marley)."
+    )
+    assert [f.kind for f in check_by_rules(bio)] == ["name_introduced"]
+    assert check_text(bio) == []
+
+
+def test_identifiers_are_kept_however_ordinary_the_words_around_them() -> None:
+    """A reading that finds every passage plainly ordinary lets every weak finding go and
+    keeps every identifier: a date of birth, an NHS number, a case record, a phone number,
+    an address and its postcode."""
+    trained = learned.model()
+    sure_it_is_ordinary = learned.Weights(trained.bias, 1.01, 1.01, trained.weights)
+    text = (
+        "Room 4 is booked for Freya (12). DOB 03/02/2019, NHS no 943 476 5919, "
+        "Mosaic ID 7654321. Dads number is 07911123456. She lives at 14 Harehills Lane, LS9 6ND."
+    )
+    kept = {f.kind for f in check_text(text, sure_it_is_ordinary)}
+    assert "first_name_with_age" in {f.kind for f in check_by_rules(text)}
+    assert "first_name_with_age" not in kept
+    assert kept == {
+        "date_of_birth",
+        "nhs_number",
+        "case_record_number",
+        "phone_number",
+        "street_address",
+        "postcode",
+    }

@@ -123,8 +123,12 @@ def crossing_grams(parts: list[list[str]]) -> set[str]:
 
 @dataclass(frozen=True)
 class Weights:
+    """The trained model: a passage whose probability reaches ``threshold`` describes a
+    particular child; one below ``ordinary_below`` reads as plainly ordinary writing."""
+
     bias: float
     threshold: float
+    ordinary_below: float
     weights: dict[str, float]
 
     def probability(self, text: str) -> float:
@@ -174,11 +178,13 @@ class Inner:
 def model() -> Weights:
     with gzip.open(MODEL, "rt", encoding="utf-8") as handle:
         data = json.load(handle)
-    return Weights(data["bias"], data["threshold"], data["weights"])
+    return Weights(data["bias"], data["threshold"], data["ordinary_below"], data["weights"])
 
 
 @dataclass(frozen=True)
-class Described:
+class Reading:
+    """A passage the model read, and how likely it thinks it describes a particular child."""
+
     start: int
     end: int
     probability: float
@@ -213,23 +219,25 @@ def windows(spans: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
             yield first, last
 
 
-def find_described(text: str) -> Iterator[Described]:
-    """The passages of ``text`` the model reads as describing a particular child or
-    family. A short text is read whole, as the model was trained (so "L.B. 09/11/2016" is
-    not cut at its full stops); a long one in windows, each sentence shaped once however
-    many windows it is read in."""
-    reading = model()
+def read(text: str, reading: Weights | None = None) -> list[Reading]:
+    """Every passage the model reads in ``text``, with its probability. A short text is read
+    whole, as the model was trained (so "L.B. 09/11/2016" is not cut at its full stops); a
+    long one in windows, each sentence shaped once however many windows it is read in."""
+    reading = reading or model()
     stripped = text.strip()
-    if 3 <= len(stripped) <= WINDOW_CHARACTERS:
-        probability = reading.probability(stripped)
-        if probability >= reading.threshold:
-            start = text.index(stripped)
-            yield Described(start, start + len(stripped), probability)
-        return
+    if len(stripped) < 3:
+        return []
+    if len(stripped) <= WINDOW_CHARACTERS:
+        start = text.index(stripped)
+        return [Reading(start, start + len(stripped), reading.probability(stripped))]
     spans = list(sentences(text))
     shaped = [shapes(text[start:end]) for start, end in spans]
     inner = [reading.inner(part) for part in shaped]
-    for first, last in windows(spans):
-        probability = reading.window_probability(shaped[first:last], inner[first:last])
-        if probability >= reading.threshold:
-            yield Described(spans[first][0], spans[last - 1][1], probability)
+    return [
+        Reading(
+            spans[first][0],
+            spans[last - 1][1],
+            reading.window_probability(shaped[first:last], inner[first:last]),
+        )
+        for first, last in windows(spans)
+    ]

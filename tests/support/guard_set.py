@@ -40,7 +40,9 @@ identifying, 280 ordinary) is the fourth outside set, written the same way in ot
 practitioners' voices, measured once blind; it is now spent.
 tests/data/guard_outside_set5.jsonl (split ``outside5``: 165 identifying, 161 ordinary) is
 the fifth, measured once blind with the rules alone and once with the learned reading
-(app/guard/learned.py); it is now spent. tests/data/guard_training_a/b/c/d.jsonl (splits
+(app/guard/learned.py); it is now spent, as is the sixth, tests/data/guard_outside_set6.jsonl
+(split ``outside6``: 162 identifying, 160 ordinary), measured the same way after the
+fifth was learned from. tests/data/guard_training_a/b/c/d.jsonl (splits
 ``trainA`` to ``trainD``: 3,015 texts, two thirds ordinary in ``trainC``, half elsewhere)
 were written for the learned reading to learn from, by four writers who read neither the
 guard nor any set, each in other members' voices, with many near misses beside the
@@ -68,6 +70,7 @@ SECOND_OUTSIDE_SET_PATH = ROOT / "tests" / "data" / "guard_outside_set2.jsonl"
 THIRD_OUTSIDE_SET_PATH = ROOT / "tests" / "data" / "guard_outside_set3.jsonl"
 FOURTH_OUTSIDE_SET_PATH = ROOT / "tests" / "data" / "guard_outside_set4.jsonl"
 FIFTH_OUTSIDE_SET_PATH = ROOT / "tests" / "data" / "guard_outside_set5.jsonl"
+SIXTH_OUTSIDE_SET_PATH = ROOT / "tests" / "data" / "guard_outside_set6.jsonl"
 FORMS3_SET_PATH = ROOT / "tests" / "data" / "guard_forms3_set.jsonl"
 CORPUS = ROOT / "demo" / "corpus"
 
