@@ -42,9 +42,9 @@ tests/data/guard_outside_set5.jsonl (split ``outside5``: 165 identifying, 161 or
 the fifth, measured once blind with the rules alone and once with the learned reading
 (app/guard/learned.py); it is now spent, as is the sixth, tests/data/guard_outside_set6.jsonl
 (split ``outside6``: 162 identifying, 160 ordinary), measured the same way after the
-fifth was learned from. tests/data/guard_training_a/b/c/d.jsonl (splits
-``trainA`` to ``trainD``: 3,015 texts, two thirds ordinary in ``trainC``, half elsewhere)
-were written for the learned reading to learn from, by four writers who read neither the
+fifth was learned from. tests/data/guard_training_a.jsonl to guard_training_f.jsonl (splits
+``trainA`` to ``trainF``: 4,518 texts, two thirds ordinary in ``trainC``, half elsewhere)
+were written for the learned reading to learn from, by six writers who read neither the
 guard nor any set, each in other members' voices, with many near misses beside the
 identifying texts; scripts/train_guard_model.py holds each out in turn to estimate how it
 reads writing it has not seen. The practice texts in demo/corpus, split into sentences,
