@@ -163,8 +163,9 @@ def check_by_rules(text: str) -> list[Finding]:
     return kept
 
 
-# Kinds the learned reading never lets go: identifiers whatever the words around them say.
-_ALWAYS_KEPT = STRONG_KINDS | _NOT_NAMES_OR_AGES
+# Kinds the learned reading never lets go: identifiers whatever the words around them say,
+# and a family's surname, which names a family outright ("the Kowalczyks").
+_ALWAYS_KEPT = STRONG_KINDS | _NOT_NAMES_OR_AGES | {"family_surname"}
 
 
 def _read_as_ordinary(finding: Finding, readings: list[Reading], reading: Weights) -> bool:

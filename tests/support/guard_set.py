@@ -38,16 +38,15 @@ development set for the forms that set showed missing, written before the code t
 them; it is not blind. tests/data/guard_outside_set4.jsonl (split ``outside4``: 288
 identifying, 280 ordinary) is the fourth outside set, written the same way in other
 practitioners' voices, measured once blind; it is now spent.
-tests/data/guard_outside_set5.jsonl (split ``outside5``: 165 identifying, 161 ordinary) is
-the fifth, measured once blind with the rules alone and once with the learned reading
-(app/guard/learned.py); it is now spent, as is the sixth, tests/data/guard_outside_set6.jsonl
-(split ``outside6``: 162 identifying, 160 ordinary), measured the same way after the
-fifth was learned from. tests/data/guard_training_a.jsonl to guard_training_f.jsonl (splits
-``trainA`` to ``trainF``: 4,518 texts, two thirds ordinary in ``trainC``, half elsewhere)
-were written for the learned reading to learn from, by six writers who read neither the
-guard nor any set, each in other members' voices, with many near misses beside the
-identifying texts; scripts/train_guard_model.py holds each out in turn to estimate how it
-reads writing it has not seen. The practice texts in demo/corpus, split into sentences,
+tests/data/guard_outside_set5.jsonl to guard_outside_set7.jsonl (splits ``outside5`` to
+``outside7``: 165 / 161, 162 / 160 and 167 / 166 identifying / ordinary) were written the
+same way and each measured once blind, with the rules alone and with the learned reading
+(app/guard/learned.py) as it stood, before being learned from; they are now spent.
+tests/data/guard_training_*.jsonl (splits ``trainA`` onwards) were written for the learned
+reading to learn from, each by a writer who read neither the guard nor any set, in other
+members' voices, with many near misses beside the identifying texts;
+scripts/train_guard_model.py holds each out in turn to estimate how it reads writing it
+has not seen. The practice texts in demo/corpus, split into sentences,
 are added as further ordinary texts."""
 
 from __future__ import annotations
@@ -71,6 +70,7 @@ THIRD_OUTSIDE_SET_PATH = ROOT / "tests" / "data" / "guard_outside_set3.jsonl"
 FOURTH_OUTSIDE_SET_PATH = ROOT / "tests" / "data" / "guard_outside_set4.jsonl"
 FIFTH_OUTSIDE_SET_PATH = ROOT / "tests" / "data" / "guard_outside_set5.jsonl"
 SIXTH_OUTSIDE_SET_PATH = ROOT / "tests" / "data" / "guard_outside_set6.jsonl"
+SEVENTH_OUTSIDE_SET_PATH = ROOT / "tests" / "data" / "guard_outside_set7.jsonl"
 FORMS3_SET_PATH = ROOT / "tests" / "data" / "guard_forms3_set.jsonl"
 CORPUS = ROOT / "demo" / "corpus"
 
