@@ -15,6 +15,7 @@ from tests.support.guard_set import (
     FIFTH_OUTSIDE_SET_PATH,
     FOURTH_OUTSIDE_SET_PATH,
     FRESH_SET_PATH,
+    NINTH_OUTSIDE_SET_PATH,
     OUTSIDE_SET_PATH,
     SECOND_OUTSIDE_SET_PATH,
     SEVENTH_OUTSIDE_SET_PATH,
@@ -412,6 +413,8 @@ OUTSIDE_SETS = {
     "seventh": OutsideSet(SEVENTH_OUTSIDE_SET_PATH, 165, 165, 0.98),
     # 67.5% / 5.0% blind with the rules alone, 94.6% / 3.1% blind with the learned reading.
     "eighth": OutsideSet(EIGHTH_OUTSIDE_SET_PATH, 165, 160, 0.98),
+    # 64.2% / 5.7% blind with the rules alone, 92.6% / 2.5% blind with the learned reading.
+    "ninth": OutsideSet(NINTH_OUTSIDE_SET_PATH, 160, 155, 0.98),
 }
 
 

@@ -37,7 +37,13 @@ KIND = "child_described"
 LABEL = "reads like a description of a particular child or family"
 
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|\d+[^\W\d_]*|[^\w\s]")
-_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|$)")
+# A sentence ends at ., ! or ? before a space, or at a blank line; not after a title or an
+# initial ("Dr.", "Glynn, M. Bewley, C." is one citation, not four sentences), nor at a
+# single line break, which in text taken from a PDF is only where the column ended.
+_SENTENCE_END = re.compile(
+    r"(?<!\b[A-Z])(?<!\b[DM]r)(?<!\bMrs)(?<!\bMs)(?<!\bSt)(?<!\bal)[.!?]+(?=\s|$)"
+    r"|\n[ \t]*\n"
+)
 _NGRAM_SIZES = (1, 2, 3)
 
 
@@ -183,17 +189,19 @@ def model() -> Weights:
 
 @dataclass(frozen=True)
 class Reading:
-    """A passage the model read, and how likely it thinks it describes a particular child."""
+    """A passage the model read, how likely it thinks it describes a particular child, and
+    whether it is the whole (short) text, read as the model was trained."""
 
     start: int
     end: int
     probability: float
+    whole: bool = False
 
 
 def sentences(text: str) -> Iterator[tuple[int, int]]:
     """Each sentence's span, without the spaces around it."""
-    for match in _SENTENCE.finditer(text):
-        start, end = match.span()
+    ends = [match.end() for match in _SENTENCE_END.finditer(text)]
+    for start, end in zip([0, *ends], [*ends, len(text)], strict=True):
         while start < end and text[start].isspace():
             start += 1
         while end > start and text[end - 1].isspace():
@@ -229,7 +237,7 @@ def read(text: str, reading: Weights | None = None) -> list[Reading]:
         return []
     if len(stripped) <= WINDOW_CHARACTERS:
         start = text.index(stripped)
-        return [Reading(start, start + len(stripped), reading.probability(stripped))]
+        return [Reading(start, start + len(stripped), reading.probability(stripped), whole=True)]
     spans = list(sentences(text))
     shaped = [shapes(text[start:end]) for start, end in spans]
     inner = [reading.inner(part) for part in shaped]
