@@ -11,9 +11,11 @@ docs/anonymisation-guard.md lists what it looks for; keep it and PATTERNS in ste
 
 Names are found by the general rule in people.py (a possible person, a child's or family's
 context a few words away, no professional's role next to it); fixed formats and the
-phrasings that need no name are in patterns.py. Pure functions, no database: check_text() is
-unit-tested on its own (tests/test_anonymisation.py) and measured on a labelled set
-(scripts/benchmark_guard.py).
+phrasings that need no name are in patterns.py; descriptions of a particular child told
+with no form at all are read by the learned model in learned.py, which also lets a weak
+rule finding go in a short text it reads as plainly ordinary. Pure functions, no database:
+check_text() is unit-tested on its own (tests/test_anonymisation.py,
+tests/test_guard_learned.py) and measured on labelled sets (scripts/benchmark_guard.py).
 """
 
 from __future__ import annotations

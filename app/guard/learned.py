@@ -1,10 +1,10 @@
-"""The guard's learned reading: a linear model that scores a sentence for "describes a
+"""The guard's learned reading: a linear model that scores a passage for "describes a
 particular child or family", for the identifying writing that no pattern names (a child
 known by a story, a look, a club, a parent's job and a town).
 
 The rules (people.py, patterns*.py) find the forms they were written for; on writing they
 had not seen they caught about nine texts in ten. The rest is told, not patterned, so this
-reads the words around it instead: each sentence becomes word n-grams over a normalised
+reads the words around it instead: a passage becomes word n-grams over a normalised
 form, where names, capitalised words, numbers and ages lose their spelling and keep their
 shape ("the 0yo from <Cap> who ...", "<first> (00)"), so that it learns the framing, not
 the names of one training set. Its weights are trained by scripts/train_guard_model.py
@@ -13,9 +13,11 @@ tests/data and written to data/child_described.json.gz; the portal reads only th
 and scores in plain Python (a dictionary lookup per feature, well under a millisecond a
 sentence), with no model download and nothing to install.
 
-A sentence scores only when its probability reaches the file's threshold, chosen at
-training so that ordinary professional writing almost never does; a finding here is a
-weak one, so it never holds a document on its own (detection.check_document).
+A passage is a finding when its probability reaches the file's threshold; a short text
+below its ``ordinary_below`` is plainly ordinary, and detection.check_text lets a weak rule
+finding in it go. Both were chosen on texts held out of training (docs/anonymisation-
+guard.md, "The learned reading"). A finding here is a weak one, so it never holds a
+document on its own (detection.check_document).
 """
 
 from __future__ import annotations
