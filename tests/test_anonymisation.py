@@ -156,6 +156,9 @@ def found(text: str) -> list[tuple[str, str]]:
         ("look up mosaic 2283341", [("case_record_number", "mosaic 2283341")]),
         ("Ref: MOS-0099812, referral came in", [("case_record_number", "Ref: MOS-0099812")]),
         ("His NHS no. is 4857773456.", [("nhs_number", "4857773456")]),
+        ("Penalty notice issued, UPN K823402106017.", [("pupil_number", "K823402106017")]),
+        ("pupil number: A123456789013 on the census", [("pupil_number", "A123456789013")]),
+        ("School census: K823402106017 left in May.", [("pupil_number", "K823402106017")]),
         # a family's mobile, even with a service named later in the sentence
         ("dads number is 07911123456, he keeps ringing duty", [("phone_number", "07911123456")]),
         (
@@ -176,6 +179,7 @@ def test_catches(text: str, expected: list[tuple[str, str]]) -> None:
         "ref 943 476 5918.",  # the same digits with a wrong check digit, not called NHS
         "9434765918",
         "1111111111",  # passes the arithmetic but is no NHS number
+        "IT ticket A123456789013 raised for the laptop.",  # a wrong check letter, no label
         # A one-letter label is how reviews and case studies anonymise a child (issue 19);
         # with an age outside a review, it is a child's initial (tests/test_guard_forms2.py).
         "In the review, Child R (aged 6) was seen",

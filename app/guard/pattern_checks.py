@@ -30,6 +30,38 @@ def nhs_checksum_ok(digits: str) -> bool:
     return check != 10 and check == int(digits[9])
 
 
+# The 23 letters a unique pupil number's check letter and a temporary UPN's last character
+# are drawn from (the Department for Education's UPN specification: no I, O or S).
+UPN_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
+
+
+def upn_check_ok(upn: str) -> bool:
+    """A unique pupil number's first character is a check letter: characters 2 to 13
+    (digits, a temporary UPN's last character a letter worth its place in UPN_LETTERS),
+    each times its position, summed, modulo 23, is that letter's place in UPN_LETTERS."""
+    if len(upn) != 13 or upn[0] not in UPN_LETTERS or len(set(upn[1:12])) == 1:
+        return False
+    values = [int(c) if c.isdigit() else UPN_LETTERS.find(c) for c in upn[1:]]
+    if -1 in values:
+        return False
+    total = sum(value * position for position, value in enumerate(values, start=2))
+    return UPN_LETTERS[total % 23] == upn[0]
+
+
+UPN_LABEL = re.compile(
+    r"\b(?:UPN|unique[ \t]+pupil[ \t]+(?:number|no\.?)|pupil[ \t]+(?:number|no\.?))"
+    r"[ \t]*(?::|is|was)?[ \t]*$",
+    re.IGNORECASE,
+)
+
+
+def pupil_number_ok(match: re.Match[str]) -> bool:
+    """A unique pupil number with a good check letter, or any of that shape written as one
+    ("UPN K823402106017")."""
+    before = match.string[max(0, match.start() - 30) : match.start()]
+    return upn_check_ok(match.group(0).upper()) or bool(UPN_LABEL.search(before))
+
+
 NHS_LABEL = re.compile(
     r"\bNHS(?:[ \t]*(?:no\.?|number|num|#))?[ \t]*(?::|is|was)?[ \t]*$", re.IGNORECASE
 )

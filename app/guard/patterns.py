@@ -39,6 +39,7 @@ from app.guard.pattern_checks import (
     person_nearby,
     phone_ok,
     postcode_ok,
+    pupil_number_ok,
     record_number_ok,
     single_initial_ok,
     surname_ok,
@@ -77,6 +78,7 @@ class Pattern:
 
 LABELS = {
     "nhs_number": "an NHS number",
+    "pupil_number": "a unique pupil number (UPN)",
     "ni_number": "a National Insurance number",
     "date_of_birth": "a date of birth",
     "name_with_age": "a full name next to an age or date of birth",
@@ -443,6 +445,17 @@ PATTERNS += (
     _pattern("family_surname", forms3.ONE_FAMILY, forms3.the_one_family),
 )
 
+# A unique pupil number: a letter and 12 characters, nationally unique to one child.
+PATTERNS += (
+    _pattern(
+        "pupil_number",
+        r"(?<![\w\-/])[A-Za-z]\d{11}[0-9A-Za-z](?![\w\-/])",
+        pupil_number_ok,
+    ),
+)
+
 # Findings that hold an uploaded document for a moderator on their own (issue 19): a
 # document is judged as a whole, and only these identify someone beyond doubt.
-STRONG_KINDS = frozenset({"nhs_number", "ni_number", "date_of_birth", "name_with_age"})
+STRONG_KINDS = frozenset(
+    {"nhs_number", "ni_number", "pupil_number", "date_of_birth", "name_with_age"}
+)
