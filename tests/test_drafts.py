@@ -108,6 +108,34 @@ def test_the_background_save_keeps_one_draft_up_to_date(writer: TestClient, db: 
     assert draft.title == "A whole thought" and draft.fields["summary"] == "More"
 
 
+def test_a_background_save_that_arrives_after_publishing_does_not_bring_the_draft_back(
+    writer: TestClient, db: Session
+) -> None:
+    """The form's background save on the last change can reach the server after the submit
+    that published the resource and discarded its draft."""
+    headers = {"X-CSRFToken": csrf_token(writer)}
+    saved = writer.post(
+        "/resources/draft", data={"title": "Nearly there", "type": "briefing"}, headers=headers
+    )
+    draft_id = draft_id_in(saved.text)
+    published = post_form(
+        writer,
+        "/resources",
+        {"title": "Nearly there", "summary": "Done.", "type": "briefing", "draft_id": draft_id},
+        [("notes.txt", b"Notes")],
+    )
+    assert published.status_code == 303, published.text
+    late = writer.post(
+        "/resources/draft",
+        data={"title": "Nearly there", "type": "briefing", "draft_id": draft_id},
+        headers=headers,
+    )
+    assert late.status_code == 200 and "Not saved as a draft" in late.text
+    see_committed(db)
+    assert count_rows(db, Draft) == 0
+    assert "You have no drafts." in writer.get("/drafts").text
+
+
 def test_a_draft_is_its_writers_alone(app: FastAPI, writer: TestClient, db: Session) -> None:
     refused = post_form(
         writer, "/resources", {"title": "Private plans", "summary": "", "type": "briefing"}
@@ -125,9 +153,11 @@ def test_a_draft_is_its_writers_alone(app: FastAPI, writer: TestClient, db: Sess
         data={"title": "Mine now", "type": "briefing", "draft_id": draft_id},
         headers={"X-CSRFToken": csrf_token(other)},
     )
-    assert overwrite.status_code == 200 and draft_id_in(overwrite.text) != draft_id
+    # Someone else's id gets the answer a published draft's gets: nothing saved, nothing told.
+    assert overwrite.status_code == 200 and "Not saved as a draft" in overwrite.text
     see_committed(db)
     assert db.get_one(Draft, draft_id).title == "Private plans"
+    assert count_rows(db, Draft) == 1
 
     discarded = writer.post(f"/drafts/{draft_id}/discard", data={"csrftoken": csrf_token(writer)})
     assert discarded.status_code == 303

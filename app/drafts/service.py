@@ -62,6 +62,26 @@ def save_draft(
     return draft
 
 
+def save_background_draft(
+    db: Session,
+    *,
+    actor: Member,
+    kind: DraftKind,
+    fields: dict[str, Any],
+    draft_id: str | None = None,
+    title: str | None = None,
+) -> Draft | None:
+    """A form's background save. It may start a draft, but a ``draft_id`` that is no longer
+    the actor's draft was published or discarded since the form named it: a save that
+    arrives late (sent just before the form was submitted) must not bring it back, so
+    nothing is saved and None is returned."""
+    if draft_id:
+        draft = db.get(Draft, draft_id)
+        if draft is None or draft.member_id != actor.id or draft.kind != kind:
+            return None
+    return save_draft(db, actor=actor, kind=kind, fields=fields, draft_id=draft_id, title=title)
+
+
 def get_draft(db: Session, *, viewer: Member, draft_id: str) -> Draft:
     return check_own_draft_permission(viewer, db.get(Draft, draft_id))
 

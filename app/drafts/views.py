@@ -80,7 +80,7 @@ async def save_in_background(request: Request, db: DbSession, member: CurrentMem
         if name in service.ATTACHMENT_SLOT_FIELDS and not values:
             continue  # an empty slot
         fields[name] = values if name == "topics" else (values[0] if values else "")
-    draft = service.save_draft(
+    draft = service.save_background_draft(
         db,
         actor=member,
         kind=kind,

@@ -262,7 +262,7 @@ async def save_resource_draft(request: Request, db: DbSession, member: CurrentMe
         holder=staged_upload_holder(request, member),
         ids=[str(v) for v in form.getlist("staged")],
     )
-    draft = drafts.save_draft(
+    draft = drafts.save_background_draft(
         db,
         actor=member,
         kind=DraftKind.RESOURCE,
