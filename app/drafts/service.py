@@ -45,12 +45,20 @@ def save_draft(
     fields: dict[str, Any],
     draft_id: str | None = None,
     title: str | None = None,
-) -> Draft:
+    in_background: bool = False,
+) -> Draft | None:
     """Update the actor's own draft ``draft_id``, or start one (under ``draft_id`` when it
     is new: a refused form names its draft before saving it). Someone else's id starts a
-    new draft under a new id, revealing nothing."""
+    new draft under a new id, revealing nothing.
+
+    A form's background save (``in_background``) never starts a draft under an id it
+    names: that id is no longer the actor's draft because it was published or discarded
+    since the form named it, and a save that arrives late (sent just before the form was
+    submitted) must not bring it back. Nothing is saved and None is returned."""
     draft = db.get(Draft, draft_id) if draft_id else None
     if draft is None or draft.member_id != actor.id or draft.kind != kind:
+        if in_background and draft_id:
+            return None
         fresh_id = draft_id if draft is None and _looks_like_an_id(draft_id) else new_id()
         draft = Draft(id=fresh_id, member_id=actor.id, kind=kind, title="", fields={})
         db.add(draft)
@@ -60,26 +68,6 @@ def save_draft(
     draft.updated_at = utcnow()
     db.flush()
     return draft
-
-
-def save_background_draft(
-    db: Session,
-    *,
-    actor: Member,
-    kind: DraftKind,
-    fields: dict[str, Any],
-    draft_id: str | None = None,
-    title: str | None = None,
-) -> Draft | None:
-    """A form's background save. It may start a draft, but a ``draft_id`` that is no longer
-    the actor's draft was published or discarded since the form named it: a save that
-    arrives late (sent just before the form was submitted) must not bring it back, so
-    nothing is saved and None is returned."""
-    if draft_id:
-        draft = db.get(Draft, draft_id)
-        if draft is None or draft.member_id != actor.id or draft.kind != kind:
-            return None
-    return save_draft(db, actor=actor, kind=kind, fields=fields, draft_id=draft_id, title=title)
 
 
 def get_draft(db: Session, *, viewer: Member, draft_id: str) -> Draft:

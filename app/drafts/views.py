@@ -80,13 +80,14 @@ async def save_in_background(request: Request, db: DbSession, member: CurrentMem
         if name in service.ATTACHMENT_SLOT_FIELDS and not values:
             continue  # an empty slot
         fields[name] = values if name == "topics" else (values[0] if values else "")
-    draft = service.save_background_draft(
+    draft = service.save_draft(
         db,
         actor=member,
         kind=kind,
         fields=fields,
         draft_id=str(form.get("draft_id") or "") or None,
         title=str(form.get("draft_title") or "") or None,
+        in_background=True,
     )
     return render(request, "drafts/_saved.html", {"draft": draft})
 

@@ -262,12 +262,13 @@ async def save_resource_draft(request: Request, db: DbSession, member: CurrentMe
         holder=staged_upload_holder(request, member),
         ids=[str(v) for v in form.getlist("staged")],
     )
-    draft = drafts.save_background_draft(
+    draft = drafts.save_draft(
         db,
         actor=member,
         kind=DraftKind.RESOURCE,
         fields=_draft_fields(values, staged),
         draft_id=str(form.get("draft_id") or "") or None,
+        in_background=True,
     )
     return render(
         request,
